@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('conversations')
+export class ConversationEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  type!: 'direct' | 'group';
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  name!: string | null;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy!: string | null;
+
+  /** `<smaller user id>:<larger user id>` for direct conversations: one per pair, race-free. */
+  @Column({ name: 'direct_key', type: 'varchar', length: 73, nullable: true, unique: true })
+  directKey!: string | null;
+
+  /** The seq of the newest message; the next message takes `last_seq + 1`. */
+  @Column({ name: 'last_seq', type: 'bigint', default: 0 })
+  lastSeq!: string;
+
+  @Column({ name: 'last_message_at', type: 'timestamptz', nullable: true })
+  lastMessageAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,64 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { IncomingMessage } from 'node:http';
+import type { Server, ServerOptions, Socket } from 'socket.io';
+import { AppConfig } from '../config/app-config';
+import { RedisService } from '../redis/redis.service';
+
+/** Runs once per connection attempt, before any gateway sees the socket. */
+export type SocketMiddleware = (socket: Socket, next: (err?: Error) => void) => void;
+
+/**
+ * The one Socket.IO server every gateway shares: CORS from CLIENT_URL, bounded frames, the
+ * authentication middleware, and the Redis adapter when Redis is configured so that rooms and
+ * broadcasts span every instance.
+ */
+export class RealtimeAdapter extends IoAdapter {
+  private readonly logger = new Logger(RealtimeAdapter.name);
+  private server?: Server;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+    private readonly redis: RedisService,
+    private readonly middlewares: SocketMiddleware[],
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    // Every gateway asks for the default namespace of one server: build it once.
+    if (this.server) return this.server;
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      cors: { origin: this.config.corsOrigins, credentials: true },
+      maxHttpBufferSize: 64 * 1024,
+      pingInterval: 20_000,
+      pingTimeout: 20_000,
+      connectTimeout: 10_000,
+      allowRequest: (req: IncomingMessage, callback: (err: string | null, ok: boolean) => void) =>
+        callback(null, this.originAllowed(req.headers.origin)),
+    });
+    for (const middleware of this.middlewares) server.use(middleware);
+    if (this.redis.enabled) {
+      server.adapter(
+        createAdapter(this.redis.duplicate(), this.redis.duplicate(), {
+          key: `${this.redis.keyPrefix}socket.io`,
+        }),
+      );
+      this.logger.log('Socket.IO Redis adapter on');
+    }
+    this.server = server;
+    return server;
+  }
+
+  /**
+   * Browsers always send Origin on a WebSocket handshake: refuse foreign sites (cross-site
+   * WebSocket hijacking). Non-browser clients send none and authenticate by token alone.
+   */
+  private originAllowed(origin: string | undefined): boolean {
+    if (!origin) return true;
+    return this.config.corsOrigins.includes(origin) || this.config.corsOrigins.includes('*');
+  }
+}

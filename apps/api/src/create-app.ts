@@ -1,0 +1,23 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AppConfig } from './core/config/app-config';
+import { APP_CONFIG } from './core/config/config.module';
+import { configureApp } from './core/http/configure-app';
+import { RealtimeAdapter } from './core/realtime/realtime.adapter';
+import { RedisService } from './core/redis/redis.service';
+
+/** Builds the whole application (HTTP, Socket.IO, database) without listening. */
+export async function createApp(): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  const config = app.get<AppConfig>(APP_CONFIG);
+  app.useWebSocketAdapter(new RealtimeAdapter(app, config, app.get(RedisService), []));
+  configureApp(app, config);
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './create-app';
+import { loadAppConfig } from './core/config/app-config';
+import { EnvironmentError } from './core/config/environment';
+
+async function bootstrap(): Promise<void> {
+  // Validate before building anything, so a bad environment is one clear message, not a trace.
+  const config = loadAppConfig();
+  const app = await createApp();
+  await app.listen(config.port);
+  const logger = new Logger('Bootstrap');
+  if (config.jwt.usingDevelopmentSecret) {
+    logger.warn('JWT_SECRET is not set: using the development secret (refused in production)');
+  }
+  logger.log(`listening on http://localhost:${config.port} (${config.nodeEnv})`);
+}
+
+bootstrap().catch((err: unknown) => {
+  if (err instanceof EnvironmentError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exit(1);
+});

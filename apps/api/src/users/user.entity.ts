@@ -1,0 +1,37 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity('users')
+export class UserEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  username!: string;
+
+  @Column({ type: 'varchar', length: 254 })
+  email!: string;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 100, select: false })
+  passwordHash!: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 64, nullable: true })
+  displayName!: string | null;
+
+  @Column({ name: 'avatar_url', type: 'varchar', length: 2048, nullable: true })
+  avatarUrl!: string | null;
+
+  @Column({ name: 'status_message', type: 'varchar', length: 140, nullable: true })
+  statusMessage!: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'offline' })
+  status!: 'online' | 'offline';
+
+  @Column({ name: 'last_seen', type: 'timestamptz', nullable: true })
+  lastSeen!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,20 @@
+import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { DEFAULT_LIMITS, USERNAME_PATTERN } from '../common/limits';
+
+export class RegisterDto {
+  @IsString()
+  @Length(DEFAULT_LIMITS.usernameMin, DEFAULT_LIMITS.usernameMax)
+  @Matches(USERNAME_PATTERN, {
+    message: 'username may contain only letters, digits, "_", "." and "-"',
+  })
+  username!: string;
+
+  @IsString()
+  @MaxLength(254)
+  @IsEmail()
+  email!: string;
+
+  @IsString()
+  @Length(DEFAULT_LIMITS.passwordMin, DEFAULT_LIMITS.passwordMax)
+  password!: string;
+}

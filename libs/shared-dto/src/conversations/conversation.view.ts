@@ -1,0 +1,24 @@
+import type { MessageView } from '../messages/message.view';
+import type { UserView } from '../users/user.view';
+
+export type ConversationType = 'direct' | 'group';
+export type MemberRole = 'owner' | 'admin' | 'member';
+
+/** A member with their role and receipt watermarks, so a client can draw ticks for any message. */
+export interface ConversationMemberView extends UserView {
+  role: MemberRole;
+  lastReadSeq: number;
+  lastDeliveredSeq: number;
+}
+
+export interface ConversationView {
+  id: string;
+  type: ConversationType;
+  name?: string | null;
+  members: ConversationMemberView[];
+  lastMessage?: MessageView | null;
+  unreadCount: number;
+  lastReadSeq: number;
+  createdAt: string;
+  lastActivityAt: string;
+}

@@ -1,0 +1,60 @@
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  ValidateIf,
+} from 'class-validator';
+import { DEFAULT_LIMITS } from '../common/limits';
+
+/**
+ * `POST /api/conversations`: `{ userId }` gets or creates the direct conversation with that user;
+ * `{ type: 'group', name, memberIds }` creates a group owned by the caller.
+ */
+export class CreateConversationDto {
+  @IsOptional()
+  @IsIn(['direct', 'group'])
+  type?: 'direct' | 'group';
+
+  @ValidateIf((o: CreateConversationDto) => o.type !== 'group')
+  @IsUUID()
+  userId?: string;
+
+  @ValidateIf((o: CreateConversationDto) => o.type === 'group')
+  @IsString()
+  @Length(1, DEFAULT_LIMITS.groupNameMax)
+  name?: string;
+
+  @ValidateIf((o: CreateConversationDto) => o.type === 'group')
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(DEFAULT_LIMITS.groupMembersMax)
+  @IsUUID('all', { each: true })
+  memberIds?: string[];
+}
+
+/** `PATCH /api/conversations/:id` (groups only). */
+export class UpdateConversationDto {
+  @IsString()
+  @Length(1, DEFAULT_LIMITS.groupNameMax)
+  name!: string;
+}
+
+/** `POST /api/conversations/:id/members` (groups only). */
+export class AddMembersDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(DEFAULT_LIMITS.groupMembersMax)
+  @IsUUID('all', { each: true })
+  userIds!: string[];
+}
+
+/** `PATCH /api/conversations/:id/members/:userId` (owner only). */
+export class UpdateMemberRoleDto {
+  @IsIn(['admin', 'member'])
+  role!: 'admin' | 'member';
+}

@@ -1,0 +1,36 @@
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { DEFAULT_LIMITS } from '../common/limits';
+import type { MessageType } from './message.view';
+
+const MESSAGE_TYPES: MessageType[] = ['text', 'image'];
+
+/**
+ * The body of `POST /api/conversations/:id/messages`. Content length after trimming is checked
+ * by the API against `MAX_MESSAGE_LENGTH`; the bound here only stops absurd payloads early.
+ */
+export class SendMessageBody {
+  @IsString()
+  @Length(1, DEFAULT_LIMITS.clientIdMax)
+  @Matches(/^[A-Za-z0-9_:.-]+$/, { message: 'clientId may contain only letters, digits, "_", ":", "." and "-"' })
+  clientId!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(65536)
+  content?: string;
+
+  @IsOptional()
+  @IsIn(MESSAGE_TYPES)
+  type?: MessageType;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  fileUrl?: string;
+}
+
+/** The payload of the `message:send` socket event. */
+export class SendMessageDto extends SendMessageBody {
+  @IsUUID()
+  conversationId!: string;
+}

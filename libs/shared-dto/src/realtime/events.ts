@@ -1,0 +1,62 @@
+import type { SocketError } from '../common/errors';
+import type { ConversationView } from '../conversations/conversation.view';
+import type { MessageView } from '../messages/message.view';
+import type { ReceiptEvent } from '../messages/receipt.dto';
+
+/** Every client->server event is acknowledged with one of these. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: SocketError };
+export type AckCallback<T extends object = object> = (ack: Ack<T>) => void;
+
+export interface SendMessagePayload {
+  conversationId: string;
+  clientId: string;
+  content?: string;
+  type?: 'text' | 'image';
+  fileUrl?: string;
+}
+
+export interface ReceiptPayload {
+  conversationId: string;
+  messageId: string;
+}
+
+export interface ConversationRefPayload {
+  conversationId: string;
+}
+
+export interface ClientToServerEvents {
+  'message:send': (payload: SendMessagePayload, ack: AckCallback<{ message: MessageView }>) => void;
+  'message:delivered': (payload: ReceiptPayload, ack: AckCallback) => void;
+  'message:read': (payload: ReceiptPayload, ack: AckCallback) => void;
+  'typing:start': (payload: ConversationRefPayload, ack: AckCallback) => void;
+  'typing:stop': (payload: ConversationRefPayload, ack: AckCallback) => void;
+  'conversation:join': (payload: ConversationRefPayload, ack: AckCallback) => void;
+}
+
+export interface TypingEvent {
+  conversationId: string;
+  userId: string;
+}
+
+export interface PresenceEvent {
+  userId: string;
+  lastSeen?: string | null;
+}
+
+/** Sent to a member removed from (or leaving) a conversation. */
+export interface ConversationRemovedEvent {
+  conversationId: string;
+}
+
+export interface ServerToClientEvents {
+  'message:new': (message: MessageView) => void;
+  'message:delivered': (event: ReceiptEvent) => void;
+  'message:read': (event: ReceiptEvent) => void;
+  'typing:start': (event: TypingEvent) => void;
+  'typing:stop': (event: TypingEvent) => void;
+  'user:online': (event: PresenceEvent) => void;
+  'user:offline': (event: PresenceEvent) => void;
+  /** A conversation the user now belongs to, or whose name or members changed. */
+  'conversation:updated': (conversation: ConversationView) => void;
+  'conversation:removed': (event: ConversationRemovedEvent) => void;
+}
