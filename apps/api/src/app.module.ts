@@ -1,11 +1,25 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { LoggingModule } from './core/logging/logging.module';
+import { RateLimitModule } from './core/rate-limit/rate-limit.module';
+import { RealtimeModule } from './core/realtime/realtime.module';
 import { RedisModule } from './core/redis/redis.module';
 import { HealthModule } from './health/health.module';
+import { UsersModule } from './users/users.module';
 
 @Module({
-  imports: [AppConfigModule, LoggingModule, RedisModule, DatabaseModule, HealthModule],
+  imports: [
+    AppConfigModule,
+    LoggingModule,
+    RedisModule,
+    DatabaseModule,
+    RateLimitModule,
+    RealtimeModule,
+    HealthModule,
+    UsersModule,
+    AuthModule,
+  ],
 })
 export class AppModule {}

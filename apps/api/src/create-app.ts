@@ -2,6 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { socketAuthMiddleware } from './auth/socket-auth.middleware';
+import { TokenService } from './auth/token.service';
 import { AppConfig } from './core/config/app-config';
 import { APP_CONFIG } from './core/config/config.module';
 import { configureApp } from './core/http/configure-app';
@@ -16,7 +18,7 @@ export async function createApp(): Promise<NestExpressApplication> {
   });
   app.useLogger(app.get(Logger));
   const config = app.get<AppConfig>(APP_CONFIG);
-  app.useWebSocketAdapter(new RealtimeAdapter(app, config, app.get(RedisService), []));
+  app.useWebSocketAdapter(new RealtimeAdapter(app, config, app.get(RedisService), [socketAuthMiddleware(app.get(TokenService))]));
   configureApp(app, config);
   app.enableShutdownHooks();
   return app;

@@ -4,6 +4,7 @@ import { ConversationEntity } from '../../conversations/conversation.entity';
 import { MessageEntity } from '../../messages/message.entity';
 import { DeliveryReceiptEntity } from '../../receipts/delivery-receipt.entity';
 import { ReadReceiptEntity } from '../../receipts/read-receipt.entity';
+import { UploadEntity } from '../../upload/upload.entity';
 import { UserEntity } from '../../users/user.entity';
 
 /** Every entity; the feature modules register theirs with `forFeature`, the CLI needs them all. */
@@ -15,4 +16,5 @@ export const entities = [
   MessageEntity,
   ReadReceiptEntity,
   DeliveryReceiptEntity,
+  UploadEntity,
 ];

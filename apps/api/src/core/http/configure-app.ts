@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppConfig } from '../config/app-config';
+import { addDtoSchemas } from '../swagger/api-schema';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { serveWebApp } from './web-app';
 
@@ -41,7 +42,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   );
   app.useGlobalFilters(new AllExceptionsFilter());
 
-  const document = SwaggerModule.createDocument(
+  const document = addDtoSchemas(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('chat API')
@@ -49,7 +50,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       .setVersion('1.0')
       .addBearerAuth()
       .build(),
-  );
+  ));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
   serveWebApp(app, config.webDistDir);

@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
+import { CreateUploads1764000000100 } from './1764000000100-CreateUploads';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
-export const migrations = [InitialSchema1764000000000];
+export const migrations = [InitialSchema1764000000000, CreateUploads1764000000100];

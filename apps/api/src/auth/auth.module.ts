@@ -1,0 +1,59 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../core/config/app-config';
+import { APP_CONFIG } from '../core/config/config.module';
+import { ApiThrottlerGuard } from '../core/rate-limit/api-throttler.guard';
+import { RedisService } from '../core/redis/redis.service';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { JwtStrategy } from './jwt.strategy';
+import { LoginAttemptsService } from './login-attempts.service';
+import { PasswordsService } from './passwords.service';
+import { PostgresSessionStore } from './postgres-session.store';
+import { RedisSessionStore } from './redis-session.store';
+import { SessionEntity } from './session.entity';
+import { SessionStore } from './session-store';
+import { SessionsService } from './sessions.service';
+import { TokenService } from './token.service';
+
+@Module({
+  imports: [
+    UsersModule,
+    PassportModule,
+    TypeOrmModule.forFeature([SessionEntity]),
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwt.secret,
+        signOptions: { algorithm: 'HS256', expiresIn: config.jwt.expiresInSeconds },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    PasswordsService,
+    SessionsService,
+    TokenService,
+    LoginAttemptsService,
+    JwtStrategy,
+    PostgresSessionStore,
+    {
+      provide: SessionStore,
+      inject: [RedisService, PostgresSessionStore],
+      useFactory: (redis: RedisService, postgres: PostgresSessionStore): SessionStore =>
+        redis.enabled ? new RedisSessionStore(redis) : postgres,
+    },
+    // Order matters: the throttler needs `req.user`, which the JWT guard sets.
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: ApiThrottlerGuard },
+  ],
+  exports: [TokenService, SessionsService],
+})
+export class AuthModule {}

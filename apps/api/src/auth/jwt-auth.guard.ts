@@ -1,0 +1,35 @@
+import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { IS_PUBLIC } from './public.decorator';
+
+/** Global guard: every route needs a live session unless it is `@Public()`. */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext) {
+    if (context.getType() !== 'http') return true;
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
+    return super.canActivate(context);
+  }
+
+  override handleRequest<TUser>(err: unknown, user: TUser | false, info: unknown): TUser {
+    if (err || !user) {
+      const reason =
+        info instanceof Error && info.name === 'TokenExpiredError'
+          ? 'Token expired'
+          : err instanceof UnauthorizedException
+            ? err.message
+            : 'Missing or invalid token';
+      throw new UnauthorizedException(reason);
+    }
+    return user;
+  }
+}

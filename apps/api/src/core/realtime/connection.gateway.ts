@@ -1,0 +1,43 @@
+import { Logger } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { Socket } from 'socket.io';
+import type { SocketData } from '../../auth/socket-auth.middleware';
+import { ChatServer, RealtimeServer, sessionRoom, userRoom } from './realtime-server';
+
+/** setTimeout's ceiling; longer sessions are re-checked on the next connection anyway. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Places each authenticated socket in its user's and session's rooms, so that a member gets
+ * every conversation's events without joining anything and a revoked session can be closed
+ * wherever it is connected. Sockets close by themselves when their token expires.
+ */
+@WebSocketGateway()
+export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(ConnectionGateway.name);
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly realtime: RealtimeServer) {}
+
+  afterInit(server: ChatServer): void {
+    this.realtime.attach(server);
+  }
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const { user } = socket.data as SocketData;
+    await socket.join([userRoom(user.id), sessionRoom(user.sessionId)]);
+    const ttl = user.expiresAt - Date.now();
+    if (ttl < MAX_TIMER_MS) {
+      this.expiryTimers.set(
+        socket.id,
+        setTimeout(() => socket.disconnect(true), Math.max(0, ttl)),
+      );
+    }
+    this.logger.debug(`socket ${socket.id} connected for user ${user.id}`);
+  }
+
+  handleDisconnect(socket: Socket): void {
+    clearTimeout(this.expiryTimers.get(socket.id));
+    this.expiryTimers.delete(socket.id);
+  }
+}

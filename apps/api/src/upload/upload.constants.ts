@@ -1,0 +1,44 @@
+/**
+ * The limits of the upload pipeline. The byte limit itself is `MAX_FILE_SIZE`
+ * (`AppConfig.upload.maxFileSize`); these bound what a small file may expand into.
+ */
+
+/**
+ * Decoded pixels per image, all frames of an animation together (sharp's `limitInputPixels`
+ * counts the whole frame strip). 40 MP is a 48 MP phone photo's neighbour and ~160 MB of RGBA:
+ * anything larger is a decompression bomb, not a chat photo.
+ */
+export const MAX_INPUT_PIXELS = 40_000_000;
+
+/** The longest side accepted: WebP cannot encode more than 16383 px, the others gain nothing. */
+export const MAX_IMAGE_SIDE = 16_383;
+
+/** Frames of an animation: a thousand tiny frames cost the GIF encoder more than their pixels. */
+export const MAX_ANIMATION_FRAMES = 1_000;
+
+/** Thumbnails fit in this square box, never enlarged. */
+export const THUMBNAIL_BOX = 320;
+
+/** One image's decode + encodes must not hold a libuv thread longer than this. */
+export const PROCESSING_TIMEOUT_SECONDS = 20;
+
+/**
+ * Images processed at once. sharp runs each pipeline on a libuv worker (4 by default, shared
+ * with fs, dns and crypto), so a burst of uploads must not take every worker; the rest wait.
+ */
+export const MAX_CONCURRENT_IMAGE_JOBS = 2;
+/** Uploads allowed to wait for a worker before the API answers 503 instead of piling up. */
+export const MAX_QUEUED_IMAGE_JOBS = 32;
+
+/** Per-user upload rate: attempts, failed ones included (they cost the same CPU). */
+export const UPLOAD_RATE_LIMIT = { limit: 30, windowSeconds: 600 } as const;
+
+/** Multipart framing allowed around the one file: a few small text fields, nothing else. */
+export const MULTIPART_LIMITS = {
+  files: 1,
+  fields: 4,
+  parts: 5,
+  fieldNameSize: 100,
+  fieldSize: 1024,
+  headerPairs: 20,
+} as const;

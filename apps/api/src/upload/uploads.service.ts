@@ -1,0 +1,104 @@
+import { Inject, Injectable, Logger, NotFoundException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { ImageMimeType, UploadView } from '@chat/shared-dto';
+import type { Readable } from 'node:stream';
+import { Repository } from 'typeorm';
+import { FILE_STORAGE, FileStorage } from './file-storage';
+import { ImageProcessor } from './image-processor';
+import { sniffImageType } from './image-sniffer';
+import { newUploadNames, originalNameFromUrl, parseUploadName, uploadUrl } from './upload-name';
+import { UploadEntity } from './upload.entity';
+
+/** A stored file ready to be streamed, with the type the API encoded it as. */
+export interface ServedFile {
+  name: string;
+  mimeType: ImageMimeType;
+  size: number;
+  stream: Readable;
+}
+
+/** What an image message refers to. */
+export interface OwnedImage {
+  url: string;
+  thumbnailUrl: string;
+}
+
+@Injectable()
+export class UploadsService {
+  private readonly logger = new Logger(UploadsService.name);
+
+  constructor(
+    @InjectRepository(UploadEntity) private readonly uploads: Repository<UploadEntity>,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+    private readonly images: ImageProcessor,
+  ) {}
+
+  /**
+   * Accepts the bytes of one upload: recognised by their magic number only, re-encoded,
+   * stored under fresh random names and recorded as `ownerId`'s.
+   */
+  async store(ownerId: string, bytes: Buffer): Promise<UploadView> {
+    const sniffed = sniffImageType(bytes);
+    if (!sniffed) {
+      throw new UnsupportedMediaTypeException('Only JPEG, PNG, GIF and WebP images are accepted');
+    }
+    const { original, thumbnail } = await this.images.process(bytes, sniffed);
+    const names = newUploadNames(original.mimeType);
+
+    const written: string[] = [];
+    try {
+      await this.storage.put(names.original, original.data, original.mimeType);
+      written.push(names.original);
+      await this.storage.put(names.thumbnail, thumbnail.data, thumbnail.mimeType);
+      written.push(names.thumbnail);
+      await this.uploads.insert({
+        ownerId,
+        originalKey: names.original,
+        thumbnailKey: names.thumbnail,
+        mimeType: original.mimeType,
+        width: original.width,
+        height: original.height,
+        size: original.data.length,
+      });
+    } catch (err) {
+      // Files without a row would be unreachable through the API's ownership rules: drop them.
+      await Promise.all(written.map((key) => this.storage.delete(key).catch(() => undefined)));
+      throw err;
+    }
+
+    this.logger.log(`stored upload ${names.original} (${original.mimeType}, ${original.data.length} B) for ${ownerId}`);
+    return {
+      url: uploadUrl(names.original),
+      thumbnailUrl: uploadUrl(names.thumbnail),
+      width: original.width,
+      height: original.height,
+      size: original.data.length,
+      mimeType: original.mimeType,
+    };
+  }
+
+  /**
+   * The stored file called `name`, for `GET /api/uploads/:name`. Its type comes from the name,
+   * which the API chose from the format it encoded, so serving needs no database read.
+   */
+  async open(name: string): Promise<ServedFile> {
+    const parsed = parseUploadName(name);
+    const stored = parsed ? await this.storage.get(parsed.name) : null;
+    if (!parsed || !stored) throw new NotFoundException('No such upload');
+    return { name: parsed.name, mimeType: parsed.mimeType, size: stored.size, stream: stored.stream };
+  }
+
+  /**
+   * For image messages: the upload behind `fileUrl` when it is exactly a `url` that
+   * `POST /api/upload` returned to `userId`, else `null` (someone else's image, a thumbnail
+   * URL, a foreign host, or anything made up).
+   */
+  async findOwnedImage(userId: string, fileUrl: string): Promise<OwnedImage | null> {
+    if (typeof fileUrl !== 'string') return null;
+    const name = originalNameFromUrl(fileUrl);
+    if (!name) return null;
+    const upload = await this.uploads.findOne({ where: { originalKey: name, ownerId: userId } });
+    if (!upload) return null;
+    return { url: uploadUrl(upload.originalKey), thumbnailUrl: uploadUrl(upload.thumbnailKey) };
+  }
+}

@@ -1,0 +1,37 @@
+import { Body, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { UserView } from '@chat/shared-dto';
+import { SearchUsersQuery, UpdateProfileDto } from '@chat/shared-dto';
+import { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { toUserView } from './user.mapper';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get('search')
+  @ApiOperation({ summary: 'Find people by username or display name prefix (never the caller)' })
+  @ApiOkResponse({ description: 'user[]' })
+  async search(@CurrentUser() me: AuthUser, @Query() query: SearchUsersQuery): Promise<UserView[]> {
+    const users = await this.users.search(query.query, me.id, query.limit);
+    return users.map((u) => toUserView(u));
+  }
+
+  @Patch('me')
+  @ApiOperation({ summary: 'Update your display name, avatar URL or status message' })
+  async updateMe(@CurrentUser() me: AuthUser, @Body() body: UpdateProfileDto): Promise<UserView> {
+    return toUserView(await this.users.updateProfile(me.id, body), true);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One user (email only on your own record)' })
+  async findOne(@CurrentUser() me: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<UserView> {
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundException('User not found');
+    return toUserView(user, user.id === me.id);
+  }
+}

@@ -1,0 +1,43 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import type { ConversationView, MessageView, UserView } from '@chat/shared-dto';
+import type { Observable } from 'rxjs';
+
+export interface HistoryQuery {
+  limit?: number;
+  before?: number;
+  after?: number;
+}
+
+@Injectable({ providedIn: 'root' })
+export class ConversationsApi {
+  private readonly http = inject(HttpClient);
+
+  list(): Observable<ConversationView[]> {
+    return this.http.get<ConversationView[]>('/api/conversations');
+  }
+
+  openDirect(userId: string): Observable<ConversationView> {
+    return this.http.post<ConversationView>('/api/conversations', { userId });
+  }
+
+  createGroup(name: string, memberIds: string[]): Observable<ConversationView> {
+    return this.http.post<ConversationView>('/api/conversations', { type: 'group', name, memberIds });
+  }
+
+  messages(conversationId: string, query: HistoryQuery = {}): Observable<MessageView[]> {
+    let params = new HttpParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) params = params.set(key, String(value));
+    }
+    return this.http.get<MessageView[]>(`/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
+      params,
+    });
+  }
+
+  searchUsers(query: string, limit = 20): Observable<UserView[]> {
+    return this.http.get<UserView[]>('/api/users/search', {
+      params: new HttpParams().set('query', query).set('limit', String(limit)),
+    });
+  }
+}

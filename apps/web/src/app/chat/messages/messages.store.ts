@@ -1,0 +1,181 @@
+import type { Signal } from '@angular/core';
+import { Injectable, computed, inject, signal } from '@angular/core';
+import type { MessageView } from '@chat/shared-dto';
+import { firstValueFrom } from 'rxjs';
+import type { HistoryQuery } from '../conversations/conversations.api';
+import { ConversationsApi } from '../conversations/conversations.api';
+import { fetchForward, findGaps, lastSeq, mergeMessages } from './message-merge';
+import { parseHttpError } from '../../core/http/http-error';
+
+export const PAGE_SIZE = 50;
+export const CATCH_UP_PAGE = 100;
+
+export interface Thread {
+  messages: readonly MessageView[];
+  status: 'loading' | 'ready' | 'error';
+  loadingOlder: boolean;
+  hasOlder: boolean;
+  error: string | null;
+}
+
+const EMPTY: Thread = { messages: [], status: 'loading', loadingOlder: false, hasOlder: false, error: null };
+
+/**
+ * Confirmed messages per conversation, ascending by seq, never duplicated. A thread exists once
+ * it was opened; from then on live messages are merged in, and a jump in seq (a missed event)
+ * or a reconnect triggers a catch-up with `after=<last seq>`.
+ */
+@Injectable()
+export class MessagesStore {
+  private readonly api = inject(ConversationsApi);
+  private readonly threads = signal<Readonly<Record<string, Thread>>>({});
+  private readonly views = new Map<string, Signal<Thread>>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private generation = 0;
+
+  /** The thread of a conversation (an empty, loading one before it is opened). */
+  thread(conversationId: string): Signal<Thread> {
+    let view = this.views.get(conversationId);
+    if (!view) {
+      view = computed(() => this.threads()[conversationId] ?? EMPTY);
+      this.views.set(conversationId, view);
+    }
+    return view;
+  }
+
+  isOpen(conversationId: string): boolean {
+    return conversationId in this.threads();
+  }
+
+  loadedIds(): string[] {
+    return Object.entries(this.threads())
+      .filter(([, thread]) => thread.status === 'ready')
+      .map(([id]) => id);
+  }
+
+  newest(conversationId: string): MessageView | null {
+    const messages = this.threads()[conversationId]?.messages ?? [];
+    return messages.length ? messages[messages.length - 1] : null;
+  }
+
+  /** Loads the newest page the first time a conversation is shown (or after an error). */
+  async open(conversationId: string): Promise<void> {
+    const current = this.threads()[conversationId];
+    if (current && current.status !== 'error') return;
+    this.patch(conversationId, { status: 'loading', error: null });
+    const generation = this.generation;
+    try {
+      const page = await this.fetch(conversationId, { limit: PAGE_SIZE });
+      if (generation !== this.generation) return;
+      this.patch(conversationId, (thread) => ({
+        messages: mergeMessages(thread.messages, page),
+        status: 'ready',
+        hasOlder: page.length >= PAGE_SIZE && (page[0]?.seq ?? 1) > 1,
+      }));
+      // Messages that arrived while the page loaded may sit past a hole: fill it.
+      if (findGaps(this.thread(conversationId)().messages).length) await this.catchUp(conversationId);
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.patch(conversationId, { status: 'error', error: parseHttpError(err).message });
+    }
+  }
+
+  /** The previous page (`before=<first seq>`), for scrolling up. */
+  async loadOlder(conversationId: string): Promise<void> {
+    const thread = this.threads()[conversationId];
+    if (!thread || thread.status !== 'ready' || thread.loadingOlder || !thread.hasOlder) return;
+    const first = thread.messages[0];
+    if (!first) return;
+    this.patch(conversationId, { loadingOlder: true });
+    const generation = this.generation;
+    try {
+      const page = await this.fetch(conversationId, { limit: PAGE_SIZE, before: first.seq });
+      if (generation !== this.generation) return;
+      this.patch(conversationId, (current) => ({
+        messages: mergeMessages(current.messages, page),
+        loadingOlder: false,
+        hasOlder: page.length >= PAGE_SIZE && (page[0]?.seq ?? 1) > 1,
+      }));
+    } catch {
+      if (generation !== this.generation) return;
+      this.patch(conversationId, { loadingOlder: false });
+    }
+  }
+
+  /**
+   * A live message (or an ack). Merged into an open thread; when it reveals a hole, the missing
+   * range is fetched. Returns true when it was new to an open thread.
+   */
+  receive(message: MessageView): boolean {
+    const thread = this.threads()[message.conversationId];
+    if (!thread) return false;
+    const before = thread.messages;
+    const merged = mergeMessages(before, [message]);
+    if (merged === before) return false;
+    this.patch(message.conversationId, { messages: merged });
+    if (thread.status === 'ready' && before.length && message.seq > lastSeq(before) + 1) {
+      void this.catchUp(message.conversationId);
+    }
+    return true;
+  }
+
+  /**
+   * Fetches everything after the last held seq (paging until a short page) and fills any hole in
+   * between. Serialized per conversation.
+   */
+  catchUp(conversationId: string): Promise<void> {
+    const previous = this.queues.get(conversationId) ?? Promise.resolve();
+    const run = previous
+      .catch(() => undefined)
+      .then(() => this.catchUpNow(conversationId));
+    this.queues.set(conversationId, run);
+    return run.finally(() => {
+      if (this.queues.get(conversationId) === run) this.queues.delete(conversationId);
+    });
+  }
+
+  drop(conversationId: string): void {
+    this.threads.update((threads) => {
+      const next = { ...threads };
+      delete next[conversationId];
+      return next;
+    });
+  }
+
+  reset(): void {
+    this.generation++;
+    this.threads.set({});
+    this.queues.clear();
+  }
+
+  private async catchUpNow(conversationId: string): Promise<void> {
+    const thread = this.threads()[conversationId];
+    if (!thread || thread.status !== 'ready') return;
+    const generation = this.generation;
+    const fetchAfter = (after: number, limit: number) => this.fetch(conversationId, { after, limit });
+    try {
+      const gaps = findGaps(thread.messages);
+      const filled: MessageView[] = [];
+      for (const gap of gaps) {
+        filled.push(...(await fetchForward(fetchAfter, gap.after, { limit: CATCH_UP_PAGE, until: gap.before })));
+      }
+      const tail = await fetchForward(fetchAfter, lastSeq(thread.messages), { limit: CATCH_UP_PAGE });
+      if (generation !== this.generation) return;
+      this.patch(conversationId, (current) => ({ messages: mergeMessages(current.messages, [...filled, ...tail]) }));
+    } catch {
+      // Offline again: the next reconnect catches up.
+    }
+  }
+
+  private fetch(conversationId: string, query: HistoryQuery): Promise<MessageView[]> {
+    return firstValueFrom(this.api.messages(conversationId, query));
+  }
+
+  private patch(conversationId: string, change: Partial<Thread> | ((thread: Thread) => Partial<Thread>)): void {
+    this.threads.update((threads) => {
+      const current = threads[conversationId] ?? EMPTY;
+      const delta = typeof change === 'function' ? change(current) : change;
+      return { ...threads, [conversationId]: { ...current, ...delta } };
+    });
+  }
+}

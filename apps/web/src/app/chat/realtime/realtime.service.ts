@@ -1,0 +1,132 @@
+import { Injectable, InjectionToken, inject, signal } from '@angular/core';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '@chat/shared-dto';
+import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
+import { io } from 'socket.io-client';
+
+export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type SocketFactory = (url: string, options: Partial<ManagerOptions & SocketOptions>) => ChatSocket;
+
+/** How the socket is made; tests swap it for a fake. */
+export const SOCKET_FACTORY = new InjectionToken<SocketFactory>('SOCKET_FACTORY', {
+  providedIn: 'root',
+  factory: () => (url, options) => io(url, options) as ChatSocket,
+});
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting';
+
+/** An ack, or the client's own reason it got none. */
+export type EmitResult<T extends object = object> =
+  | Ack<T>
+  | { ok: false; error: { code: 'TIMEOUT' | 'DISCONNECTED'; message: string } };
+
+type AckPayload<E extends keyof ClientToServerEvents> =
+  Parameters<ClientToServerEvents[E]>[1] extends (ack: Ack<infer T>) => void ? T : object;
+
+export interface RealtimeHandlers {
+  /** Every (re)connection; `first` is false after a drop, when the client must catch up. */
+  connected(first: boolean): void;
+  /** The server refused the session (revoked or expired token). */
+  unauthorized(): void;
+  /** The server closed the connection itself (logout elsewhere, or a restart). */
+  kicked(): void;
+}
+
+export const ACK_TIMEOUT_MS = 10_000;
+
+/** The one Socket.IO connection of the app. Components never touch it; stores and the session do. */
+@Injectable()
+export class RealtimeService {
+  private readonly factory = inject(SOCKET_FACTORY);
+  private socket: ChatSocket | null = null;
+  private everConnected = false;
+  private readonly state = signal<ConnectionStatus>('idle');
+
+  readonly status = this.state.asReadonly();
+
+  connect(token: string, handlers: RealtimeHandlers): void {
+    this.disconnect();
+    this.everConnected = false;
+    this.state.set('connecting');
+    const socket = this.factory(globalThis.location.origin, {
+      auth: { token },
+      transports: ['websocket', 'polling'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+    });
+    this.socket = socket;
+    socket.on('connect', () => {
+      const first = !this.everConnected;
+      this.everConnected = true;
+      this.state.set('connected');
+      handlers.connected(first);
+    });
+    socket.on('disconnect', (reason) => {
+      if (this.socket !== socket) return;
+      this.state.set('reconnecting');
+      if (reason === 'io server disconnect') handlers.kicked();
+    });
+    socket.on('connect_error', (error: Error) => {
+      if (this.socket !== socket) return;
+      if (/unauthori[sz]ed/i.test(error.message)) {
+        handlers.unauthorized();
+        return;
+      }
+      this.state.set(this.everConnected ? 'reconnecting' : 'connecting');
+      // A middleware refusal does not retry by itself; anything else does.
+      if (!socket.active) setTimeout(() => this.socket === socket && socket.connect(), 2000);
+    });
+  }
+
+  /** Tries again now (after the server closed the connection). */
+  reconnect(): void {
+    if (this.socket && !this.socket.connected) this.socket.connect();
+  }
+
+  disconnect(): void {
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.removeAllListeners();
+      socket.disconnect();
+    }
+    this.state.set('idle');
+  }
+
+  get connected(): boolean {
+    return this.socket?.connected ?? false;
+  }
+
+  on<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): () => void {
+    const socket = this.socket;
+    if (!socket) return () => undefined;
+    // The typed overloads of socket.io do not narrow a generic event name.
+    const untyped = socket as unknown as {
+      on(e: string, h: (...args: unknown[]) => void): void;
+      off(e: string, h: (...args: unknown[]) => void): void;
+    };
+    const listener = handler as unknown as (...args: unknown[]) => void;
+    untyped.on(event, listener);
+    return () => untyped.off(event, listener);
+  }
+
+  /** Emits with an ack and a timeout; never rejects. Nothing is buffered while disconnected. */
+  emit<E extends keyof ClientToServerEvents>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+  ): Promise<EmitResult<AckPayload<E>>> {
+    const socket = this.socket;
+    if (!socket?.connected) {
+      return Promise.resolve({ ok: false, error: { code: 'DISCONNECTED', message: 'Not connected' } });
+    }
+    return new Promise((resolve) => {
+      const untyped = socket.timeout(ACK_TIMEOUT_MS) as unknown as {
+        emit(e: string, p: unknown, cb: (err: Error | null, ack: Ack<AckPayload<E>>) => void): void;
+      };
+      untyped.emit(event, payload, (err, ack) => {
+        if (err) resolve({ ok: false, error: { code: 'TIMEOUT', message: 'No answer from the server' } });
+        else if (ack && typeof ack === 'object') resolve(ack);
+        else resolve({ ok: false, error: { code: 'INTERNAL', message: 'Malformed answer' } });
+      });
+    });
+  }
+}
