@@ -5,6 +5,7 @@ export default {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true }] },
   moduleFileExtensions: ['ts', 'js'],
+  setupFiles: ['reflect-metadata'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   testPathIgnorePatterns: ['\\.integration\\.spec\\.ts$'],
   coverageDirectory: '../../coverage/apps/api',

@@ -4,5 +4,6 @@ export default {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
   moduleFileExtensions: ['ts', 'js'],
+  setupFiles: ['reflect-metadata'],
   coverageDirectory: '../../coverage/libs/shared-dto',
 };

@@ -20,6 +20,5 @@ export async function createApp(): Promise<NestExpressApplication> {
   const config = app.get<AppConfig>(APP_CONFIG);
   app.useWebSocketAdapter(new RealtimeAdapter(app, config, app.get(RedisService), [socketAuthMiddleware(app.get(TokenService))]));
   configureApp(app, config);
-  app.enableShutdownHooks();
   return app;
 }

@@ -14,6 +14,28 @@ async function bootstrap(): Promise<void> {
     logger.warn('JWT_SECRET is not set: using the development secret (refused in production)');
   }
   logger.log(`listening on http://localhost:${config.port} (${config.nodeEnv})`);
+
+  // Graceful stop: refuse new connections, let in-flight work finish, close sockets so clients
+  // reconnect elsewhere, close the pools; give up after SHUTDOWN_GRACE_MS.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: shutting down`);
+    setTimeout(() => {
+      logger.error('shutdown took too long, exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error(`shutdown failed: ${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 bootstrap().catch((err: unknown) => {

@@ -8,7 +8,7 @@ import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('health')
 @Public()
-@SkipThrottle()
+@SkipThrottle({ anon: true, user: true })
 @Controller('health')
 export class HealthController {
   constructor(

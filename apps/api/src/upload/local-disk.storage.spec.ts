@@ -25,8 +25,9 @@ describe('LocalDiskStorage', () => {
     await storage.put(key, Buffer.from('bytes'), 'image/png');
     expect(await storage.exists(key)).toBe(true);
     const stored = await storage.get(key);
-    expect(stored?.size).toBe(5);
-    expect((await readAll(stored!.stream)).toString()).toBe('bytes');
+    if (!stored) throw new Error('not stored');
+    expect(stored.size).toBe(5);
+    expect((await readAll(stored.stream)).toString()).toBe('bytes');
     await storage.delete(key);
     expect(await storage.exists(key)).toBe(false);
     expect(await storage.get(key)).toBeNull();

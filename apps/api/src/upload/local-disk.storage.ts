@@ -19,7 +19,7 @@ export class LocalDiskStorage implements FileStorage {
   constructor(private readonly root: string) {}
 
   /** The content type is implied by the key's extension here; object stores keep it as metadata. */
-  async put(key: string, data: Buffer): Promise<void> {
+  async put(key: string, data: Buffer, _contentType?: string): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(join(path, '..'), { recursive: true });
     const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;

@@ -33,6 +33,7 @@ import type { Response } from 'express';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Public } from '../auth/public.decorator';
+import { FileTooLargeInterceptor } from './file-too-large.interceptor';
 import { UploadRateLimitGuard } from './upload-rate-limit.guard';
 import { UploadResponse } from './upload.response';
 import { UploadsService } from './uploads.service';
@@ -62,7 +63,8 @@ export class UploadController {
 
   @Post('upload')
   @UseGuards(UploadRateLimitGuard)
-  @UseInterceptors(FileInterceptor('file'))
+  // Outer first: the size message wraps multer's 413.
+  @UseInterceptors(FileTooLargeInterceptor, FileInterceptor('file'))
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Upload an image for an image message',
@@ -97,7 +99,7 @@ export class UploadController {
    */
   @Get('uploads/:name')
   @Public()
-  @SkipThrottle()
+  @SkipThrottle({ anon: true, user: true })
   @ApiOperation({ summary: 'The bytes of an upload or its thumbnail (capability URL, no token)' })
   @ApiProduces('image/jpeg', 'image/png', 'image/gif', 'image/webp')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })

@@ -1,15 +1,84 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal } from '@angular/core';
+import { Title } from '@angular/platform-browser';
+import { RouterOutlet } from '@angular/router';
 import { AuthStore } from '../core/auth/auth.store';
+import { ChatSession } from './chat-session.service';
+import { ConversationListComponent } from './conversations/conversation-list.component';
+import { ConversationsStore } from './conversations/conversations.store';
+import { MessagesStore } from './messages/messages.store';
+import { OutboxService } from './messages/outbox.service';
+import { TypingStore } from './messages/typing.store';
+import { UploadsStore } from './messages/uploads.store';
+import { RealtimeService } from './realtime/realtime.service';
+import { PageVisibility } from './shared/page-visibility.service';
 
+/**
+ * The logged-in app: conversation list beside the open conversation (one screen at a time on a
+ * phone). Owns one session's state: everything below is provided here and dies with it.
+ */
 @Component({
   selector: 'chat-shell',
+  imports: [RouterOutlet, ConversationListComponent],
+  providers: [
+    RealtimeService,
+    ConversationsStore,
+    MessagesStore,
+    OutboxService,
+    TypingStore,
+    UploadsStore,
+    ChatSession,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<p>Hello {{ auth.user()?.username }}</p>
-    <button type="button" (click)="logout()">Log out</button>`,
+  template: `
+    @if (banner(); as text) {
+      <div class="banner" role="status" aria-live="polite" data-testid="connection-banner">
+        <span class="spinner" aria-hidden="true"></span>{{ text }}
+      </div>
+    }
+    <div class="shell" [class.has-active]="hasActive()">
+      <aside class="sidebar" aria-label="Conversations">
+        <chat-conversation-list />
+      </aside>
+      <main class="main">
+        <router-outlet />
+      </main>
+    </div>
+  `,
+  styleUrl: './chat-shell.component.css',
 })
 export class ChatShellComponent {
-  protected readonly auth = inject(AuthStore);
-  protected logout(): void {
-    void this.auth.logout();
+  private readonly auth = inject(AuthStore);
+  private readonly session = inject(ChatSession);
+  private readonly realtime = inject(RealtimeService);
+  private readonly conversations = inject(ConversationsStore);
+  private readonly page = inject(PageVisibility);
+  private readonly title = inject(Title);
+  private readonly slow = signal(false);
+
+  protected readonly hasActive = computed(() => this.conversations.activeId() !== null);
+  protected readonly banner = computed(() => {
+    const status = this.realtime.status();
+    if (!this.page.browserOnline()) return "You're offline. Messages will be sent when you're back.";
+    if (status === 'reconnecting') return 'Reconnecting…';
+    if (status === 'connecting' && this.slow()) return 'Connecting…';
+    return null;
+  });
+
+  constructor() {
+    this.session.start();
+    const timer = setTimeout(() => this.slow.set(true), 2000);
+    const off = this.auth.onLogout((explicit) => this.session.stop(explicit));
+    // Pick up a renamed profile etc.; a revoked token ends the session here.
+    this.auth.refreshUser().catch(() => undefined);
+    effect(() => {
+      const unread = this.conversations.totalUnread();
+      this.title.setTitle(unread ? `(${unread}) chat` : 'chat');
+    });
+    inject(DestroyRef).onDestroy(() => {
+      clearTimeout(timer);
+      off();
+      this.session.stop();
+      this.title.setTitle('chat');
+    });
   }
 }

@@ -5,7 +5,18 @@ export const chatRoutes: Routes = [
   {
     path: '',
     component: ChatShellComponent,
-    title: 'chat',
-    children: [],
+    children: [
+      {
+        path: '',
+        title: 'chat',
+        loadComponent: () => import('./empty-state.component').then((m) => m.EmptyStateComponent),
+      },
+      {
+        path: 'c/:conversationId',
+        title: 'chat',
+        loadComponent: () =>
+          import('./messages/conversation.component').then((m) => m.ConversationComponent),
+      },
+    ],
   },
 ];

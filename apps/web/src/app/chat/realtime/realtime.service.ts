@@ -39,6 +39,8 @@ export class RealtimeService {
   private readonly factory = inject(SOCKET_FACTORY);
   private socket: ChatSocket | null = null;
   private everConnected = false;
+  private offlineHold = false;
+  private readonly removeWindowListeners: (() => void)[] = [];
   private readonly state = signal<ConnectionStatus>('idle');
 
   readonly status = this.state.asReadonly();
@@ -54,6 +56,7 @@ export class RealtimeService {
       reconnectionDelayMax: 5000,
     });
     this.socket = socket;
+    this.watchBrowserNetwork();
     socket.on('connect', () => {
       const first = !this.everConnected;
       this.everConnected = true;
@@ -63,7 +66,7 @@ export class RealtimeService {
     socket.on('disconnect', (reason) => {
       if (this.socket !== socket) return;
       this.state.set('reconnecting');
-      if (reason === 'io server disconnect') handlers.kicked();
+      if (reason === 'io server disconnect' && !this.offlineHold) handlers.kicked();
     });
     socket.on('connect_error', (error: Error) => {
       if (this.socket !== socket) return;
@@ -73,7 +76,9 @@ export class RealtimeService {
       }
       this.state.set(this.everConnected ? 'reconnecting' : 'connecting');
       // A middleware refusal does not retry by itself; anything else does.
-      if (!socket.active) setTimeout(() => this.socket === socket && socket.connect(), 2000);
+      if (!socket.active && !this.offlineHold) {
+        setTimeout(() => this.socket === socket && !this.offlineHold && socket.connect(), 2000);
+      }
     });
   }
 
@@ -83,6 +88,8 @@ export class RealtimeService {
   }
 
   disconnect(): void {
+    for (const remove of this.removeWindowListeners.splice(0)) remove();
+    this.offlineHold = false;
     const socket = this.socket;
     this.socket = null;
     if (socket) {
@@ -90,6 +97,33 @@ export class RealtimeService {
       socket.disconnect();
     }
     this.state.set('idle');
+  }
+
+  /**
+   * The browser knows before any heartbeat when the network is gone: drop the socket at once
+   * (pending acks fail fast and the banner shows) and reconnect as soon as it is back.
+   */
+  private watchBrowserNetwork(): void {
+    const view = globalThis.window;
+    if (!view?.addEventListener) return;
+    const offline = () => {
+      const socket = this.socket;
+      if (!socket) return;
+      this.offlineHold = true;
+      if (socket.connected || socket.active) socket.disconnect();
+      this.state.set(this.everConnected ? 'reconnecting' : 'connecting');
+    };
+    const online = () => {
+      if (!this.offlineHold) return;
+      this.offlineHold = false;
+      this.socket?.connect();
+    };
+    view.addEventListener('offline', offline);
+    view.addEventListener('online', online);
+    this.removeWindowListeners.push(
+      () => view.removeEventListener('offline', offline),
+      () => view.removeEventListener('online', online),
+    );
   }
 
   get connected(): boolean {

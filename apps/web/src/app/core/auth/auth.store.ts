@@ -18,6 +18,7 @@ export class AuthStore {
   private readonly session = signal<StoredSession>(readSession());
   private readonly notice = signal<string | null>(null);
   private readonly logoutHooks = new Set<(explicit: boolean) => void>();
+  private loggingOut = false;
 
   readonly token = computed(() => this.session().token);
   readonly user = computed(() => this.session().user);
@@ -67,14 +68,17 @@ export class AuthStore {
   }
 
   async logout(): Promise<void> {
-    if (this.session().token) {
-      try {
-        await firstValueFrom(this.api.logout());
-      } catch {
-        // Already revoked or offline: the local session ends either way.
-      }
-    }
+    const token = this.session().token;
+    this.loggingOut = true;
+    // Close the socket first: the server's logout would otherwise look like a lost session.
     this.run(true);
+    try {
+      if (token) await firstValueFrom(this.api.logout());
+    } catch {
+      // Already revoked or offline: the local session ends either way.
+    } finally {
+      this.loggingOut = false;
+    }
     this.clear();
     this.notice.set(null);
     await this.router.navigateByUrl('/login');
@@ -82,7 +86,7 @@ export class AuthStore {
 
   /** The server no longer accepts the token (401, socket refused): back to login with a reason. */
   expire(message: string = SESSION_ENDED_MESSAGE): void {
-    if (!this.session().token) return;
+    if (!this.session().token || this.loggingOut) return;
     this.endSession(message);
   }
 

@@ -1,0 +1,230 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  Global,
+  INestApplication,
+  Injectable,
+  Module,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import type { UploadView } from '@chat/shared-dto';
+import type { Request } from 'express';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import request from 'supertest';
+import { MemoryUploadRepository } from '../../test/upload/fakes';
+import {
+  htmlBehindPngSignature,
+  oversizedPng,
+  pixelBombPng,
+  pngWithTrailingHtml,
+  SVG_IMAGE,
+  solidImage,
+  TEXT_FILE,
+} from '../../test/upload/image-fixtures';
+import { IS_PUBLIC } from '../auth/public.decorator';
+import { AppConfig, loadAppConfig } from '../core/config/app-config';
+import { APP_CONFIG } from '../core/config/config.module';
+import { configureApp } from '../core/http/configure-app';
+import { RateLimiterService } from '../core/rate-limit/rate-limiter.service';
+import { RedisService } from '../core/redis/redis.service';
+import { UPLOAD_RATE_LIMIT } from './upload.constants';
+import { UploadEntity } from './upload.entity';
+import { UploadModule } from './upload.module';
+
+/**
+ * The upload routes over real HTTP with the real module, multer, sharp, disk storage, app
+ * configuration (prefix, helmet, filter, Swagger) and rate limiter; only the database and the
+ * JWT are stood in for: `x-test-user` plays the part of the Bearer token.
+ */
+@Injectable()
+class TestAuthGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const req = context.switchToHttp().getRequest<Request & { user?: unknown }>();
+    const id = req.header('x-test-user');
+    if (!id) throw new UnauthorizedException('Missing or invalid token');
+    req.user = { id, username: id, sessionId: 's' };
+    return true;
+  }
+}
+
+let userCounter = 0;
+const newUser = (): string => `00000000-0000-4000-8000-${String(++userCounter).padStart(12, '0')}`;
+
+describe('UploadController (HTTP)', () => {
+  let app: INestApplication;
+  let uploadDir: string;
+  let config: AppConfig;
+
+  beforeAll(async () => {
+    uploadDir = await mkdtemp(join(tmpdir(), 'upload-http-'));
+    config = loadAppConfig({ NODE_ENV: 'test', UPLOAD_DIR: uploadDir, WEB_DIST_DIR: join(uploadDir, 'no-web') });
+
+    @Global()
+    @Module({
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: RedisService, useValue: { client: null, enabled: false } },
+        RateLimiterService,
+        { provide: APP_GUARD, useClass: TestAuthGuard },
+      ],
+      exports: [APP_CONFIG, RateLimiterService],
+    })
+    class TestCoreModule {}
+
+    const moduleRef = await Test.createTestingModule({ imports: [TestCoreModule, UploadModule] })
+      .overrideProvider(getRepositoryToken(UploadEntity))
+      .useValue(new MemoryUploadRepository().asRepository())
+      .compile();
+    app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
+    configureApp(app as NestExpressApplication, config);
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await rm(uploadDir, { recursive: true, force: true });
+  });
+
+  const post = (user: string | null = newUser()) => {
+    const req = request(app.getHttpServer()).post('/api/upload');
+    return user ? req.set('x-test-user', user) : req;
+  };
+
+  function expectError(body: unknown, statusCode: number): void {
+    expect(body).toEqual({ statusCode, message: expect.anything(), error: expect.any(String) });
+  }
+
+  it.each([
+    ['jpeg', 'image/jpeg', 'jpg'],
+    ['png', 'image/png', 'png'],
+    ['gif', 'image/gif', 'gif'],
+    ['webp', 'image/webp', 'webp'],
+  ] as const)('accepts a %s and serves it back with safe headers', async (format, mimeType, extension) => {
+    const res = await post()
+      .attach('file', await solidImage(format, 500, 400), { filename: `photo.${extension}`, contentType: mimeType })
+      .expect(201);
+    const view = res.body as UploadView;
+    expect(view).toEqual({
+      url: expect.stringMatching(new RegExp(`^/api/uploads/[0-9a-f]{32}\\.${extension}$`)),
+      thumbnailUrl: expect.stringMatching(/^\/api\/uploads\/[0-9a-f]{32}-thumb\.webp$/),
+      width: 500,
+      height: 400,
+      size: expect.any(Number),
+      mimeType,
+    });
+
+    const file = await request(app.getHttpServer()).get(view.url).buffer(true).expect(200);
+    expect(file.headers['content-type']).toBe(mimeType);
+    expect(file.headers['x-content-type-options']).toBe('nosniff');
+    expect(file.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(file.headers['content-disposition']).toBe(`inline; filename="${view.url.split('/').pop()}"`);
+    expect(file.headers['content-security-policy']).toBe(
+      "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    );
+    expect(Number(file.headers['content-length'])).toBe(view.size);
+    expect((file.body as Buffer).length).toBe(view.size);
+    expect((await sharp(file.body as Buffer).metadata()).format).toBe(format);
+
+    const thumbnail = await request(app.getHttpServer()).get(view.thumbnailUrl).buffer(true).expect(200);
+    expect(thumbnail.headers['content-type']).toBe('image/webp');
+  });
+
+  it('ignores the client-declared name and type: a text file called photo.png is 415', async () => {
+    const res = await post().attach('file', TEXT_FILE, { filename: 'photo.png', contentType: 'image/png' }).expect(415);
+    expectError(res.body, 415);
+  });
+
+  it('refuses an SVG with 415', async () => {
+    const res = await post()
+      .attach('file', SVG_IMAGE, { filename: 'x.svg', contentType: 'image/svg+xml' })
+      .expect(415);
+    expectError(res.body, 415);
+  });
+
+  it('refuses HTML behind a PNG signature with 400', async () => {
+    const res = await post().attach('file', htmlBehindPngSignature(), 'x.png').expect(400);
+    expectError(res.body, 400);
+  });
+
+  it('stores a PNG with HTML appended as a clean re-encoded PNG', async () => {
+    const res = await post().attach('file', await pngWithTrailingHtml(), 'x.png').expect(201);
+    const file = await request(app.getHttpServer()).get((res.body as UploadView).url).buffer(true).expect(200);
+    expect(file.headers['content-type']).toBe('image/png');
+    expect((file.body as Buffer).includes('<script')).toBe(false);
+  });
+
+  it('answers 413 for a file over MAX_FILE_SIZE (6 MiB against 5 MiB)', async () => {
+    expect(config.upload.maxFileSize).toBe(5 * 1024 * 1024);
+    const res = await post().attach('file', oversizedPng(6 * 1024 * 1024), 'big.png').expect(413);
+    expect(res.body).toEqual({ statusCode: 413, message: 'The file is larger than 5 MiB', error: 'Payload Too Large' });
+  });
+
+  it('refuses a decompression bomb with 400 and a clear message', async () => {
+    const res = await post().attach('file', await pixelBombPng(), 'bomb.png').expect(400);
+    expect(res.body).toEqual({
+      statusCode: 400,
+      message: expect.stringMatching(/too large: at most 40 megapixels/),
+      error: 'Bad Request',
+    });
+  }, 60_000);
+
+  it('answers 400 without a `file` field', async () => {
+    expectError((await post().send({ file: 'nope' }).expect(400)).body, 400);
+    expectError((await post().field('note', 'no file').expect(400)).body, 400);
+  });
+
+  it('answers 400 for another field name, a second file or too many fields', async () => {
+    const png = await solidImage('png');
+    expectError((await post().attach('image', png, 'a.png').expect(400)).body, 400);
+    expectError((await post().attach('file', png, 'a.png').attach('file', png, 'b.png').expect(400)).body, 400);
+    let many = post();
+    for (let i = 0; i < 10; i++) many = many.field(`f${i}`, 'x');
+    expectError((await many.attach('file', png, 'a.png').expect(400)).body, 400);
+  });
+
+  it('answers 400 for a malformed multipart body', async () => {
+    const res = await post()
+      .set('Content-Type', 'multipart/form-data; boundary=xyz')
+      .send('--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\nabc')
+      .expect(400);
+    expectError(res.body, 400);
+  });
+
+  it('needs a user', async () => {
+    await post(null).attach('file', await solidImage('png'), 'a.png').expect(401);
+  });
+
+  it(`allows ${UPLOAD_RATE_LIMIT.limit} uploads per user per window, then 429 with Retry-After`, async () => {
+    const user = newUser();
+    const png = await solidImage('png', 8, 8);
+    for (let i = 0; i < UPLOAD_RATE_LIMIT.limit; i++) await post(user).attach('file', png, 'a.png').expect(201);
+    const res = await post(user).attach('file', png, 'a.png').expect(429);
+    expectError(res.body, 429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(UPLOAD_RATE_LIMIT.windowSeconds);
+    // Someone else is not affected.
+    await post().attach('file', png, 'a.png').expect(201);
+  });
+
+  it.each([
+    '0123456789abcdef0123456789abcdef.png',
+    '0123456789abcdef0123456789abcdef.svg',
+    'index.html',
+    '..%2F..%2Fpackage.json',
+    '%2e%2e',
+    'x'.repeat(300),
+  ])('answers 404 for GET /api/uploads/%s', async (name) => {
+    const res = await request(app.getHttpServer()).get(`/api/uploads/${name}`).expect(404);
+    expectError(res.body, 404);
+  });
+});

@@ -1,0 +1,295 @@
+import { Injectable, inject } from '@angular/core';
+import { Router } from '@angular/router';
+import type { ConversationView, MessageView, ReceiptEvent } from '@chat/shared-dto';
+import { firstValueFrom } from 'rxjs';
+import { AuthStore } from '../core/auth/auth.store';
+import { parseHttpError } from '../core/http/http-error';
+import { ConversationsApi } from './conversations/conversations.api';
+import { ConversationsStore } from './conversations/conversations.store';
+import { newClientId } from './messages/client-id';
+import { MessagesStore } from './messages/messages.store';
+import type { OutboxEntry, SendOutcome } from './messages/outbox';
+import { toPayload } from './messages/outbox';
+import { OutboxService } from './messages/outbox.service';
+import { TypingStore } from './messages/typing.store';
+import { UploadsStore } from './messages/uploads.store';
+import { RealtimeService } from './realtime/realtime.service';
+
+const TYPING_THROTTLE_MS = 3000;
+const TYPING_IDLE_MS = 4000;
+const RECEIPT_DEBOUNCE_MS = 120;
+const PERMANENT_ERRORS = new Set(['BAD_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
+
+/**
+ * Wires the socket to the stores for one logged-in session: live events in, sends (through the
+ * outbox), receipts and typing out, and the catch-up after every reconnect.
+ */
+@Injectable()
+export class ChatSession {
+  private readonly auth = inject(AuthStore);
+  private readonly router = inject(Router);
+  private readonly api = inject(ConversationsApi);
+  private readonly realtime = inject(RealtimeService);
+  private readonly conversations = inject(ConversationsStore);
+  private readonly messages = inject(MessagesStore);
+  private readonly outbox = inject(OutboxService);
+  private readonly typing = inject(TypingStore);
+  private readonly uploads = inject(UploadsStore);
+
+  private offs: (() => void)[] = [];
+  private selfId: string | null = null;
+  private readonly deliveredSent = new Map<string, number>();
+  private readonly deliveredQueue = new Map<string, MessageView>();
+  private deliveredTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly readSent = new Map<string, number>();
+  private readonly ownTyping = new Map<string, { lastStart: number; idle: ReturnType<typeof setTimeout> }>();
+  private listRequest = 0;
+  private started = false;
+
+  start(): void {
+    const token = this.auth.token();
+    const selfId = this.auth.userId();
+    if (!token || !selfId || this.started) return;
+    this.started = true;
+    this.selfId = selfId;
+    this.outbox.start(selfId, (entry) => this.deliver(entry), () => this.realtime.connected);
+    void this.loadConversations();
+    this.realtime.connect(token, {
+      connected: (first) => this.onConnected(first),
+      unauthorized: () => this.auth.expire(),
+      kicked: () => void this.onKicked(),
+    });
+    this.listen();
+  }
+
+  stop(wipeOutbox = false): void {
+    if (!this.started) return;
+    this.started = false;
+    for (const off of this.offs) off();
+    this.offs = [];
+    for (const state of this.ownTyping.values()) clearTimeout(state.idle);
+    this.ownTyping.clear();
+    if (this.deliveredTimer) clearTimeout(this.deliveredTimer);
+    this.deliveredTimer = null;
+    this.deliveredQueue.clear();
+    this.deliveredSent.clear();
+    this.readSent.clear();
+    this.realtime.disconnect();
+    this.outbox.stop(wipeOutbox);
+    this.uploads.reset();
+    this.typing.reset();
+    this.messages.reset();
+    this.conversations.reset();
+  }
+
+  /** `GET /api/conversations`; newer requests win over older ones. */
+  async loadConversations(): Promise<void> {
+    const request = ++this.listRequest;
+    try {
+      const list = await firstValueFrom(this.api.list());
+      if (request !== this.listRequest || !this.started) return;
+      this.conversations.setAll(list);
+      for (const conversation of list) this.acknowledgeDelivery(conversation);
+    } catch (err) {
+      if (request === this.listRequest && this.started) this.conversations.setError(parseHttpError(err).message);
+    }
+  }
+
+  /** Queues a text message; it shows at once as pending and goes out when the socket can take it. */
+  sendText(conversationId: string, text: string): void {
+    const content = text.trim();
+    if (!content) return;
+    this.stopTyping(conversationId);
+    this.outbox.enqueue({ clientId: newClientId(), conversationId, type: 'text', content });
+  }
+
+  /** Uploads an image, then sends it as an image message. Returns an error for a refused file. */
+  sendImage(conversationId: string, file: File): string | null {
+    const clientId = newClientId();
+    return this.uploads.start(clientId, conversationId, file, (upload) =>
+      this.outbox.enqueue({
+        clientId,
+        conversationId,
+        type: 'image',
+        content: '',
+        fileUrl: upload.url,
+        thumbnailUrl: upload.thumbnailUrl,
+      }),
+    );
+  }
+
+  retryUpload(clientId: string): void {
+    const upload = this.uploads.uploads().find((item) => item.clientId === clientId);
+    if (!upload) return;
+    this.uploads.retry(clientId, (stored) =>
+      this.outbox.enqueue({
+        clientId,
+        conversationId: upload.conversationId,
+        type: 'image',
+        content: '',
+        fileUrl: stored.url,
+        thumbnailUrl: stored.thumbnailUrl,
+      }),
+    );
+  }
+
+  /** Emits `typing:start` at most every 3 s while the user types, and `typing:stop` when idle. */
+  typingActivity(conversationId: string): void {
+    const now = Date.now();
+    const state = this.ownTyping.get(conversationId);
+    if (state) clearTimeout(state.idle);
+    const idle = setTimeout(() => this.stopTyping(conversationId), TYPING_IDLE_MS);
+    if (!state || now - state.lastStart >= TYPING_THROTTLE_MS) {
+      this.ownTyping.set(conversationId, { lastStart: now, idle });
+      void this.realtime.emit('typing:start', { conversationId });
+    } else {
+      this.ownTyping.set(conversationId, { ...state, idle });
+    }
+  }
+
+  stopTyping(conversationId: string): void {
+    const state = this.ownTyping.get(conversationId);
+    if (!state) return;
+    clearTimeout(state.idle);
+    this.ownTyping.delete(conversationId);
+    void this.realtime.emit('typing:stop', { conversationId });
+  }
+
+  /**
+   * The conversation is on screen, the tab visible and the newest message in view: tell the
+   * server it is read (once per seq), and clear the unread badge.
+   */
+  markRead(conversationId: string): void {
+    const newest = this.messages.newest(conversationId) ?? this.conversations.get(conversationId)?.lastMessage;
+    if (!newest || !this.realtime.connected) return;
+    const { read } = this.conversations.ownWatermarks(conversationId, this.selfId);
+    const conversation = this.conversations.get(conversationId);
+    if (newest.seq <= read && !conversation?.unreadCount) return;
+    if ((this.readSent.get(conversationId) ?? 0) >= newest.seq) {
+      if (conversation?.unreadCount) this.conversations.markReadLocal(conversationId, newest.seq, this.selfId);
+      return;
+    }
+    this.readSent.set(conversationId, newest.seq);
+    this.conversations.markReadLocal(conversationId, newest.seq, this.selfId);
+    void this.realtime
+      .emit('message:read', { conversationId, messageId: newest.id })
+      .then((ack) => {
+        if (!ack.ok && (this.readSent.get(conversationId) ?? 0) === newest.seq) this.readSent.delete(conversationId);
+      });
+  }
+
+  private listen(): void {
+    const on = this.realtime.on.bind(this.realtime);
+    this.offs.push(
+      on('message:new', (message) => this.onMessage(message)),
+      on('message:delivered', (event) => this.onReceipt(event, 'delivered')),
+      on('message:read', (event) => this.onReceipt(event, 'read')),
+      on('typing:start', (event) => {
+        if (event.userId !== this.selfId) this.typing.start(event.conversationId, event.userId);
+      }),
+      on('typing:stop', (event) => this.typing.stop(event.conversationId, event.userId)),
+      on('user:online', (event) => this.conversations.setPresence(event.userId, 'online', event.lastSeen)),
+      on('user:offline', (event) =>
+        this.conversations.setPresence(event.userId, 'offline', event.lastSeen ?? new Date().toISOString()),
+      ),
+      on('conversation:updated', (conversation) => this.onConversationUpdated(conversation)),
+      on('conversation:removed', ({ conversationId }) => this.onConversationRemoved(conversationId)),
+    );
+  }
+
+  private onConnected(first: boolean): void {
+    if (!first) {
+      // Anything may have happened while we were away: list, threads, presence.
+      void this.loadConversations();
+      for (const id of this.messages.loadedIds()) void this.messages.catchUp(id);
+    }
+    void this.outbox.flush();
+  }
+
+  private async onKicked(): Promise<void> {
+    try {
+      await this.auth.refreshUser();
+      this.realtime.reconnect();
+    } catch {
+      // A 401 has already ended the session via the interceptor; otherwise try again shortly.
+      if (this.started && this.auth.isLoggedIn()) setTimeout(() => this.realtime.reconnect(), 2000);
+    }
+  }
+
+  private onMessage(message: MessageView): void {
+    const own = message.senderId === this.selfId;
+    if (own) this.outbox.settle(message.clientId);
+    if (own) this.uploads.releasePreview(message.clientId);
+    this.messages.receive(message);
+    const known = this.conversations.applyMessage(message, this.selfId, true);
+    if (!known) void this.loadConversations();
+    this.typing.stop(message.conversationId, message.senderId);
+    if (!own) this.queueDelivered(message);
+  }
+
+  private onReceipt(event: ReceiptEvent, kind: 'delivered' | 'read'): void {
+    this.conversations.applyReceipt(event, kind, this.selfId);
+  }
+
+  private onConversationUpdated(conversation: ConversationView): void {
+    this.conversations.upsert(conversation);
+    this.acknowledgeDelivery(conversation);
+  }
+
+  private onConversationRemoved(conversationId: string): void {
+    this.conversations.remove(conversationId);
+    this.messages.drop(conversationId);
+    this.typing.reset();
+    if (this.conversations.activeId() === conversationId) void this.router.navigateByUrl('/');
+  }
+
+  /** The newest message of a conversation from someone else reached this device. */
+  private acknowledgeDelivery(conversation: ConversationView): void {
+    const last = conversation.lastMessage;
+    if (!last || last.senderId === this.selfId) return;
+    const { delivered } = this.conversations.ownWatermarks(conversation.id, this.selfId);
+    if (last.seq > delivered) this.queueDelivered(last);
+  }
+
+  /** Coalesces `message:delivered` per conversation to the highest seq within a short window. */
+  private queueDelivered(message: MessageView): void {
+    const queued = this.deliveredQueue.get(message.conversationId);
+    if (queued && queued.seq >= message.seq) return;
+    if ((this.deliveredSent.get(message.conversationId) ?? 0) >= message.seq) return;
+    this.deliveredQueue.set(message.conversationId, message);
+    this.deliveredTimer ??= setTimeout(() => this.flushDelivered(), RECEIPT_DEBOUNCE_MS);
+  }
+
+  private flushDelivered(): void {
+    this.deliveredTimer = null;
+    if (!this.realtime.connected) return; // onConnected -> loadConversations acknowledges again
+    const batch = [...this.deliveredQueue.values()];
+    this.deliveredQueue.clear();
+    for (const message of batch) {
+      this.deliveredSent.set(message.conversationId, message.seq);
+      this.conversations.markDeliveredLocal(message.conversationId, message.seq, this.selfId);
+      void this.realtime
+        .emit('message:delivered', { conversationId: message.conversationId, messageId: message.id })
+        .then((ack) => {
+          if (!ack.ok && this.deliveredSent.get(message.conversationId) === message.seq) {
+            this.deliveredSent.delete(message.conversationId);
+          }
+        });
+    }
+  }
+
+  /** One attempt of the outbox: `message:send` with its clientId, and the ack merged in. */
+  private async deliver(entry: OutboxEntry): Promise<SendOutcome> {
+    const ack = await this.realtime.emit('message:send', toPayload(entry));
+    if (ack.ok) {
+      const message = ack.message;
+      this.uploads.releasePreview(entry.clientId);
+      this.messages.receive(message);
+      this.conversations.applyMessage(message, this.selfId, false);
+      return { ok: true, message };
+    }
+    const { code, message } = ack.error;
+    if (PERMANENT_ERRORS.has(code)) return { ok: false, retry: false, error: message || 'Not sent' };
+    return { ok: false, retry: true, error: message || code };
+  }
+}

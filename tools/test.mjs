@@ -1,0 +1,115 @@
+// `npm test`: the whole suite, in the order CI runs it. Each step prints its own output; the
+// summary at the end lists every step and closes with one "N passed, M failed" line.
+//
+// With CI=true every step is required: PostgreSQL, Redis, Chromium and nginx must be there
+// (.ci/run installs and starts them). Without CI a step whose prerequisite is missing is
+// SKIPPED, and the summary says so, so a laptop with only Node still gets a useful run.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { ROOT, run } from './lib.mjs';
+
+const CI = process.env.CI === 'true';
+const RESULTS = join(ROOT, 'tmp/test-results');
+rmSync(RESULTS, { recursive: true, force: true });
+mkdirSync(RESULTS, { recursive: true });
+
+const reachable = (host, port) =>
+  new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1500, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+const hasCommand = async (name) => (await run('sh', ['-c', `command -v ${name} >/dev/null 2>&1`], { stdio: 'ignore' })) === 0;
+
+const postgres = await reachable('127.0.0.1', 5432);
+const redis = await reachable('127.0.0.1', 6379);
+const chromium = existsSync('/usr/bin/chromium');
+const nginx = await hasCommand('nginx');
+
+/** jest with a JSON report, so the summary can count tests. */
+const jest = (name, config, extra = []) => ({
+  name,
+  command: ['npx', 'jest', '-c', config, '--ci', '--json', `--outputFile=${join(RESULTS, `${name}.json`)}`, ...extra],
+  count: () => countJest(join(RESULTS, `${name}.json`)),
+});
+
+const steps = [
+  { name: 'lint', command: ['npx', 'nx', 'run-many', '-t', 'lint', '--output-style=stream'] },
+  { name: 'typecheck', command: ['npx', 'nx', 'run-many', '-t', 'typecheck', '--output-style=stream'] },
+  ...['libs/shared-dto', 'apps/api', 'apps/web']
+    .filter((dir) => existsSync(join(ROOT, dir, 'jest.config.ts')))
+    .map((dir) => jest(`unit:${dir.split('/')[1]}`, `${dir}/jest.config.ts`)),
+  { name: 'build', command: ['npx', 'nx', 'run-many', '-t', 'build', '--projects=api,web', '--output-style=stream'] },
+  {
+    ...jest('integration:api', 'apps/api/jest.integration.config.ts', ['--runInBand']),
+    note: postgres && redis ? 'PostgreSQL + Redis' : `${postgres ? '' : 'PGlite instead of PostgreSQL; '}${redis ? '' : 'Redis tests skipped'}`,
+  },
+  {
+    name: 'e2e:api',
+    command: ['node', '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./tools/node-test-counter.mjs', `--test-reporter-destination=${join(RESULTS, 'e2e-api.json')}`, 'apps/api-e2e/src/'],
+    count: () => readCount(join(RESULTS, 'e2e-api.json')),
+  },
+  existsSync(join(ROOT, 'apps/web-e2e/run.mjs')) && {
+    name: 'e2e:web',
+    command: ['node', 'apps/web-e2e/run.mjs'],
+    skip: chromium ? null : 'Chromium not installed (apt-get install chromium)',
+  },
+  existsSync(join(ROOT, 'tools/check-docker.mjs')) && {
+    name: 'docker:check',
+    command: ['node', 'tools/check-docker.mjs'],
+    skip: nginx ? null : 'nginx not installed (apt-get install nginx)',
+  },
+].filter(Boolean);
+
+const summary = [];
+let passed = 0;
+let failed = 0;
+for (const step of steps) {
+  if (step.skip && !CI) {
+    summary.push({ name: step.name, status: 'SKIPPED', detail: step.skip });
+    continue;
+  }
+  process.stdout.write(`\n━━━ ${step.name} ━━━\n`);
+  const started = Date.now();
+  const code = await run(step.command[0], step.command.slice(1));
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const counts = step.count?.() ?? null;
+  if (counts) {
+    passed += counts.passed;
+    failed += counts.failed;
+  } else {
+    if (code === 0) passed += 1;
+    else failed += 1;
+  }
+  if (code !== 0 && counts && counts.failed === 0) failed += 1; // a crash outside any test
+  const detail = [counts ? `${counts.passed} passed, ${counts.failed} failed` : null, step.note, `${seconds}s`]
+    .filter(Boolean)
+    .join(' · ');
+  summary.push({ name: step.name, status: code === 0 ? 'PASS' : 'FAIL', detail });
+}
+
+process.stdout.write('\n━━━ summary ━━━\n');
+for (const { name, status, detail } of summary) process.stdout.write(`${status.padEnd(8)} ${name.padEnd(18)} ${detail ?? ''}\n`);
+if (!CI) {
+  if (!postgres) process.stdout.write('note: PostgreSQL not reachable on 127.0.0.1:5432: integration ran on embedded PGlite\n');
+  if (!redis) process.stdout.write('note: Redis not reachable on 127.0.0.1:6379: Redis and scale-out tests were skipped\n');
+}
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exit(summary.some((s) => s.status === 'FAIL') ? 1 : 0);
+
+function countJest(file) {
+  if (!existsSync(file)) return null;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  return { passed: report.numPassedTests, failed: report.numFailedTests + report.numRuntimeErrorTestSuites };
+}
+
+function readCount(file) {
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+}
+
