@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { ConversationsModule } from './conversations/conversations.module';
 import { AppConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { LoggingModule } from './core/logging/logging.module';
@@ -7,6 +8,11 @@ import { RateLimitModule } from './core/rate-limit/rate-limit.module';
 import { RealtimeModule } from './core/realtime/realtime.module';
 import { RedisModule } from './core/redis/redis.module';
 import { HealthModule } from './health/health.module';
+import { MessagesModule } from './messages/messages.module';
+import { PresenceModule } from './presence/presence.module';
+import { ReceiptsModule } from './receipts/receipts.module';
+import { TypingModule } from './typing/typing.module';
+import { UploadModule } from './upload/upload.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -20,6 +26,12 @@ import { UsersModule } from './users/users.module';
     HealthModule,
     UsersModule,
     AuthModule,
+    ConversationsModule,
+    MessagesModule,
+    ReceiptsModule,
+    TypingModule,
+    PresenceModule,
+    UploadModule,
   ],
 })
 export class AppModule {}

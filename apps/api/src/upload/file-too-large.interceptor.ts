@@ -21,12 +21,16 @@ export class FileTooLargeInterceptor implements NestInterceptor {
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const max = this.config.upload.maxFileSize;
     const limit = max % (1024 * 1024) === 0 ? `${max / (1024 * 1024)} MiB` : `${max} bytes`;
-    return next.handle().pipe(
-      catchError((err: unknown) =>
-        throwError(() =>
-          err instanceof PayloadTooLargeException ? new PayloadTooLargeException(`The file is larger than ${limit}`) : err,
+    return next
+      .handle()
+      .pipe(
+        catchError((err: unknown) =>
+          throwError(() =>
+            err instanceof PayloadTooLargeException
+              ? new PayloadTooLargeException(`The file is larger than ${limit}`)
+              : err,
+          ),
         ),
-      ),
-    );
+      );
   }
 }

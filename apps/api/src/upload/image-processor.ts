@@ -38,7 +38,8 @@ const FORMAT_BY_TYPE: Record<ImageMimeType, keyof FormatEnum> = {
   'image/webp': 'webp',
 };
 
-const NOT_DECODABLE = 'The file is not a valid image: it is damaged, truncated or not what its first bytes claim';
+const NOT_DECODABLE =
+  'The file is not a valid image: it is damaged, truncated or not what its first bytes claim';
 const TOO_MANY_PIXELS =
   `The image is too large: at most ${MAX_INPUT_PIXELS / 1_000_000} megapixels (all frames together) ` +
   `and ${MAX_IMAGE_SIDE} px a side`;
@@ -52,7 +53,10 @@ const TOO_MANY_PIXELS =
 @Injectable()
 export class ImageProcessor {
   private readonly logger = new Logger(ImageProcessor.name);
-  private readonly limiter = new ConcurrencyLimiter(MAX_CONCURRENT_IMAGE_JOBS, MAX_QUEUED_IMAGE_JOBS);
+  private readonly limiter = new ConcurrencyLimiter(
+    MAX_CONCURRENT_IMAGE_JOBS,
+    MAX_QUEUED_IMAGE_JOBS,
+  );
 
   constructor() {
     // Every upload is bytes never seen before: libvips' operation cache would only hold memory.
@@ -102,7 +106,11 @@ export class ImageProcessor {
     const { width, height } = meta; // Without `animated`, `height` is that of one frame.
     const frames = meta.pages ?? 1;
     if (!width || !height) throw new BadRequestException(NOT_DECODABLE);
-    if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height * frames > MAX_INPUT_PIXELS) {
+    if (
+      width > MAX_IMAGE_SIDE ||
+      height > MAX_IMAGE_SIDE ||
+      width * height * frames > MAX_INPUT_PIXELS
+    ) {
       throw new BadRequestException(TOO_MANY_PIXELS);
     }
     if (frames > MAX_ANIMATION_FRAMES) {
@@ -111,7 +119,11 @@ export class ImageProcessor {
     return frames;
   }
 
-  private async encode(pipeline: Sharp, mimeType: ImageMimeType, quality = 85): Promise<EncodedImage> {
+  private async encode(
+    pipeline: Sharp,
+    mimeType: ImageMimeType,
+    quality = 85,
+  ): Promise<EncodedImage> {
     const { data, info } = await this.withEncoder(pipeline, mimeType, quality)
       .timeout({ seconds: PROCESSING_TIMEOUT_SECONDS })
       .toBuffer({ resolveWithObject: true });
@@ -137,12 +149,15 @@ export class ImageProcessor {
   private toHttpException(err: unknown): HttpException {
     if (err instanceof HttpException) return err;
     if (err instanceof QueueFullError) {
-      return new ServiceUnavailableException('Too many images are being processed; try again shortly');
+      return new ServiceUnavailableException(
+        'Too many images are being processed; try again shortly',
+      );
     }
     const message = err instanceof Error ? err.message : String(err);
     this.logger.debug(`image refused: ${message}`);
     if (/pixel limit/i.test(message)) return new BadRequestException(TOO_MANY_PIXELS);
-    if (/timeout/i.test(message)) return new BadRequestException('The image took too long to process');
+    if (/timeout/i.test(message))
+      return new BadRequestException('The image took too long to process');
     return new BadRequestException(NOT_DECODABLE);
   }
 }

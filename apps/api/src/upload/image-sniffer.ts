@@ -27,7 +27,11 @@ export function sniffImageType(bytes: Uint8Array): ImageMimeType | null {
   const gif = ascii(bytes, 0, 6);
   if (gif === 'GIF87a' || gif === 'GIF89a') return 'image/gif';
   // RIFF <size> WEBP followed by a VP8 / VP8L / VP8X chunk: RIFF alone is also WAV or AVI.
-  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP' && /^VP8[ LX]$/.test(ascii(bytes, 12, 4))) {
+  if (
+    ascii(bytes, 0, 4) === 'RIFF' &&
+    ascii(bytes, 8, 4) === 'WEBP' &&
+    /^VP8[ LX]$/.test(ascii(bytes, 12, 4))
+  ) {
     return 'image/webp';
   }
   return null;

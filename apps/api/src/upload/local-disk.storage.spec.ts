@@ -49,7 +49,9 @@ describe('LocalDiskStorage', () => {
   it.each(['../escape.png', 'a/b.png', '/etc/passwd', '.hidden', '', 'a\\b', 'x'.repeat(200)])(
     'refuses the unsafe key %j',
     async (key) => {
-      await expect(storage.put(key, Buffer.from('x'), 'image/png')).rejects.toThrow(/unsafe storage key/);
+      await expect(storage.put(key, Buffer.from('x'), 'image/png')).rejects.toThrow(
+        /unsafe storage key/,
+      );
       await expect(storage.get(key)).rejects.toThrow(/unsafe storage key/);
     },
   );

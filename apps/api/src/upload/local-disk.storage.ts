@@ -63,7 +63,8 @@ export class LocalDiskStorage implements FileStorage {
   }
 
   private pathOf(key: string): string {
-    if (!SAFE_KEY.test(key)) throw new Error(`unsafe storage key: ${JSON.stringify(key.slice(0, 40))}`);
+    if (!SAFE_KEY.test(key))
+      throw new Error(`unsafe storage key: ${JSON.stringify(key.slice(0, 40))}`);
     return join(this.root, key.slice(0, 2), key);
   }
 }

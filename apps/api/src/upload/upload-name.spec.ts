@@ -18,7 +18,11 @@ describe('upload names', () => {
   });
 
   it('parses what it makes, with the type from the extension', () => {
-    expect(parseUploadName(`${ID}.jpg`)).toEqual({ name: `${ID}.jpg`, mimeType: 'image/jpeg', isThumbnail: false });
+    expect(parseUploadName(`${ID}.jpg`)).toEqual({
+      name: `${ID}.jpg`,
+      mimeType: 'image/jpeg',
+      isThumbnail: false,
+    });
     expect(parseUploadName(`${ID}.gif`)?.mimeType).toBe('image/gif');
     expect(parseUploadName(`${ID}-thumb.webp`)).toEqual({
       name: `${ID}-thumb.webp`,

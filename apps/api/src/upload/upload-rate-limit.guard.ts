@@ -20,7 +20,10 @@ export class UploadRateLimitGuard implements CanActivate {
     const { limit, windowSeconds } = UPLOAD_RATE_LIMIT;
     const result = await this.limiter.hit(`upload:${user.id}`, limit, windowSeconds);
     if (!result.allowed) {
-      throw new RateLimitedException(`At most ${limit} uploads per ${windowSeconds / 60} minutes`, result.retryAfterSeconds);
+      throw new RateLimitedException(
+        `At most ${limit} uploads per ${windowSeconds / 60} minutes`,
+        result.retryAfterSeconds,
+      );
     }
     return true;
   }

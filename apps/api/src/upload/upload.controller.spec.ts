@@ -48,7 +48,13 @@ class TestAuthGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+        context.getHandler(),
+        context.getClass(),
+      ])
+    )
+      return true;
     const req = context.switchToHttp().getRequest<Request & { user?: unknown }>();
     const id = req.header('x-test-user');
     if (!id) throw new UnauthorizedException('Missing or invalid token');
@@ -67,7 +73,11 @@ describe('UploadController (HTTP)', () => {
 
   beforeAll(async () => {
     uploadDir = await mkdtemp(join(tmpdir(), 'upload-http-'));
-    config = loadAppConfig({ NODE_ENV: 'test', UPLOAD_DIR: uploadDir, WEB_DIST_DIR: join(uploadDir, 'no-web') });
+    config = loadAppConfig({
+      NODE_ENV: 'test',
+      UPLOAD_DIR: uploadDir,
+      WEB_DIST_DIR: join(uploadDir, 'no-web'),
+    });
 
     @Global()
     @Module({
@@ -109,38 +119,51 @@ describe('UploadController (HTTP)', () => {
     ['png', 'image/png', 'png'],
     ['gif', 'image/gif', 'gif'],
     ['webp', 'image/webp', 'webp'],
-  ] as const)('accepts a %s and serves it back with safe headers', async (format, mimeType, extension) => {
-    const res = await post()
-      .attach('file', await solidImage(format, 500, 400), { filename: `photo.${extension}`, contentType: mimeType })
-      .expect(201);
-    const view = res.body as UploadView;
-    expect(view).toEqual({
-      url: expect.stringMatching(new RegExp(`^/api/uploads/[0-9a-f]{32}\\.${extension}$`)),
-      thumbnailUrl: expect.stringMatching(/^\/api\/uploads\/[0-9a-f]{32}-thumb\.webp$/),
-      width: 500,
-      height: 400,
-      size: expect.any(Number),
-      mimeType,
-    });
+  ] as const)(
+    'accepts a %s and serves it back with safe headers',
+    async (format, mimeType, extension) => {
+      const res = await post()
+        .attach('file', await solidImage(format, 500, 400), {
+          filename: `photo.${extension}`,
+          contentType: mimeType,
+        })
+        .expect(201);
+      const view = res.body as UploadView;
+      expect(view).toEqual({
+        url: expect.stringMatching(new RegExp(`^/api/uploads/[0-9a-f]{32}\\.${extension}$`)),
+        thumbnailUrl: expect.stringMatching(/^\/api\/uploads\/[0-9a-f]{32}-thumb\.webp$/),
+        width: 500,
+        height: 400,
+        size: expect.any(Number),
+        mimeType,
+      });
 
-    const file = await request(app.getHttpServer()).get(view.url).buffer(true).expect(200);
-    expect(file.headers['content-type']).toBe(mimeType);
-    expect(file.headers['x-content-type-options']).toBe('nosniff');
-    expect(file.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-    expect(file.headers['content-disposition']).toBe(`inline; filename="${view.url.split('/').pop()}"`);
-    expect(file.headers['content-security-policy']).toBe(
-      "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
-    );
-    expect(Number(file.headers['content-length'])).toBe(view.size);
-    expect((file.body as Buffer).length).toBe(view.size);
-    expect((await sharp(file.body as Buffer).metadata()).format).toBe(format);
+      const file = await request(app.getHttpServer()).get(view.url).buffer(true).expect(200);
+      expect(file.headers['content-type']).toBe(mimeType);
+      expect(file.headers['x-content-type-options']).toBe('nosniff');
+      expect(file.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(file.headers['content-disposition']).toBe(
+        `inline; filename="${view.url.split('/').pop()}"`,
+      );
+      expect(file.headers['content-security-policy']).toBe(
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+      );
+      expect(Number(file.headers['content-length'])).toBe(view.size);
+      expect((file.body as Buffer).length).toBe(view.size);
+      expect((await sharp(file.body as Buffer).metadata()).format).toBe(format);
 
-    const thumbnail = await request(app.getHttpServer()).get(view.thumbnailUrl).buffer(true).expect(200);
-    expect(thumbnail.headers['content-type']).toBe('image/webp');
-  });
+      const thumbnail = await request(app.getHttpServer())
+        .get(view.thumbnailUrl)
+        .buffer(true)
+        .expect(200);
+      expect(thumbnail.headers['content-type']).toBe('image/webp');
+    },
+  );
 
   it('ignores the client-declared name and type: a text file called photo.png is 415', async () => {
-    const res = await post().attach('file', TEXT_FILE, { filename: 'photo.png', contentType: 'image/png' }).expect(415);
+    const res = await post()
+      .attach('file', TEXT_FILE, { filename: 'photo.png', contentType: 'image/png' })
+      .expect(415);
     expectError(res.body, 415);
   });
 
@@ -157,20 +180,33 @@ describe('UploadController (HTTP)', () => {
   });
 
   it('stores a PNG with HTML appended as a clean re-encoded PNG', async () => {
-    const res = await post().attach('file', await pngWithTrailingHtml(), 'x.png').expect(201);
-    const file = await request(app.getHttpServer()).get((res.body as UploadView).url).buffer(true).expect(200);
+    const res = await post()
+      .attach('file', await pngWithTrailingHtml(), 'x.png')
+      .expect(201);
+    const file = await request(app.getHttpServer())
+      .get((res.body as UploadView).url)
+      .buffer(true)
+      .expect(200);
     expect(file.headers['content-type']).toBe('image/png');
     expect((file.body as Buffer).includes('<script')).toBe(false);
   });
 
   it('answers 413 for a file over MAX_FILE_SIZE (6 MiB against 5 MiB)', async () => {
     expect(config.upload.maxFileSize).toBe(5 * 1024 * 1024);
-    const res = await post().attach('file', oversizedPng(6 * 1024 * 1024), 'big.png').expect(413);
-    expect(res.body).toEqual({ statusCode: 413, message: 'The file is larger than 5 MiB', error: 'Payload Too Large' });
+    const res = await post()
+      .attach('file', oversizedPng(6 * 1024 * 1024), 'big.png')
+      .expect(413);
+    expect(res.body).toEqual({
+      statusCode: 413,
+      message: 'The file is larger than 5 MiB',
+      error: 'Payload Too Large',
+    });
   });
 
   it('refuses a decompression bomb with 400 and a clear message', async () => {
-    const res = await post().attach('file', await pixelBombPng(), 'bomb.png').expect(400);
+    const res = await post()
+      .attach('file', await pixelBombPng(), 'bomb.png')
+      .expect(400);
     expect(res.body).toEqual({
       statusCode: 400,
       message: expect.stringMatching(/too large: at most 40 megapixels/),
@@ -186,7 +222,10 @@ describe('UploadController (HTTP)', () => {
   it('answers 400 for another field name, a second file or too many fields', async () => {
     const png = await solidImage('png');
     expectError((await post().attach('image', png, 'a.png').expect(400)).body, 400);
-    expectError((await post().attach('file', png, 'a.png').attach('file', png, 'b.png').expect(400)).body, 400);
+    expectError(
+      (await post().attach('file', png, 'a.png').attach('file', png, 'b.png').expect(400)).body,
+      400,
+    );
     let many = post();
     for (let i = 0; i < 10; i++) many = many.field(`f${i}`, 'x');
     expectError((await many.attach('file', png, 'a.png').expect(400)).body, 400);
@@ -201,19 +240,43 @@ describe('UploadController (HTTP)', () => {
   });
 
   it('needs a user', async () => {
-    await post(null).attach('file', await solidImage('png'), 'a.png').expect(401);
+    await post(null)
+      .attach('file', await solidImage('png'), 'a.png')
+      .expect(401);
   });
 
   it(`allows ${UPLOAD_RATE_LIMIT.limit} uploads per user per window, then 429 with Retry-After`, async () => {
     const user = newUser();
     const png = await solidImage('png', 8, 8);
-    for (let i = 0; i < UPLOAD_RATE_LIMIT.limit; i++) await post(user).attach('file', png, 'a.png').expect(201);
+    for (let i = 0; i < UPLOAD_RATE_LIMIT.limit; i++)
+      await post(user).attach('file', png, 'a.png').expect(201);
     const res = await post(user).attach('file', png, 'a.png').expect(429);
     expectError(res.body, 429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(UPLOAD_RATE_LIMIT.windowSeconds);
     // Someone else is not affected.
     await post().attach('file', png, 'a.png').expect(201);
+  });
+
+  it('documents both routes in Swagger', async () => {
+    interface Operation {
+      security?: unknown[];
+      requestBody?: { content: Record<string, unknown> };
+      responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+    }
+    const doc = (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const upload = doc.paths['/api/upload'].post;
+    expect(Object.keys(upload.requestBody?.content ?? {})).toEqual(['multipart/form-data']);
+    expect(upload.security).toEqual([{ bearer: [] }]);
+    expect(upload.responses['201'].content?.['application/json'].schema?.$ref).toMatch(
+      /UploadResponse$/,
+    );
+    expect(Object.keys(upload.responses)).toEqual(
+      expect.arrayContaining(['400', '401', '413', '415', '429']),
+    );
+    expect(doc.paths['/api/uploads/{name}'].get.responses['404']).toBeDefined();
   });
 
   it.each([

@@ -53,7 +53,8 @@ interface ReceivedFile {
 const SERVE_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'public, max-age=31536000, immutable',
-  'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+  'Content-Security-Policy':
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
 } as const;
 
 @ApiTags('upload')
@@ -78,17 +79,30 @@ export class UploadController {
     schema: {
       type: 'object',
       required: ['file'],
-      properties: { file: { type: 'string', format: 'binary', description: 'The image, up to MAX_FILE_SIZE bytes' } },
+      properties: {
+        file: {
+          type: 'string',
+          format: 'binary',
+          description: 'The image, up to MAX_FILE_SIZE bytes',
+        },
+      },
     },
   })
   @ApiCreatedResponse({ type: UploadResponse })
-  @ApiBadRequestResponse({ description: 'No `file` field, a damaged image or one over 40 megapixels' })
+  @ApiBadRequestResponse({
+    description: 'No `file` field, a damaged image or one over 40 megapixels',
+  })
   @ApiUnauthorizedResponse({ description: 'No, invalid or expired token' })
   @ApiPayloadTooLargeResponse({ description: 'Larger than MAX_FILE_SIZE (5 MiB by default)' })
   @ApiUnsupportedMediaTypeResponse({ description: 'Not a JPEG, PNG, GIF or WebP image' })
   @ApiTooManyRequestsResponse({ description: 'Too many uploads; see Retry-After' })
-  async upload(@CurrentUser() user: AuthUser, @UploadedFile() file: ReceivedFile | undefined): Promise<UploadView> {
-    if (!file) throw new BadRequestException('Send the image as the multipart/form-data field "file"');
+  async upload(
+    @CurrentUser() user: AuthUser,
+    @UploadedFile() file: ReceivedFile | undefined,
+  ): Promise<UploadView> {
+    if (!file) {
+      throw new BadRequestException('Send the image as the multipart/form-data field "file"');
+    }
     return this.uploads.store(user.id, file.buffer);
   }
 
@@ -104,7 +118,10 @@ export class UploadController {
   @ApiProduces('image/jpeg', 'image/png', 'image/gif', 'image/webp')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
   @ApiNotFoundResponse({ description: 'No such upload' })
-  async serve(@Param('name') name: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+  async serve(
+    @Param('name') name: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
     const file = await this.uploads.open(name);
     res.set(SERVE_HEADERS);
     return new StreamableFile(file.stream, {

@@ -25,27 +25,37 @@ describe('uploads (integration)', () => {
   });
 
   afterAll(async () => {
-    await t.app.get(DataSource).query('DELETE FROM uploads WHERE owner_id = ANY($1)', [[alice.user.id, bob.user.id]]);
+    await t.app
+      .get(DataSource)
+      .query('DELETE FROM uploads WHERE owner_id = ANY($1)', [[alice.user.id, bob.user.id]]);
     await t.close();
   });
 
-  const upload = (user: RegisteredUser) => t.http().post('/api/upload').set('Authorization', `Bearer ${user.token}`);
+  const upload = (user: RegisteredUser) =>
+    t.http().post('/api/upload').set('Authorization', `Bearer ${user.token}`);
 
   it('needs a token', async () => {
-    const res = await t.http().post('/api/upload').attach('file', await solidImage('png'), 'a.png').expect(401);
+    const res = await t
+      .http()
+      .post('/api/upload')
+      .attach('file', await solidImage('png'), 'a.png')
+      .expect(401);
     expect(res.body).toMatchObject({ statusCode: 401 });
   });
 
   it('stores a re-encoded, oriented, metadata-free image, records its owner and serves it without a token', async () => {
-    const res = await upload(alice).attach('file', await exifRotatedJpeg(), 'photo.jpg').expect(201);
+    const res = await upload(alice)
+      .attach('file', await exifRotatedJpeg(), 'photo.jpg')
+      .expect(201);
     const view = res.body as UploadView;
     expect(view).toMatchObject({ width: 300, height: 400, mimeType: 'image/jpeg' });
 
     const [row] = await t.app
       .get(DataSource)
-      .query<{ owner_id: string; size: number }[]>('SELECT owner_id, size FROM uploads WHERE original_key = $1', [
-        view.url.slice(view.url.lastIndexOf('/') + 1),
-      ]);
+      .query<{ owner_id: string; size: number }[]>(
+        'SELECT owner_id, size FROM uploads WHERE original_key = $1',
+        [view.url.slice(view.url.lastIndexOf('/') + 1)],
+      );
     expect(row).toEqual({ owner_id: alice.user.id, size: view.size });
 
     const file = await t.http().get(view.url).buffer(true).expect(200);
@@ -53,7 +63,8 @@ describe('uploads (integration)', () => {
       'content-type': 'image/jpeg',
       'x-content-type-options': 'nosniff',
       'cache-control': 'public, max-age=31536000, immutable',
-      'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+      'content-security-policy':
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
     });
     const stored = await sharp(file.body as Buffer).metadata();
     expect(stored).toMatchObject({ format: 'jpeg', width: 300, height: 400 });
@@ -61,11 +72,16 @@ describe('uploads (integration)', () => {
 
     const thumbnail = await t.http().get(view.thumbnailUrl).buffer(true).expect(200);
     expect(thumbnail.headers['content-type']).toBe('image/webp');
-    expect(await sharp(thumbnail.body as Buffer).metadata()).toMatchObject({ width: 240, height: 320 });
+    expect(await sharp(thumbnail.body as Buffer).metadata()).toMatchObject({
+      width: 240,
+      height: 320,
+    });
   });
 
   it('keeps an animated GIF animated', async () => {
-    const res = await upload(alice).attach('file', await animatedImage('gif', 3), 'a.gif').expect(201);
+    const res = await upload(alice)
+      .attach('file', await animatedImage('gif', 3), 'a.gif')
+      .expect(201);
     const view = res.body as UploadView;
     expect(view.mimeType).toBe('image/gif');
     const file = await t.http().get(view.url).buffer(true).expect(200);
@@ -82,8 +98,14 @@ describe('uploads (integration)', () => {
     ];
     for (const [bytes, name, status] of cases) {
       const req = upload(alice);
-      const res = await (bytes ? req.attach('file', bytes, name) : req.field('note', 'no file')).expect(status);
-      expect(res.body).toEqual({ statusCode: status, message: expect.anything(), error: expect.any(String) });
+      const res = await (
+        bytes ? req.attach('file', bytes, name) : req.field('note', 'no file')
+      ).expect(status);
+      expect(res.body).toEqual({
+        statusCode: status,
+        message: expect.anything(),
+        error: expect.any(String),
+      });
     }
   });
 
@@ -93,7 +115,11 @@ describe('uploads (integration)', () => {
   });
 
   it('lets the messages module accept only the uploader’s own URL', async () => {
-    const view = (await upload(alice).attach('file', await solidImage('webp'), 'a.webp').expect(201)).body as UploadView;
+    const view = (
+      await upload(alice)
+        .attach('file', await solidImage('webp'), 'a.webp')
+        .expect(201)
+    ).body as UploadView;
     const uploads = t.app.get(UploadsService);
     await expect(uploads.findOwnedImage(alice.user.id, view.url)).resolves.toEqual({
       url: view.url,

@@ -3,10 +3,16 @@ import type { ImageMimeType, UploadView } from '@chat/shared-dto';
 
 /** Swagger's picture of `UploadView` (shared-dto cannot carry `@nestjs/swagger` decorators). */
 export class UploadResponse implements UploadView {
-  @ApiProperty({ example: '/api/uploads/5f0c6d1e9a4b4c2f8e7d6a5b4c3d2e1f.jpg', description: 'Send this as `fileUrl` of an image message' })
+  @ApiProperty({
+    example: '/api/uploads/5f0c6d1e9a4b4c2f8e7d6a5b4c3d2e1f.jpg',
+    description: 'Send this as `fileUrl` of an image message',
+  })
   url!: string;
 
-  @ApiProperty({ example: '/api/uploads/5f0c6d1e9a4b4c2f8e7d6a5b4c3d2e1f-thumb.webp', description: 'WebP within 320x320' })
+  @ApiProperty({
+    example: '/api/uploads/5f0c6d1e9a4b4c2f8e7d6a5b4c3d2e1f-thumb.webp',
+    description: 'WebP within 320x320',
+  })
   thumbnailUrl!: string;
 
   @ApiProperty({ example: 1280, description: 'Pixels, after EXIF orientation' })

@@ -1,4 +1,8 @@
-import { BadRequestException, NotFoundException, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  BadRequestException,
+  NotFoundException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { MemoryStorage, MemoryUploadRepository } from '../../test/upload/fakes';
@@ -40,7 +44,13 @@ describe('UploadsService', () => {
       mimeType: 'image/jpeg',
     });
     const [row] = repository.rows;
-    expect(row).toMatchObject({ ownerId: ALICE, mimeType: 'image/jpeg', width: 800, height: 600, size: view.size });
+    expect(row).toMatchObject({
+      ownerId: ALICE,
+      mimeType: 'image/jpeg',
+      width: 800,
+      height: 600,
+      size: view.size,
+    });
     expect(view.url.endsWith(row.originalKey)).toBe(true);
     expect(storage.objects.get(row.originalKey)?.length).toBe(view.size);
     expect((await sharp(storage.objects.get(row.thumbnailKey)).metadata()).width).toBe(320);
@@ -56,7 +66,9 @@ describe('UploadsService', () => {
   });
 
   it('stores nothing for an image the decoder refuses', async () => {
-    await expect(service.store(ALICE, Buffer.from('GIF89a, or not'))).rejects.toThrow(BadRequestException);
+    await expect(service.store(ALICE, Buffer.from('GIF89a, or not'))).rejects.toThrow(
+      BadRequestException,
+    );
     expect(storage.objects.size).toBe(0);
   });
 
@@ -96,10 +108,16 @@ describe('UploadsService', () => {
       const view = await service.store(ALICE, await solidImage('png'));
       await expect(service.findOwnedImage(BOB, view.url)).resolves.toBeNull();
       await expect(service.findOwnedImage(ALICE, view.thumbnailUrl)).resolves.toBeNull();
-      await expect(service.findOwnedImage(ALICE, `https://evil.example${view.url}`)).resolves.toBeNull();
+      await expect(
+        service.findOwnedImage(ALICE, `https://evil.example${view.url}`),
+      ).resolves.toBeNull();
       await expect(service.findOwnedImage(ALICE, `${view.url}?v=1`)).resolves.toBeNull();
-      await expect(service.findOwnedImage(ALICE, view.url.replace('.png', '.jpg'))).resolves.toBeNull();
-      await expect(service.findOwnedImage(ALICE, '/api/uploads/0123456789abcdef0123456789abcdef.png')).resolves.toBeNull();
+      await expect(
+        service.findOwnedImage(ALICE, view.url.replace('.png', '.jpg')),
+      ).resolves.toBeNull();
+      await expect(
+        service.findOwnedImage(ALICE, '/api/uploads/0123456789abcdef0123456789abcdef.png'),
+      ).resolves.toBeNull();
       await expect(service.findOwnedImage(ALICE, 'javascript:alert(1)')).resolves.toBeNull();
       await expect(service.findOwnedImage(ALICE, 42 as unknown as string)).resolves.toBeNull();
     });

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, NotFoundException, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ImageMimeType, UploadView } from '@chat/shared-dto';
 import type { Readable } from 'node:stream';
@@ -66,7 +72,9 @@ export class UploadsService {
       throw err;
     }
 
-    this.logger.log(`stored upload ${names.original} (${original.mimeType}, ${original.data.length} B) for ${ownerId}`);
+    this.logger.log(
+      `stored upload ${names.original} (${original.mimeType}, ${original.data.length} B) for ${ownerId}`,
+    );
     return {
       url: uploadUrl(names.original),
       thumbnailUrl: uploadUrl(names.thumbnail),
@@ -85,7 +93,12 @@ export class UploadsService {
     const parsed = parseUploadName(name);
     const stored = parsed ? await this.storage.get(parsed.name) : null;
     if (!parsed || !stored) throw new NotFoundException('No such upload');
-    return { name: parsed.name, mimeType: parsed.mimeType, size: stored.size, stream: stored.stream };
+    return {
+      name: parsed.name,
+      mimeType: parsed.mimeType,
+      size: stored.size,
+      stream: stored.stream,
+    };
   }
 
   /**

@@ -19,24 +19,43 @@ export function solidImage(format: Format, width = 64, height = 48): Promise<Buf
 }
 
 /** An animation of `frames` differently coloured frames (identical frames would be merged). */
-export async function animatedImage(format: 'gif' | 'webp', frames = 3, width = 40, height = 30): Promise<Buffer> {
+export async function animatedImage(
+  format: 'gif' | 'webp',
+  frames = 3,
+  width = 40,
+  height = 30,
+): Promise<Buffer> {
   const pages = await Promise.all(
     Array.from({ length: frames }, (_, i) =>
-      sharp({ create: { width, height, channels: 4, background: { r: (i * 80) % 256, g: 100, b: 255 - ((i * 80) % 256), alpha: 1 } } })
+      sharp({
+        create: {
+          width,
+          height,
+          channels: 4,
+          background: { r: (i * 80) % 256, g: 100, b: 255 - ((i * 80) % 256), alpha: 1 },
+        },
+      })
         .raw()
         .toBuffer(),
     ),
   );
-  const strip = sharp(Buffer.concat(pages), { raw: { width, height: height * frames, channels: 4, pageHeight: height } });
+  const strip = sharp(Buffer.concat(pages), {
+    raw: { width, height: height * frames, channels: 4, pageHeight: height },
+  });
   const delay = Array.from({ length: frames }, () => 100);
-  return format === 'gif' ? strip.gif({ loop: 0, delay }).toBuffer() : strip.webp({ loop: 0, delay }).toBuffer();
+  return format === 'gif'
+    ? strip.gif({ loop: 0, delay }).toBuffer()
+    : strip.webp({ loop: 0, delay }).toBuffer();
 }
 
 /** A 400x300 JPEG whose EXIF says "rotate 90° clockwise" and carries a copyright and GPS-like tag. */
 export function exifRotatedJpeg(): Promise<Buffer> {
   return solid(400, 300)
     .jpeg()
-    .withMetadata({ orientation: 6, exif: { IFD0: { Copyright: 'secret-copyright-marker', Artist: 'someone' } } })
+    .withMetadata({
+      orientation: 6,
+      exif: { IFD0: { Copyright: 'secret-copyright-marker', Artist: 'someone' } },
+    })
     .toBuffer();
 }
 
@@ -49,7 +68,10 @@ export async function pngWithTrailingHtml(): Promise<Buffer> {
 
 /** An HTML page that starts with the PNG signature (and nothing else of a PNG). */
 export function htmlBehindPngSignature(): Buffer {
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(HTML_PAYLOAD)]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.from(HTML_PAYLOAD),
+  ]);
 }
 
 export const SVG_IMAGE = Buffer.from(
@@ -77,7 +99,10 @@ let bomb: Promise<Buffer> | undefined;
  * wire. Made once per test file (it takes a few seconds); sharp needs its own limit lifted.
  */
 export function pixelBombPng(): Promise<Buffer> {
-  bomb ??= sharp({ create: { width: 20_000, height: 20_000, channels: 3, background: { r: 0, g: 0, b: 0 } }, limitInputPixels: false })
+  bomb ??= sharp({
+    create: { width: 20_000, height: 20_000, channels: 3, background: { r: 0, g: 0, b: 0 } },
+    limitInputPixels: false,
+  })
     .toColourspace('b-w')
     .png({ compressionLevel: 9 })
     .toBuffer();

@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { Broadcaster } from './broadcaster';
 import { ConnectionGateway } from './connection.gateway';
 import { RealtimeServer } from './realtime-server';
 
 @Global()
-@Module({ providers: [RealtimeServer, ConnectionGateway], exports: [RealtimeServer] })
+@Module({ providers: [RealtimeServer, Broadcaster, ConnectionGateway], exports: [RealtimeServer, Broadcaster] })
 export class RealtimeModule {}

@@ -44,6 +44,8 @@ export class ChatSession {
   private readonly readSent = new Map<string, number>();
   private readonly ownTyping = new Map<string, { lastStart: number; idle: ReturnType<typeof setTimeout> }>();
   private listRequest = 0;
+  /** The socket connection, for components (which never touch the socket itself). */
+  readonly connection = this.realtime.status;
   private started = false;
 
   start(): void {

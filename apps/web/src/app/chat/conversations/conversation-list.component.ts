@@ -34,6 +34,7 @@ export interface ConversationRow {
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation-list.component.html',
   styleUrl: './conversation-list.component.css',
+  host: { '(keydown)': 'onListKey($event)' },
 })
 export class ConversationListComponent {
   private readonly store = inject(ConversationsStore);
@@ -146,7 +147,9 @@ export class ConversationListComponent {
   /** Up/down arrows move between conversations and search results. */
   protected onListKey(event: KeyboardEvent): void {
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-    const root = (event.currentTarget as HTMLElement).closest('.sidebar-root');
+    const target = event.target as HTMLElement;
+    if (!target.hasAttribute?.('data-nav-item')) return;
+    const root = target.closest('.sidebar-root');
     const items = this.items(root);
     const index = items.indexOf(event.target as HTMLElement);
     if (index < 0) return;

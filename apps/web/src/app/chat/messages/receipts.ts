@@ -37,10 +37,10 @@ export function receiptFor(
  * array when nothing changed.
  */
 export function applyReceipt(
-  members: readonly ConversationMemberView[],
+  members: ConversationMemberView[],
   event: Pick<ReceiptEvent, 'userId' | 'seq'>,
   kind: 'delivered' | 'read',
-): readonly ConversationMemberView[] {
+): ConversationMemberView[] {
   let changed = false;
   const next = members.map((member) => {
     if (member.id !== event.userId) return member;

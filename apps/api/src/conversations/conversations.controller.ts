@@ -1,0 +1,109 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ConversationView } from '@chat/shared-dto';
+import { AddMembersDto, CreateConversationDto, UpdateConversationDto, UpdateMemberRoleDto } from '@chat/shared-dto';
+import type { Response } from 'express';
+import { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { ApiBodyOf } from '../core/swagger/api-schema';
+import { ConversationsService } from './conversations.service';
+
+@ApiTags('conversations')
+@ApiBearerAuth()
+@Controller('conversations')
+export class ConversationsController {
+  constructor(private readonly conversations: ConversationsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your conversations, newest activity first, with last message, unread count and members' })
+  @ApiOkResponse({ description: 'conversation[]' })
+  list(@CurrentUser() me: AuthUser): Promise<ConversationView[]> {
+    return this.conversations.list(me.id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: '{ userId }: get or create the direct conversation (201 new, 200 existing); { type: "group", name, memberIds }: create a group' })
+  @ApiBodyOf(CreateConversationDto)
+  async create(
+    @CurrentUser() me: AuthUser,
+    @Body() body: CreateConversationDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ConversationView> {
+    if (body.type === 'group') {
+      return this.conversations.createGroup(me.id, body.name ?? '', body.memberIds ?? []);
+    }
+    const { conversation, created } = await this.conversations.getOrCreateDirect(me.id, body.userId ?? '');
+    res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return conversation;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One of your conversations' })
+  findOne(@CurrentUser() me: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ConversationView> {
+    return this.conversations.view(id, me.id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Rename a group (owner or admin)' })
+  @ApiBodyOf(UpdateConversationDto)
+  rename(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateConversationDto,
+  ): Promise<ConversationView> {
+    return this.conversations.rename(id, me.id, body.name);
+  }
+
+  @Post(':id/members')
+  @ApiOperation({ summary: 'Add members to a group (owner or admin)' })
+  @ApiBodyOf(AddMembersDto)
+  addMembers(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: AddMembersDto,
+  ): Promise<ConversationView> {
+    return this.conversations.addMembers(id, me.id, body.userIds);
+  }
+
+  @Patch(':id/members/:userId')
+  @ApiOperation({ summary: 'Make a member admin or member again (owner)' })
+  @ApiBodyOf(UpdateMemberRoleDto)
+  setRole(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @Body() body: UpdateMemberRoleDto,
+  ): Promise<ConversationView> {
+    return this.conversations.setRole(id, me.id, userId, body.role);
+  }
+
+  @Delete(':id/members/:userId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Remove a member (owner or admin), or yourself (leave)' })
+  async removeMember(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+  ): Promise<void> {
+    await this.conversations.removeMember(id, me.id, userId);
+  }
+
+  @Post(':id/leave')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Leave a group' })
+  async leave(@CurrentUser() me: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.conversations.removeMember(id, me.id, me.id);
+  }
+}

@@ -1,0 +1,26 @@
+import { UseFilters, UsePipes } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { Ack } from '@chat/shared-dto';
+import { ConversationRefDto } from '@chat/shared-dto';
+import type { Socket } from 'socket.io';
+import { socketUser } from '../core/realtime/socket-user';
+import { AckExceptionFilter } from '../core/realtime/ws-exception.filter';
+import { wsValidationPipe } from '../core/realtime/ws-validation.pipe';
+import { MembershipService } from './membership.service';
+
+@WebSocketGateway()
+@UsePipes(wsValidationPipe)
+@UseFilters(new AckExceptionFilter())
+export class ConversationsGateway {
+  constructor(private readonly membership: MembershipService) {}
+
+  /**
+   * Kept for the contract; delivery never depends on it (events go to `user:<id>` rooms), so
+   * it only confirms that the caller is a member.
+   */
+  @SubscribeMessage('conversation:join')
+  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: ConversationRefDto): Promise<Ack> {
+    await this.membership.assertMember(body.conversationId, socketUser(socket).id);
+    return { ok: true };
+  }
+}

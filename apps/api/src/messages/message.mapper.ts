@@ -1,0 +1,31 @@
+import type { MessageView } from '@chat/shared-dto';
+
+/** A `messages` row as the pg driver returns it. */
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: string;
+  sender_id: string;
+  content: string;
+  message_type: 'text' | 'image';
+  file_url: string | null;
+  client_id: string;
+  created_at: Date;
+}
+
+export const MESSAGE_COLUMNS =
+  'id, conversation_id, seq, sender_id, content, message_type, file_url, client_id, created_at';
+
+export function toMessageView(row: MessageRow): MessageView {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: Number(row.seq),
+    senderId: row.sender_id,
+    content: row.content,
+    type: row.message_type,
+    fileUrl: row.file_url,
+    clientId: row.client_id,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}

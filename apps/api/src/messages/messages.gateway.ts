@@ -1,0 +1,32 @@
+import { UseFilters, UsePipes } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
+import type { Ack, MessageView } from '@chat/shared-dto';
+import { SendMessageDto } from '@chat/shared-dto';
+import type { Socket } from 'socket.io';
+import { socketUser } from '../core/realtime/socket-user';
+import { AckExceptionFilter } from '../core/realtime/ws-exception.filter';
+import { wsValidationPipe } from '../core/realtime/ws-validation.pipe';
+import { MessageRateLimiter } from './message-rate.limiter';
+import { MessagesService } from './messages.service';
+
+@WebSocketGateway()
+@UsePipes(wsValidationPipe)
+@UseFilters(new AckExceptionFilter())
+export class MessagesGateway {
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly rate: MessageRateLimiter,
+  ) {}
+
+  /** Acks only after the message is committed; a resend with the same clientId acks the first. */
+  @SubscribeMessage('message:send')
+  async send(@ConnectedSocket() socket: Socket, @MessageBody() body: SendMessageDto): Promise<Ack<{ message: MessageView }>> {
+    const user = socketUser(socket);
+    if (!this.rate.take(user.id)) {
+      throw new WsException({ code: 'RATE_LIMITED', message: 'Sending too fast: slow down' });
+    }
+    const { conversationId, ...rest } = body;
+    const { message } = await this.messages.send(user.id, conversationId, rest, socket.id);
+    return { ok: true, message };
+  }
+}

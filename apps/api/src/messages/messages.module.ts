@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ConversationsModule } from '../conversations/conversations.module';
+import { UploadModule } from '../upload/upload.module';
+import { MessageRateLimiter } from './message-rate.limiter';
+import { MessagesController } from './messages.controller';
+import { MessagesGateway } from './messages.gateway';
+import { MessagesService } from './messages.service';
+
+@Module({
+  imports: [ConversationsModule, UploadModule],
+  controllers: [MessagesController],
+  providers: [MessagesService, MessagesGateway, MessageRateLimiter],
+  exports: [MessagesService],
+})
+export class MessagesModule {}

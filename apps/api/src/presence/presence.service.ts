@@ -1,0 +1,111 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../core/config/app-config';
+import { APP_CONFIG } from '../core/config/config.module';
+import { returningRows } from '../core/database/returning';
+import { Broadcaster } from '../core/realtime/broadcaster';
+import { RedisService } from '../core/redis/redis.service';
+import { HEARTBEAT_MS, MemoryPresenceStore, PresenceStore, RedisPresenceStore } from './presence.store';
+
+/**
+ * Online at a user's first device, offline (with `lastSeen`) a grace period after the last one
+ * leaves, announced only to users who share a conversation with them; `status` and `last_seen`
+ * are persisted so that REST views agree with the events.
+ */
+@Injectable()
+export class PresenceService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PresenceService.name);
+  private readonly store: PresenceStore;
+  private readonly pendingOffline = new Map<string, NodeJS.Timeout>();
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly broadcaster: Broadcaster,
+    redis: RedisService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.store = redis.client ? new RedisPresenceStore(redis.client) : new MemoryPresenceStore();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const store = this.store;
+    if (!(store instanceof RedisPresenceStore)) {
+      // One instance holds every socket: nobody can be online before it starts.
+      await this.db.query(`UPDATE users SET status = 'offline' WHERE status = 'online'`);
+      return;
+    }
+    await store.heartbeat();
+    this.heartbeat = setInterval(() => {
+      void this.tick(store).catch((err: Error) => this.logger.warn(`presence heartbeat: ${err.message}`));
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const timer of this.pendingOffline.values()) clearTimeout(timer);
+    if (this.store instanceof RedisPresenceStore) {
+      const offline = await this.store.leave().catch(() => []);
+      await Promise.all(offline.map((id) => this.announceOffline(id).catch(() => undefined)));
+    }
+  }
+
+  async connected(userId: string): Promise<void> {
+    const devices = await this.store.connect(userId);
+    const pending = this.pendingOffline.get(userId);
+    if (pending) {
+      // Back within the grace period (a reload): they never went offline.
+      clearTimeout(pending);
+      this.pendingOffline.delete(userId);
+      return;
+    }
+    if (devices === 1) {
+      await this.db.query(`UPDATE users SET status = 'online' WHERE id = $1`, [userId]);
+      this.broadcaster.toUsers(await this.contactsOf(userId), 'user:online', { userId });
+    }
+  }
+
+  async disconnected(userId: string): Promise<void> {
+    const devices = await this.store.disconnect(userId);
+    if (devices > 0 || this.pendingOffline.has(userId)) return;
+    const timer = setTimeout(() => {
+      this.pendingOffline.delete(userId);
+      void this.offlineIfGone(userId).catch((err: Error) => this.logger.warn(`presence: ${err.message}`));
+    }, this.config.presenceGraceMs);
+    timer.unref();
+    this.pendingOffline.set(userId, timer);
+  }
+
+  private async offlineIfGone(userId: string): Promise<void> {
+    if ((await this.store.devices(userId)) === 0) await this.announceOffline(userId);
+  }
+
+  private async tick(store: RedisPresenceStore): Promise<void> {
+    await store.heartbeat();
+    for (const userId of await store.reapDeadInstances()) await this.announceOffline(userId);
+  }
+
+  private async announceOffline(userId: string): Promise<void> {
+    const [row] = returningRows<{ last_seen: Date }>(
+      await this.db.query(`UPDATE users SET status = 'offline', last_seen = now() WHERE id = $1 RETURNING last_seen`, [
+        userId,
+      ]),
+    );
+    if (!row) return;
+    const lastSeen = new Date(row.last_seen).toISOString();
+    this.broadcaster.toUsers(await this.contactsOf(userId), 'user:offline', { userId, lastSeen });
+  }
+
+  /** Everyone who shares at least one conversation with the user. */
+  private async contactsOf(userId: string): Promise<string[]> {
+    const rows = await this.db.query<{ user_id: string }[]>(
+      `SELECT DISTINCT other.user_id FROM conversation_members mine
+         JOIN conversation_members other ON other.conversation_id = mine.conversation_id
+        WHERE mine.user_id = $1 AND other.user_id <> $1`,
+      [userId],
+    );
+    return rows.map((r) => r.user_id);
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { DEFAULT_LIMITS } from '@chat/shared-dto';
+import { MembershipService } from '../conversations/membership.service';
+import { Broadcaster } from '../core/realtime/broadcaster';
+
+/** A start repeated within this window refreshes the expiry but is not relayed again. */
+const RELAY_INTERVAL_MS = 2000;
+
+interface Typing {
+  timer: NodeJS.Timeout;
+  relayedAt: number;
+}
+
+/**
+ * Relays typing to the other members only, throttled; a start with no stop ends with a
+ * server-sent `typing:stop` after 5 s. Kept on the instance that received the start.
+ */
+@Injectable()
+export class TypingService implements OnModuleDestroy {
+  private readonly typing = new Map<string, Typing>();
+
+  constructor(
+    private readonly membership: MembershipService,
+    private readonly broadcaster: Broadcaster,
+  ) {}
+
+  async start(userId: string, conversationId: string): Promise<void> {
+    const members = await this.membership.assertMember(conversationId, userId);
+    const key = `${conversationId}:${userId}`;
+    const current = this.typing.get(key);
+    if (current) clearTimeout(current.timer);
+    const timer = setTimeout(() => void this.stop(userId, conversationId).catch(() => undefined), DEFAULT_LIMITS.typingExpiryMs);
+    timer.unref();
+    const relay = !current || Date.now() - current.relayedAt >= RELAY_INTERVAL_MS;
+    this.typing.set(key, { timer, relayedAt: relay ? Date.now() : (current?.relayedAt ?? 0) });
+    if (relay) this.broadcaster.toUsers(others(members, userId), 'typing:start', { conversationId, userId });
+  }
+
+  async stop(userId: string, conversationId: string): Promise<void> {
+    const key = `${conversationId}:${userId}`;
+    const current = this.typing.get(key);
+    if (!current) {
+      await this.membership.assertMember(conversationId, userId);
+      return;
+    }
+    clearTimeout(current.timer);
+    this.typing.delete(key);
+    const members = await this.membership.members(conversationId);
+    this.broadcaster.toUsers(others(members, userId), 'typing:stop', { conversationId, userId });
+  }
+
+  /** A sent message ends its sender's typing. */
+  async stopIfTyping(userId: string, conversationId: string): Promise<void> {
+    if (this.typing.has(`${conversationId}:${userId}`)) await this.stop(userId, conversationId);
+  }
+
+  onModuleDestroy(): void {
+    for (const { timer } of this.typing.values()) clearTimeout(timer);
+    this.typing.clear();
+  }
+}
+
+const others = (members: Set<string>, userId: string) => [...members].filter((id) => id !== userId);

@@ -1,0 +1,276 @@
+import type { ElementRef } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  afterRenderEffect,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { AuthStore } from '../../core/auth/auth.store';
+import { IconComponent } from '../../shared/icon.component';
+import { ChatSession } from '../chat-session.service';
+import { ConversationsStore } from '../conversations/conversations.store';
+import { AvatarComponent } from '../shared/avatar.component';
+import { conversationTitle, displayName, lastSeenText, otherMember, typingText } from '../shared/format';
+import { PageVisibility } from '../shared/page-visibility.service';
+import { ComposerComponent } from './composer.component';
+import { ImageViewerComponent } from './image-viewer.component';
+import { MessageBubbleComponent } from './message-bubble.component';
+import { MessagesStore } from './messages.store';
+import { OutboxService } from './outbox.service';
+import type { DisplayMessage } from './timeline';
+import { buildTimeline } from './timeline';
+import { TypingStore } from './typing.store';
+import { UploadsStore } from './uploads.store';
+
+const BOTTOM_SLACK_PX = 80;
+const LOAD_OLDER_AT_PX = 240;
+
+@Component({
+  selector: 'chat-conversation',
+  imports: [RouterLink, IconComponent, AvatarComponent, MessageBubbleComponent, ComposerComponent, ImageViewerComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './conversation.component.html',
+  styleUrl: './conversation.component.css',
+  host: {
+    '(dragenter)': 'onDrag($event)',
+    '(dragover)': 'onDrag($event)',
+    '(dragleave)': 'onDragLeave($event)',
+    '(drop)': 'onDrop($event)',
+  },
+})
+export class ConversationComponent {
+  /** From the route (`c/:conversationId`). */
+  readonly conversationId = input.required<string>();
+
+  private readonly auth = inject(AuthStore);
+  private readonly conversations = inject(ConversationsStore);
+  private readonly messages = inject(MessagesStore);
+  private readonly outbox = inject(OutboxService);
+  private readonly uploads = inject(UploadsStore);
+  private readonly typing = inject(TypingStore);
+  private readonly session = inject(ChatSession);
+  private readonly page = inject(PageVisibility);
+
+  private readonly scroller = viewChild<ElementRef<HTMLElement>>('scroller');
+  private readonly composer = viewChild(ComposerComponent);
+  private readonly viewer = viewChild.required(ImageViewerComponent);
+
+  protected readonly dragging = signal(false);
+  protected readonly atBottom = signal(true);
+  protected readonly newBelow = signal(0);
+
+  protected readonly conversation = computed(() => {
+    const id = this.conversationId();
+    return this.conversations.conversations().find((c) => c.id === id) ?? null;
+  });
+  protected readonly notFound = computed(() => this.conversations.loaded() && !this.conversation());
+  protected readonly thread = computed(() => this.messages.thread(this.conversationId())());
+  protected readonly selfId = this.auth.userId;
+  protected readonly isGroup = computed(() => this.conversation()?.type === 'group');
+  protected readonly title = computed(() => {
+    const conversation = this.conversation();
+    return conversation ? conversationTitle(conversation, this.selfId()) : '';
+  });
+  protected readonly other = computed(() => {
+    const conversation = this.conversation();
+    return conversation?.type === 'direct' ? otherMember(conversation, this.selfId()) : null;
+  });
+  protected readonly typingLine = computed(() => {
+    const conversation = this.conversation();
+    if (!conversation) return '';
+    const ids = (this.typing.all()[conversation.id] ?? []).filter((id) => id !== this.selfId());
+    const names = ids.map((id) => displayName(conversation.members.find((member) => member.id === id)));
+    return typingText(names);
+  });
+  protected readonly presenceLine = computed(() => {
+    const conversation = this.conversation();
+    if (!conversation) return '';
+    this.page.now();
+    if (conversation.type === 'group') {
+      const online = conversation.members.filter((m) => m.id !== this.selfId() && m.status === 'online').length;
+      const count = conversation.members.length;
+      return `${count} member${count === 1 ? '' : 's'}${online ? `, ${online} online` : ''}`;
+    }
+    const other = this.other();
+    if (!other || other.id === this.selfId()) return 'Notes to yourself';
+    return other.status === 'online' ? 'online' : lastSeenText(other.lastSeen);
+  });
+  protected readonly online = computed(() => {
+    const other = this.other();
+    return other && other.id !== this.selfId() ? other.status === 'online' : null;
+  });
+
+  protected readonly timeline = computed(() => {
+    const id = this.conversationId();
+    const conversation = this.conversation();
+    return buildTimeline({
+      messages: this.thread().messages,
+      outbox: this.outbox.entries().filter((entry) => entry.conversationId === id),
+      uploads: this.uploads.uploads().filter((upload) => upload.conversationId === id),
+      members: conversation?.members ?? [],
+      selfId: this.selfId(),
+      group: conversation?.type === 'group',
+      preview: (clientId) => this.uploads.preview(clientId),
+      now: this.page.now(),
+    });
+  });
+
+  /** Scroll bookkeeping lives outside signals: it is read and written during rendering. */
+  private stick = true;
+  private anchor: { height: number; top: number; firstKey: string | undefined } | null = null;
+  private lastKey: string | undefined;
+  private renderedFor: string | null = null;
+
+  constructor() {
+    effect(() => {
+      const id = this.conversationId();
+      untracked(() => {
+        this.conversations.setActive(id);
+        this.stick = true;
+        this.anchor = null;
+        this.lastKey = undefined;
+        this.newBelow.set(0);
+        this.atBottom.set(true);
+        void this.messages.open(id);
+      });
+    });
+
+    // Mark read while the conversation is on screen, the tab visible and the newest message in view.
+    effect(() => {
+      const id = this.conversationId();
+      const thread = this.thread();
+      const newest = thread.messages[thread.messages.length - 1]?.seq;
+      const unread = this.conversation()?.unreadCount;
+      const ready = thread.status === 'ready';
+      const visible = this.page.visible();
+      const bottom = this.atBottom();
+      const connected = this.session.connection() === 'connected';
+      if (ready && visible && bottom && connected && (newest !== undefined || unread)) {
+        untracked(() => this.session.markRead(id));
+      }
+    });
+
+    afterRenderEffect({
+      write: () => {
+        const items = this.timeline();
+        const thread = this.thread();
+        const id = this.conversationId();
+        const element = this.scroller()?.nativeElement;
+        if (!element) return;
+        const firstKey = items[0]?.key;
+        const lastKey = items[items.length - 1]?.key;
+        if (this.renderedFor !== id) {
+          this.renderedFor = id;
+          this.lastKey = undefined;
+        }
+        const last = items[items.length - 1];
+        const appended = lastKey !== this.lastKey;
+        if (this.anchor && firstKey !== this.anchor.firstKey) {
+          // An older page was prepended: keep the same message under the reader's eyes.
+          element.scrollTop = element.scrollHeight - this.anchor.height + this.anchor.top;
+          this.anchor = null;
+        } else if (this.anchor && !thread.loadingOlder) {
+          this.anchor = null;
+        } else if (this.stick || (appended && last?.kind === 'message' && last.message.own)) {
+          element.scrollTop = element.scrollHeight;
+          this.stick = true;
+          if (!this.atBottom()) this.atBottom.set(true);
+        } else if (appended && this.lastKey !== undefined && last?.kind === 'message') {
+          untracked(() => this.newBelow.update((count) => count + 1));
+        }
+        this.lastKey = lastKey;
+        // A first page shorter than the viewport cannot be scrolled: fetch more right away.
+        if (thread.status === 'ready' && thread.hasOlder && !thread.loadingOlder && element.scrollHeight <= element.clientHeight) {
+          this.loadOlder(element);
+        }
+      },
+    });
+
+    inject(DestroyRef).onDestroy(() => {
+      if (this.conversations.activeId() === untracked(this.conversationId)) this.conversations.setActive(null);
+    });
+  }
+
+  protected onScroll(): void {
+    const element = this.scroller()?.nativeElement;
+    if (!element) return;
+    const distance = element.scrollHeight - element.scrollTop - element.clientHeight;
+    this.stick = distance < BOTTOM_SLACK_PX;
+    if (this.atBottom() !== this.stick) this.atBottom.set(this.stick);
+    if (this.stick && this.newBelow()) this.newBelow.set(0);
+    if (element.scrollTop < LOAD_OLDER_AT_PX) this.loadOlder(element);
+  }
+
+  protected jumpToBottom(): void {
+    const element = this.scroller()?.nativeElement;
+    if (!element) return;
+    element.scrollTo({ top: element.scrollHeight, behavior: 'smooth' });
+    this.stick = true;
+    this.newBelow.set(0);
+  }
+
+  protected onImageLoaded(): void {
+    const element = this.scroller()?.nativeElement;
+    if (element && this.stick) element.scrollTop = element.scrollHeight;
+  }
+
+  protected onScrollerKey(event: KeyboardEvent): void {
+    if (event.key === 'End' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      this.jumpToBottom();
+    }
+  }
+
+  protected openImage(url: string): void {
+    this.viewer().open(url);
+  }
+
+  protected retry(message: DisplayMessage): void {
+    if (message.status !== 'failed') return;
+    if (this.outbox.entries().some((entry) => entry.clientId === message.clientId)) this.outbox.retry(message.clientId);
+    else this.session.retryUpload(message.clientId);
+  }
+
+  protected discard(message: DisplayMessage): void {
+    this.outbox.discard(message.clientId);
+    this.uploads.cancel(message.clientId);
+  }
+
+  protected retryLoad(): void {
+    void this.messages.open(this.conversationId());
+  }
+
+  protected onDrag(event: DragEvent): void {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    if (!this.dragging()) this.dragging.set(true);
+  }
+
+  protected onDragLeave(event: DragEvent): void {
+    const related = event.relatedTarget as Node | null;
+    if (!related || !(event.currentTarget as HTMLElement).contains(related)) this.dragging.set(false);
+  }
+
+  protected onDrop(event: DragEvent): void {
+    if (!event.dataTransfer?.files.length) return;
+    event.preventDefault();
+    this.dragging.set(false);
+    this.composer()?.addFiles(event.dataTransfer.files);
+  }
+
+  private loadOlder(element: HTMLElement): void {
+    const thread = this.thread();
+    if (thread.status !== 'ready' || !thread.hasOlder || thread.loadingOlder || this.anchor) return;
+    this.anchor = { height: element.scrollHeight, top: element.scrollTop, firstKey: this.timeline()[0]?.key };
+    void this.messages.loadOlder(this.conversationId());
+  }
+}

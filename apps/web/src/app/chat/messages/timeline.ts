@@ -1,0 +1,207 @@
+import type { ConversationMemberView, MessageView } from '@chat/shared-dto';
+import { clockTime, dayKey, dayLabel, displayName } from '../shared/format';
+import type { TextSegment } from './link-segments';
+import { segmentText } from './link-segments';
+import type { OutboxEntry } from './outbox';
+import { describeReaders, receiptFor } from './receipts';
+import type { PendingUpload } from './uploads.store';
+
+export type DisplayStatus = 'incoming' | 'uploading' | 'pending' | 'failed' | 'sent' | 'delivered' | 'read';
+
+export interface DisplayMessage {
+  /** Stable across pending -> sent, so the DOM node is kept. */
+  key: string;
+  id: string | null;
+  seq: number | null;
+  clientId: string;
+  senderId: string;
+  own: boolean;
+  type: 'text' | 'image';
+  text: string;
+  segments: readonly TextSegment[];
+  imageUrl: string | null;
+  fullImageUrl: string | null;
+  createdAt: string;
+  time: string;
+  status: DisplayStatus;
+  progress: number;
+  error: string | null;
+  /** For own messages in groups: "Read by Ana and Bob". */
+  readers: string;
+  readCount: number;
+  others: number;
+}
+
+export type TimelineItem =
+  | { kind: 'day'; key: string; label: string }
+  | {
+      kind: 'message';
+      key: string;
+      message: DisplayMessage;
+      groupStart: boolean;
+      groupEnd: boolean;
+      senderName: string | null;
+    };
+
+export interface TimelineInput {
+  messages: readonly MessageView[];
+  outbox: readonly OutboxEntry[];
+  uploads: readonly PendingUpload[];
+  members: readonly ConversationMemberView[];
+  selfId: string | null;
+  group: boolean;
+  /** A local object URL for an image still on its way, by clientId. */
+  preview?: (clientId: string) => string | null;
+  now?: number;
+}
+
+const GROUP_GAP_MS = 5 * 60 * 1000;
+const segmentCache = new WeakMap<MessageView, readonly TextSegment[]>();
+
+function segmentsOf(message: MessageView): readonly TextSegment[] {
+  let segments = segmentCache.get(message);
+  if (!segments) {
+    segments = message.type === 'text' ? segmentText(message.content ?? '') : [];
+    segmentCache.set(message, segments);
+  }
+  return segments;
+}
+
+/**
+ * Everything the message list draws, in order: confirmed messages by seq, then the user's own
+ * pending ones (uploads and the outbox) by time, with day separators and sender grouping. A
+ * pending message already confirmed (same clientId) is shown once.
+ */
+export function buildTimeline(input: TimelineInput): TimelineItem[] {
+  const { messages, selfId, members, group } = input;
+  const confirmedClientIds = new Set(
+    messages.filter((message) => message.senderId === selfId).map((message) => message.clientId),
+  );
+  const display: DisplayMessage[] = [];
+
+  for (const message of messages) {
+    const own = message.senderId === selfId;
+    let status: DisplayStatus = 'incoming';
+    let readers = '';
+    let readCount = 0;
+    let others = 0;
+    if (own) {
+      const receipt = receiptFor(message.seq, members, selfId);
+      status = receipt.state;
+      readCount = receipt.readBy.length;
+      others = receipt.others;
+      readers = describeReaders(receipt.readBy);
+    }
+    const local = own && input.preview ? input.preview(message.clientId) : null;
+    const image = message.type === 'image' ? (message.thumbnailUrl || message.fileUrl || null) : null;
+    display.push({
+      key: `${message.senderId}:${message.clientId}`,
+      id: message.id,
+      seq: message.seq,
+      clientId: message.clientId,
+      senderId: message.senderId,
+      own,
+      type: message.type,
+      text: message.content ?? '',
+      segments: segmentsOf(message),
+      imageUrl: local ?? image,
+      fullImageUrl: message.type === 'image' ? (message.fileUrl ?? image) : null,
+      createdAt: message.createdAt,
+      time: clockTime(message.createdAt),
+      status,
+      progress: 1,
+      error: null,
+      readers,
+      readCount,
+      others,
+    });
+  }
+
+  const pending: DisplayMessage[] = [];
+  const queued = new Set<string>();
+  for (const entry of input.outbox) {
+    queued.add(entry.clientId);
+    if (confirmedClientIds.has(entry.clientId)) continue;
+    const local = input.preview?.(entry.clientId) ?? null;
+    pending.push({
+      key: `${selfId}:${entry.clientId}`,
+      id: null,
+      seq: null,
+      clientId: entry.clientId,
+      senderId: selfId ?? '',
+      own: true,
+      type: entry.type,
+      text: entry.content,
+      segments: entry.type === 'text' ? segmentText(entry.content) : [],
+      imageUrl: entry.type === 'image' ? (local ?? entry.thumbnailUrl ?? entry.fileUrl ?? null) : null,
+      fullImageUrl: entry.type === 'image' ? (entry.fileUrl ?? local) : null,
+      createdAt: entry.createdAt,
+      time: clockTime(entry.createdAt),
+      status: entry.status === 'failed' ? 'failed' : 'pending',
+      progress: 1,
+      error: entry.error ?? null,
+      readers: '',
+      readCount: 0,
+      others: 0,
+    });
+  }
+  for (const upload of input.uploads) {
+    if (queued.has(upload.clientId) || confirmedClientIds.has(upload.clientId)) continue;
+    pending.push({
+      key: `${selfId}:${upload.clientId}`,
+      id: null,
+      seq: null,
+      clientId: upload.clientId,
+      senderId: selfId ?? '',
+      own: true,
+      type: 'image',
+      text: '',
+      segments: [],
+      imageUrl: upload.previewUrl,
+      fullImageUrl: upload.previewUrl,
+      createdAt: upload.createdAt,
+      time: clockTime(upload.createdAt),
+      status: upload.status === 'failed' ? 'failed' : 'uploading',
+      progress: upload.progress,
+      error: upload.error ?? null,
+      readers: '',
+      readCount: 0,
+      others: 0,
+    });
+  }
+  pending.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  display.push(...pending);
+
+  const names = new Map(members.map((member) => [member.id, displayName(member)]));
+  const items: TimelineItem[] = [];
+  let previousDay = '';
+  for (let i = 0; i < display.length; i++) {
+    const message = display[i];
+    const day = dayKey(message.createdAt);
+    if (day !== previousDay) {
+      items.push({ kind: 'day', key: `day:${day}`, label: dayLabel(message.createdAt, input.now) });
+      previousDay = day;
+    }
+    const previous = display[i - 1];
+    const next = display[i + 1];
+    const groupStart = !previous || !sameGroup(previous, message);
+    const groupEnd = !next || !sameGroup(message, next);
+    items.push({
+      kind: 'message',
+      key: message.key,
+      message,
+      groupStart,
+      groupEnd,
+      senderName: group && !message.own && groupStart ? (names.get(message.senderId) ?? 'Former member') : null,
+    });
+  }
+  return items;
+}
+
+function sameGroup(a: DisplayMessage, b: DisplayMessage): boolean {
+  return (
+    a.senderId === b.senderId &&
+    dayKey(a.createdAt) === dayKey(b.createdAt) &&
+    Math.abs(Date.parse(b.createdAt) - Date.parse(a.createdAt)) < GROUP_GAP_MS
+  );
+}
