@@ -7,7 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { ROOT, run } from './lib.mjs';
+import { spawn } from 'node:child_process';
+import { NX_ENV, ROOT, run } from './lib.mjs';
 
 const CI = process.env.CI === 'true';
 const RESULTS = join(ROOT, 'tmp/test-results');
@@ -77,9 +78,9 @@ for (const step of steps) {
   }
   process.stdout.write(`\n━━━ ${step.name} ━━━\n`);
   const started = Date.now();
-  const code = await run(step.command[0], step.command.slice(1));
+  const { code, tail } = await runCapturing(step.command);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const counts = step.count?.() ?? null;
+  const counts = step.count?.() ?? countFromOutput(tail);
   if (counts) {
     passed += counts.passed;
     failed += counts.failed;
@@ -113,3 +114,31 @@ function readCount(file) {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
 }
 
+
+/** Runs a step with its output passed through, keeping the end of it for counting. */
+function runCapturing([command, ...args]) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...NX_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    const keep = (chunk) => {
+      tail = (tail + chunk.toString()).slice(-8192);
+    };
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      keep(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      process.stderr.write(chunk);
+      keep(chunk);
+    });
+    child.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), tail }));
+    child.on('error', () => resolve({ code: 127, tail }));
+  });
+}
+
+/** A step that prints its own closing "N passed, M failed" line is counted by it. */
+function countFromOutput(output) {
+  const matches = [...output.matchAll(/(\d+) passed, (\d+) failed/g)];
+  const last = matches.at(-1);
+  return last ? { passed: Number(last[1]), failed: Number(last[2]) } : null;
+}

@@ -144,6 +144,7 @@ async function main() {
       base,
       harness,
       screenshotsDir: process.env.E2E_SCREENSHOTS === '0' ? null : join(root, 'docs/screenshots'),
+      failuresDir: join(work, 'failures'),
     });
   } catch (error) {
     fatal = error;

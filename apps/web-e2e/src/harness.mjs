@@ -2,6 +2,7 @@
 export function createHarness() {
   const results = [];
   let blocked = null;
+  const failureHooks = [];
 
   async function step(name, fn, { independent = false } = {}) {
     const started = Date.now();
@@ -18,6 +19,7 @@ export function createHarness() {
     } catch (error) {
       results.push({ name, ok: false, error: String(error?.stack ?? error) });
       console.log(`  ✗ ${name} (${Date.now() - started} ms)\n${indent(String(error?.stack ?? error))}`);
+      for (const hook of failureHooks) await hook(name).catch(() => undefined);
       if (!independent) blocked = name;
       return false;
     }
@@ -29,7 +31,12 @@ export function createHarness() {
     console.log(`\n${title}`);
   }
 
-  return { step, story, results };
+  /** Runs after a failed step (screenshots, page logs). */
+  function onFailure(hook) {
+    failureHooks.push(hook);
+  }
+
+  return { step, story, results, onFailure };
 }
 
 function indent(text) {
