@@ -1,4 +1,5 @@
 import type { MessageView } from '@chat/shared-dto';
+import { thumbnailUrlFor } from '../upload/upload-name';
 
 /** A `messages` row as the pg driver returns it. */
 export interface MessageRow {
@@ -25,6 +26,7 @@ export function toMessageView(row: MessageRow): MessageView {
     content: row.content,
     type: row.message_type,
     fileUrl: row.file_url,
+    thumbnailUrl: row.message_type === 'image' && row.file_url ? thumbnailUrlFor(row.file_url) : null,
     clientId: row.client_id,
     createdAt: new Date(row.created_at).toISOString(),
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Ack, ConversationView, MessageView } from '@chat/shared-dto';
+import sharp from 'sharp';
 import {
   ClientSocket,
   createTestApp,
@@ -137,6 +138,23 @@ describe('conversations, messages, receipts, typing and presence (integration)',
     await bad({ conversationId: 'not-a-uuid', clientId: randomUUID(), content: 'hi' });
     await bad({ conversationId: randomUUID(), clientId: randomUUID(), content: 'hi' }, 'NOT_FOUND');
     expect(okMessage(await send(s, conv.id, 'y'.repeat(4000))).content).toHaveLength(4000);
+  });
+
+  it('sends an image only with a fileUrl this API issued to the sender, with its thumbnail', async () => {
+    const [a, b] = [await t.register('img'), await t.register('img2')];
+    const conv = await direct(t, a, b);
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366ff' } }).png().toBuffer();
+    const upload = async (u: RegisteredUser) =>
+      (await t.http().post('/api/upload').set('Authorization', `Bearer ${u.token}`).attach('file', png, 'photo.png').expect(201))
+        .body as { url: string; thumbnailUrl: string };
+    const mine = await upload(a);
+    const theirs = await upload(b);
+    const s = await t.connect(a.token);
+    const ack = await emit<{ message: MessageView }>(s, 'message:send', { conversationId: conv.id, clientId: randomUUID(), type: 'image', fileUrl: mine.url, content: ' caption ' });
+    expect(ack).toMatchObject({ ok: true, message: { type: 'image', fileUrl: mine.url, thumbnailUrl: mine.thumbnailUrl, content: 'caption' } });
+    const stolen = await emit(s, 'message:send', { conversationId: conv.id, clientId: randomUUID(), type: 'image', fileUrl: theirs.url });
+    expect(stolen).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    await t.http().get(mine.thumbnailUrl).expect(200).expect('Content-Type', 'image/webp');
   });
 
   it('treats receipts as watermarks: idempotent, never backwards, one row per action, read implies delivered', async () => {

@@ -66,3 +66,9 @@ export function originalNameFromUrl(url: string): string | null {
   const parsed = parseUploadName(url.slice(UPLOADS_PATH.length));
   return parsed && !parsed.isThumbnail ? parsed.name : null;
 }
+
+/** The thumbnail URL that goes with an original's URL (same id), or `null`. */
+export function thumbnailUrlFor(url: string): string | null {
+  const original = originalNameFromUrl(url);
+  return original ? uploadUrl(`${original.slice(0, 32)}-thumb.webp`) : null;
+}

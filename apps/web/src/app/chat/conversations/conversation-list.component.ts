@@ -20,6 +20,7 @@ export interface ConversationRow {
   title: string;
   preview: string;
   previewIsTyping: boolean;
+  previewIsImage: boolean;
   time: string;
   unread: number;
   online: boolean | null;
@@ -71,7 +72,7 @@ export class ConversationListComponent {
       const last = conversation.lastMessage;
       let preview = 'No messages yet';
       if (last) {
-        const body = last.type === 'image' ? '📷 Photo' : last.content;
+        const body = last.type === 'image' ? 'Photo' : last.content;
         const sender = conversation.members.find((member) => member.id === last.senderId);
         const prefix =
           last.senderId === selfId ? 'You: ' : conversation.type === 'group' && sender ? `${displayName(sender)}: ` : '';
@@ -86,6 +87,7 @@ export class ConversationListComponent {
         title: conversationTitle(conversation, selfId),
         preview,
         previewIsTyping: typers.length > 0,
+        previewIsImage: !typers.length && last?.type === 'image',
         time: shortTime(last?.createdAt ?? conversation.lastActivityAt ?? conversation.createdAt, now),
         unread: conversation.unreadCount,
         online: other && other.id !== selfId ? other.status === 'online' : null,

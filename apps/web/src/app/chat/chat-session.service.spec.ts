@@ -1,0 +1,210 @@
+import { signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import type { ConversationView, MessageView, ServerToClientEvents } from '@chat/shared-dto';
+import { of } from 'rxjs';
+import { AuthStore } from '../core/auth/auth.store';
+import { ChatSession } from './chat-session.service';
+import { ConversationsApi } from './conversations/conversations.api';
+import { ConversationsStore } from './conversations/conversations.store';
+import { MessagesStore } from './messages/messages.store';
+import { OutboxService } from './messages/outbox.service';
+import { TypingStore } from './messages/typing.store';
+import { UploadsStore } from './messages/uploads.store';
+import type { EmitResult, RealtimeHandlers } from './realtime/realtime.service';
+import { RealtimeService } from './realtime/realtime.service';
+
+class FakeRealtime {
+  readonly status = signal<'idle' | 'connecting' | 'connected' | 'reconnecting'>('idle');
+  connected = false;
+  handlers: RealtimeHandlers | null = null;
+  listeners = new Map<string, (payload: never) => void>();
+  emits: { event: string; payload: Record<string, unknown> }[] = [];
+  answer: (event: string, payload: Record<string, unknown>) => EmitResult = () => ({ ok: true });
+  connect(_token: string, handlers: RealtimeHandlers) {
+    this.handlers = handlers;
+  }
+  disconnect() {
+    this.connected = false;
+  }
+  reconnect() {
+    this.connected = true;
+  }
+  on<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]) {
+    this.listeners.set(event, handler as (payload: never) => void);
+    return () => this.listeners.delete(event);
+  }
+  fire<E extends keyof ServerToClientEvents>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]) {
+    (this.listeners.get(event) as ((p: typeof payload) => void) | undefined)?.(payload);
+  }
+  async emit(event: string, payload: Record<string, unknown>): Promise<EmitResult> {
+    if (!this.connected) return { ok: false, error: { code: 'DISCONNECTED', message: 'offline' } };
+    this.emits.push({ event, payload });
+    return this.answer(event, payload);
+  }
+  goOnline(first: boolean) {
+    this.connected = true;
+    this.status.set('connected');
+    this.handlers?.connected(first);
+  }
+}
+
+const conversation: ConversationView = {
+  id: 'c1',
+  type: 'direct',
+  members: [
+    { id: 'me', username: 'me', status: 'online', role: 'member', lastReadSeq: 0, lastDeliveredSeq: 0 },
+    { id: 'ana', username: 'ana', status: 'online', role: 'member', lastReadSeq: 0, lastDeliveredSeq: 0 },
+  ],
+  unreadCount: 0,
+  lastReadSeq: 0,
+  createdAt: '2024-01-01T00:00:00.000Z',
+  lastActivityAt: '2024-01-01T00:00:00.000Z',
+};
+
+function serverMessage(payload: Record<string, unknown>, seq: number, senderId = 'me'): MessageView {
+  return {
+    id: `m${seq}`,
+    conversationId: String(payload['conversationId'] ?? 'c1'),
+    seq,
+    senderId,
+    content: String(payload['content'] ?? ''),
+    type: 'text',
+    clientId: String(payload['clientId'] ?? `k${seq}`),
+    createdAt: new Date().toISOString(),
+  };
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+describe('ChatSession', () => {
+  let realtime: FakeRealtime;
+  let session: ChatSession;
+  let outbox: OutboxService;
+
+  beforeEach(() => {
+    localStorage.clear();
+    realtime = new FakeRealtime();
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([]),
+        ChatSession,
+        ConversationsStore,
+        MessagesStore,
+        OutboxService,
+        TypingStore,
+        UploadsStore,
+        { provide: RealtimeService, useValue: realtime },
+        {
+          provide: AuthStore,
+          useValue: {
+            token: () => 'tok',
+            userId: () => 'me',
+            isLoggedIn: () => true,
+            expire: jest.fn(),
+            refreshUser: jest.fn(),
+          },
+        },
+        {
+          provide: ConversationsApi,
+          useValue: { list: () => of([conversation]), messages: () => of([]) },
+        },
+      ],
+    });
+    session = TestBed.inject(ChatSession);
+    outbox = TestBed.inject(OutboxService);
+    session.start();
+  });
+
+  afterEach(() => {
+    session.stop(true);
+    jest.useRealTimers();
+  });
+
+  it('keeps a message written offline and sends it once, with the same clientId, on connect', async () => {
+    session.sendText('c1', '  hello  ');
+    expect(outbox.entries()).toEqual([expect.objectContaining({ content: 'hello', status: 'queued' })]);
+    expect(realtime.emits).toEqual([]);
+    expect(localStorage.getItem('chat.outbox.me')).toContain('hello');
+
+    const clientId = outbox.entries()[0].clientId;
+    realtime.answer = (event, payload) =>
+      event === 'message:send' ? { ok: true, message: serverMessage(payload, 1) } : { ok: true };
+    realtime.goOnline(true);
+    await settle();
+    const sends = realtime.emits.filter((e) => e.event === 'message:send');
+    expect(sends).toEqual([{ event: 'message:send', payload: { conversationId: 'c1', clientId, type: 'text', content: 'hello' } }]);
+    expect(outbox.entries()).toEqual([]);
+    expect(localStorage.getItem('chat.outbox.me')).toBeNull();
+  });
+
+  it('settles a pending message seen in message:new (ack lost) so it is not shown twice', async () => {
+    session.sendText('c1', 'hi');
+    const clientId = outbox.entries()[0].clientId;
+    realtime.fire('message:new', serverMessage({ conversationId: 'c1', clientId, content: 'hi' }, 1));
+    expect(outbox.entries()).toEqual([]);
+  });
+
+  it('marks a refused message failed instead of retrying forever', async () => {
+    realtime.answer = () => ({ ok: false, error: { code: 'BAD_REQUEST', message: 'Too long' } });
+    realtime.goOnline(true);
+    session.sendText('c1', 'x');
+    await settle();
+    expect(outbox.entries()).toEqual([expect.objectContaining({ status: 'failed', error: 'Too long' })]);
+  });
+
+  it('acknowledges delivery of incoming messages, coalesced per conversation', async () => {
+    jest.useFakeTimers();
+    realtime.goOnline(true);
+    await settle();
+    realtime.fire('message:new', serverMessage({ conversationId: 'c1' }, 1, 'ana'));
+    realtime.fire('message:new', serverMessage({ conversationId: 'c1' }, 2, 'ana'));
+    jest.advanceTimersByTime(200);
+    await settle();
+    expect(realtime.emits.filter((e) => e.event === 'message:delivered')).toEqual([
+      { event: 'message:delivered', payload: { conversationId: 'c1', messageId: 'm2' } },
+    ]);
+    expect(TestBed.inject(ConversationsStore).get('c1')?.unreadCount).toBe(2);
+  });
+
+  it('marks read once per newest message', async () => {
+    realtime.goOnline(true);
+    await settle();
+    realtime.fire('message:new', serverMessage({ conversationId: 'c1' }, 3, 'ana'));
+    session.markRead('c1');
+    session.markRead('c1');
+    expect(realtime.emits.filter((e) => e.event === 'message:read')).toEqual([
+      { event: 'message:read', payload: { conversationId: 'c1', messageId: 'm3' } },
+    ]);
+    expect(TestBed.inject(ConversationsStore).get('c1')?.unreadCount).toBe(0);
+  });
+
+  it('throttles typing:start to once per 3 s and stops when idle', () => {
+    jest.useFakeTimers();
+    realtime.connected = true;
+    session.typingActivity('c1');
+    jest.advanceTimersByTime(1000);
+    session.typingActivity('c1');
+    jest.advanceTimersByTime(2100);
+    session.typingActivity('c1');
+    expect(realtime.emits.filter((e) => e.event === 'typing:start')).toHaveLength(2);
+    jest.advanceTimersByTime(4100);
+    expect(realtime.emits.filter((e) => e.event === 'typing:stop')).toHaveLength(1);
+  });
+
+  it('shows who is typing and forgets them when their message arrives', () => {
+    realtime.fire('typing:start', { conversationId: 'c1', userId: 'ana' });
+    const typing = TestBed.inject(TypingStore);
+    expect(typing.typers('c1')).toEqual(['ana']);
+    realtime.fire('message:new', serverMessage({ conversationId: 'c1' }, 4, 'ana'));
+    expect(typing.typers('c1')).toEqual([]);
+  });
+
+  it('follows presence events', () => {
+    realtime.fire('user:offline', { userId: 'ana', lastSeen: '2024-05-01T00:00:00.000Z' });
+    const ana = TestBed.inject(ConversationsStore).get('c1')?.members.find((m) => m.id === 'ana');
+    expect(ana).toMatchObject({ status: 'offline', lastSeen: '2024-05-01T00:00:00.000Z' });
+  });
+});

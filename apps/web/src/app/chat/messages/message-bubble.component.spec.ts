@@ -1,0 +1,74 @@
+import { TestBed } from '@angular/core/testing';
+import { MessageBubbleComponent } from './message-bubble.component';
+import { segmentText } from './link-segments';
+import type { DisplayMessage } from './timeline';
+
+function display(overrides: Partial<DisplayMessage> = {}): DisplayMessage {
+  const text = overrides.text ?? '<img src=x onerror="window.hacked=1"> see https://example.com/a';
+  return {
+    key: 'me:k1',
+    id: 'm1',
+    seq: 1,
+    clientId: 'k1',
+    senderId: 'me',
+    own: true,
+    type: 'text',
+    text,
+    segments: segmentText(text),
+    imageUrl: null,
+    fullImageUrl: null,
+    createdAt: '2024-01-01T10:00:00.000Z',
+    time: '10:00',
+    status: 'read',
+    progress: 1,
+    error: null,
+    readers: 'Read by Ana',
+    readCount: 1,
+    others: 1,
+    ...overrides,
+  };
+}
+
+describe('MessageBubbleComponent', () => {
+  async function render(message: DisplayMessage, group = false) {
+    const fixture = TestBed.createComponent(MessageBubbleComponent);
+    fixture.componentRef.setInput('message', message);
+    fixture.componentRef.setInput('group', group);
+    await fixture.whenStable();
+    return fixture.nativeElement as HTMLElement;
+  }
+
+  it('renders user text as text and links as safe anchors', async () => {
+    const element = await render(display());
+    const text = element.querySelector('[data-testid="message-text"]') as HTMLElement;
+    expect(text.querySelector('img')).toBeNull();
+    expect(text.textContent).toContain('<img src=x onerror="window.hacked=1">');
+    const link = text.querySelector('a') as HTMLAnchorElement;
+    expect(link.getAttribute('href')).toBe('https://example.com/a');
+    expect(link.target).toBe('_blank');
+    expect(link.rel).toBe('noopener noreferrer');
+  });
+
+  it('shows the tick state of own messages', async () => {
+    const element = await render(display({ status: 'delivered' }));
+    const ticks = element.querySelector('[data-testid="message-status"]') as HTMLElement;
+    expect(ticks.dataset['status']).toBe('delivered');
+    expect(ticks.getAttribute('aria-label')).toBe('Delivered');
+  });
+
+  it('names the readers in a group', async () => {
+    const element = await render(display({ status: 'delivered', readCount: 1, others: 2 }), true);
+    expect(element.querySelector('[data-testid="read-count"]')?.textContent?.trim()).toBe('1');
+    expect(element.querySelector('[data-testid="message-status"]')?.getAttribute('aria-label')).toContain('Read by Ana');
+  });
+
+  it('offers retry for a failed message', async () => {
+    const fixture = TestBed.createComponent(MessageBubbleComponent);
+    fixture.componentRef.setInput('message', display({ status: 'failed', error: 'Too long' }));
+    const retried: DisplayMessage[] = [];
+    fixture.componentInstance.retry.subscribe((m) => retried.push(m));
+    await fixture.whenStable();
+    (fixture.nativeElement.querySelector('[data-testid="message-retry"]') as HTMLButtonElement).click();
+    expect(retried).toHaveLength(1);
+  });
+});

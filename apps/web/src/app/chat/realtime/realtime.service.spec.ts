@@ -1,0 +1,118 @@
+import { TestBed } from '@angular/core/testing';
+import type { ChatSocket, RealtimeHandlers } from './realtime.service';
+import { RealtimeService, SOCKET_FACTORY } from './realtime.service';
+
+type Listener = (...args: unknown[]) => void;
+
+class FakeSocket {
+  connected = false;
+  active = true;
+  listeners = new Map<string, Listener[]>();
+  emitted: { event: string; payload: unknown; timeout: number }[] = [];
+  nextAck: unknown = { ok: true };
+  private timeoutMs = 0;
+  on(event: string, listener: Listener) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  off(event: string, listener: Listener) {
+    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((l) => l !== listener));
+    return this;
+  }
+  fire(event: string, ...args: unknown[]) {
+    for (const listener of this.listeners.get(event) ?? []) listener(...args);
+  }
+  timeout(ms: number) {
+    this.timeoutMs = ms;
+    return this;
+  }
+  emit(event: string, payload: unknown, callback: (err: Error | null, ack: unknown) => void) {
+    this.emitted.push({ event, payload, timeout: this.timeoutMs });
+    callback(null, this.nextAck);
+  }
+  removeAllListeners() {
+    this.listeners.clear();
+  }
+  disconnect() {
+    this.connected = false;
+  }
+  connect() {
+    this.connected = true;
+  }
+}
+
+describe('RealtimeService', () => {
+  let socket: FakeSocket;
+  let service: RealtimeService;
+  let handlers: jest.Mocked<RealtimeHandlers>;
+  let options: unknown;
+
+  beforeEach(() => {
+    socket = new FakeSocket();
+    TestBed.configureTestingModule({
+      providers: [
+        RealtimeService,
+        {
+          provide: SOCKET_FACTORY,
+          useValue: (_url: string, opts: unknown) => {
+            options = opts;
+            return socket as unknown as ChatSocket;
+          },
+        },
+      ],
+    });
+    service = TestBed.inject(RealtimeService);
+    handlers = { connected: jest.fn(), unauthorized: jest.fn(), kicked: jest.fn() };
+    service.connect('tok', handlers);
+  });
+
+  afterEach(() => service.disconnect());
+
+  it('authenticates the handshake and prefers websocket', () => {
+    expect(options).toMatchObject({ auth: { token: 'tok' }, transports: ['websocket', 'polling'] });
+    expect(service.status()).toBe('connecting');
+  });
+
+  it('tells a first connection from a reconnection', () => {
+    socket.connected = true;
+    socket.fire('connect');
+    socket.connected = false;
+    socket.fire('disconnect', 'transport close');
+    expect(service.status()).toBe('reconnecting');
+    socket.connected = true;
+    socket.fire('connect');
+    expect(handlers.connected.mock.calls).toEqual([[true], [false]]);
+    expect(service.status()).toBe('connected');
+  });
+
+  it('reports a refused session', () => {
+    socket.fire('connect_error', new Error('UNAUTHORIZED: session revoked'));
+    expect(handlers.unauthorized).toHaveBeenCalled();
+  });
+
+  it('reports the server closing the connection', () => {
+    socket.fire('disconnect', 'io server disconnect');
+    expect(handlers.kicked).toHaveBeenCalled();
+  });
+
+  it('emits with a 10 s ack timeout, and not at all while disconnected', async () => {
+    expect(await service.emit('typing:start', { conversationId: 'c' })).toMatchObject({
+      ok: false,
+      error: { code: 'DISCONNECTED' },
+    });
+    socket.connected = true;
+    socket.nextAck = { ok: false, error: { code: 'FORBIDDEN', message: 'no' } };
+    expect(await service.emit('typing:start', { conversationId: 'c' })).toEqual(socket.nextAck);
+    expect(socket.emitted).toEqual([{ event: 'typing:start', payload: { conversationId: 'c' }, timeout: 10_000 }]);
+  });
+
+  it('drops the socket when the browser goes offline and reconnects when it is back', () => {
+    socket.connected = true;
+    socket.fire('connect');
+    window.dispatchEvent(new Event('offline'));
+    expect(socket.connected).toBe(false);
+    expect(service.status()).toBe('reconnecting');
+    window.dispatchEvent(new Event('online'));
+    expect(socket.connected).toBe(true);
+  });
+});
