@@ -11,7 +11,14 @@
  * E2E_KEEP_LOGS=1 to print the server log.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  createWriteStream,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -40,7 +47,8 @@ function freePort() {
 async function waitForHealth(base, child, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the API exited early with code ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`the API exited early with code ${child.exitCode}`);
     try {
       const response = await fetch(`${base}/health`);
       if (response.ok) return;
@@ -113,6 +121,7 @@ async function main() {
       JWT_SECRET: 'web-e2e-secret-that-is-long-enough-0123456789',
       THROTTLE_ANON_LIMIT: '0',
       THROTTLE_USER_LIMIT: '0',
+      MESSAGE_RATE_PER_SECOND: '0',
       CLIENT_URL: base,
       WEB_DIST_DIR: webDist,
     },
@@ -160,7 +169,9 @@ async function main() {
   if (failed || process.env.E2E_KEEP_LOGS === '1') {
     const text = existsSync(logPath) ? readFileSync(logPath, 'utf8') : '';
     const lines = text.trim().split('\n');
-    console.log(`\n--- last server log lines (${logPath}) ---\n${lines.slice(-40).join('\n')}\n---`);
+    console.log(
+      `\n--- last server log lines (${logPath}) ---\n${lines.slice(-40).join('\n')}\n---`,
+    );
   }
   if (!failed && process.env.E2E_KEEP_LOGS !== '1') rmSync(work, { recursive: true, force: true });
   console.log(`web-e2e: ${passed} passed, ${failed} failed`);

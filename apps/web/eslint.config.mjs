@@ -11,8 +11,14 @@ export default [
       '@typescript-eslint/consistent-type-imports': 'error',
       '@angular-eslint/prefer-on-push-component-change-detection': 'error',
       '@angular-eslint/prefer-signals': 'error',
-      '@angular-eslint/directive-selector': ['error', { type: 'attribute', prefix: 'chat', style: 'camelCase' }],
-      '@angular-eslint/component-selector': ['error', { type: 'element', prefix: 'chat', style: 'kebab-case' }],
+      '@angular-eslint/directive-selector': [
+        'error',
+        { type: 'attribute', prefix: 'chat', style: 'camelCase' },
+      ],
+      '@angular-eslint/component-selector': [
+        'error',
+        { type: 'element', prefix: 'chat', style: 'kebab-case' },
+      ],
     },
   },
   {

@@ -4,6 +4,7 @@ import { ConversationsModule } from './conversations/conversations.module';
 import { AppConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { LoggingModule } from './core/logging/logging.module';
+import { MetricsModule } from './core/metrics/metrics.module';
 import { RateLimitModule } from './core/rate-limit/rate-limit.module';
 import { RealtimeModule } from './core/realtime/realtime.module';
 import { RedisModule } from './core/redis/redis.module';
@@ -23,6 +24,7 @@ import { UsersModule } from './users/users.module';
     DatabaseModule,
     RateLimitModule,
     RealtimeModule,
+    MetricsModule,
     HealthModule,
     UsersModule,
     AuthModule,

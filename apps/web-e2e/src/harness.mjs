@@ -18,7 +18,9 @@ export function createHarness() {
       return true;
     } catch (error) {
       results.push({ name, ok: false, error: String(error?.stack ?? error) });
-      console.log(`  ✗ ${name} (${Date.now() - started} ms)\n${indent(String(error?.stack ?? error))}`);
+      console.log(
+        `  ✗ ${name} (${Date.now() - started} ms)\n${indent(String(error?.stack ?? error))}`,
+      );
       for (const hook of failureHooks) await hook(name).catch(() => undefined);
       if (!independent) blocked = name;
       return false;

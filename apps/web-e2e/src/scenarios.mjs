@@ -52,13 +52,17 @@ function escapeRegExp(text) {
 /** The list entry whose name is exactly `name` (a preview may mention the name too). */
 function conversationItem(page, name) {
   return page.locator('[data-testid="conversation-item"]', {
-    has: page.locator('[data-testid="conversation-name"]', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }),
+    has: page.locator('[data-testid="conversation-name"]', {
+      hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`),
+    }),
   });
 }
 
 async function openConversation(page, name) {
   await conversationItem(page, name).first().click();
-  await tid(page, 'conversation-title').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }).waitFor();
+  await tid(page, 'conversation-title')
+    .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) })
+    .waitFor();
 }
 
 async function imageLoaded(locator) {
@@ -93,9 +97,18 @@ export async function runScenarios({ browser, base, harness, screenshotsDir, fai
     mkdirSync(failuresDir, { recursive: true });
     const slug = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
     for (const [label, page] of pages) {
-      if (!page.isClosed()) await page.screenshot({ path: join(failuresDir, `${slug}-${label}.png`) }).catch(() => undefined);
+      if (!page.isClosed())
+        await page
+          .screenshot({ path: join(failuresDir, `${slug}-${label}.png`) })
+          .catch(() => undefined);
     }
-    if (consoleLines.length) console.log(`      browser console:\n${consoleLines.slice(-15).map((l) => `        ${l}`).join('\n')}`);
+    if (consoleLines.length)
+      console.log(
+        `      browser console:\n${consoleLines
+          .slice(-15)
+          .map((l) => `        ${l}`)
+          .join('\n')}`,
+      );
     console.log(`      screenshots in ${failuresDir}`);
   });
   const ctxA = await browser.newContext({ baseURL: base, viewport: desktop });
@@ -147,7 +160,8 @@ export async function runScenarios({ browser, base, harness, screenshotsDir, fai
       await tid(page, 'register-submit').click();
       await eventually(
         async () =>
-          (await tid(page, 'register-username-error').isVisible()) || (await tid(page, 'register-error').isVisible()),
+          (await tid(page, 'register-username-error').isVisible()) ||
+          (await tid(page, 'register-error').isVisible()),
         'an error for the duplicate username',
       );
       await ctx.close();
@@ -164,41 +178,66 @@ export async function runScenarios({ browser, base, harness, screenshotsDir, fai
   });
 
   await step('sees the other user online', async () => {
-    await tid(a, 'presence-status').filter({ hasText: /^online$/ }).waitFor();
-    await a.locator('[data-testid="conversation-item"] [data-testid="online-dot"]').first().waitFor();
+    await tid(a, 'presence-status')
+      .filter({ hasText: /^\s*online\s*$/ })
+      .waitFor();
+    await a
+      .locator('[data-testid="conversation-item"] [data-testid="online-dot"]')
+      .first()
+      .waitFor();
   });
 
-  await step('a message shows at once, is acknowledged, and reaches the other side once', async () => {
-    await send(a, 'Hi Bob! How are you?');
-    await messages(a, 'Hi Bob!').waitFor();
-    await eventually(async () => (await status(a, 'Hi Bob!')) !== 'pending', 'the message is acknowledged');
-    const item = conversationItem(b, ana.username);
-    await item.waitFor();
-    await item.locator('[data-testid="conversation-preview"]', { hasText: 'Hi Bob!' }).waitFor();
-    await item.locator('[data-testid="unread-badge"]', { hasText: '1' }).waitFor();
-    assert((await messages(a, 'Hi Bob!').count()) === 1, 'shown once to the sender');
-  });
+  await step(
+    'a message shows at once, is acknowledged, and reaches the other side once',
+    async () => {
+      await send(a, 'Hi Bob! How are you?');
+      await messages(a, 'Hi Bob!').waitFor();
+      await eventually(
+        async () => (await status(a, 'Hi Bob!')) !== 'pending',
+        'the message is acknowledged',
+      );
+      const item = conversationItem(b, ana.username);
+      await item.waitFor();
+      await item.locator('[data-testid="conversation-preview"]', { hasText: 'Hi Bob!' }).waitFor();
+      await item.locator('[data-testid="unread-badge"]', { hasText: '1' }).waitFor();
+      assert((await messages(a, 'Hi Bob!').count()) === 1, 'shown once to the sender');
+    },
+  );
 
   await step('shows delivered ticks once the other device has it', async () => {
     await eventually(async () => (await status(a, 'Hi Bob!')) === 'delivered', 'delivered (✓✓)');
   });
 
-  await step('opening the conversation marks it read (blue ticks) and clears the badge', async () => {
-    await openConversation(b, ana.username);
-    await messages(b, 'Hi Bob!').waitFor();
-    await eventually(async () => (await status(a, 'Hi Bob!')) === 'read', 'read by the other side');
-    const ticks = messages(a, 'Hi Bob!').locator('[data-testid="message-status"]');
-    assert(await ticks.evaluate((el) => el.classList.contains('read')), 'read ticks are highlighted');
-    await eventually(
-      async () => (await b.locator('[data-testid="conversation-item"] [data-testid="unread-badge"]').count()) === 0,
-      'no unread badge left',
-    );
-  });
+  await step(
+    'opening the conversation marks it read (blue ticks) and clears the badge',
+    async () => {
+      await openConversation(b, ana.username);
+      await messages(b, 'Hi Bob!').waitFor();
+      await eventually(
+        async () => (await status(a, 'Hi Bob!')) === 'read',
+        'read by the other side',
+      );
+      const ticks = messages(a, 'Hi Bob!').locator('[data-testid="message-status"]');
+      assert(
+        await ticks.evaluate((el) => el.classList.contains('read')),
+        'read ticks are highlighted',
+      );
+      await eventually(
+        async () =>
+          (await b
+            .locator('[data-testid="conversation-item"] [data-testid="unread-badge"]')
+            .count()) === 0,
+        'no unread badge left',
+      );
+    },
+  );
 
   await step('shows who is typing, and stops when they stop', async () => {
     await tid(b, 'composer-input').click();
     await b.keyboard.type('Doing great', { delay: 40 });
-    await tid(a, 'typing-indicator').filter({ hasText: `${bob.username} is typing` }).waitFor();
+    await tid(a, 'typing-indicator')
+      .filter({ hasText: `${bob.username} is typing` })
+      .waitFor();
     await tid(b, 'composer-input').fill('');
     await tid(b, 'composer-input').press('Backspace');
     await tid(a, 'typing-indicator').waitFor({ state: 'hidden', timeout: 10_000 });
@@ -214,7 +253,10 @@ export async function runScenarios({ browser, base, harness, screenshotsDir, fai
     const reply = messages(a, 'Doing great, thanks!');
     await reply.waitFor();
     const text = await reply.locator('[data-testid="message-text"]').innerText();
-    assert(text.includes('thanks!\nAnd you?'), `two lines in one message (got ${JSON.stringify(text)})`);
+    assert(
+      text.includes('thanks!\nAnd you?'),
+      `two lines in one message (got ${JSON.stringify(text)})`,
+    );
     assert((await input.inputValue()) === '', 'the composer is cleared');
   });
 
@@ -231,14 +273,23 @@ export async function runScenarios({ browser, base, harness, screenshotsDir, fai
   });
 
   await step('shares an image with a preview, on both sides, and opens it full size', async () => {
-    await tid(a, 'file-input').setInputFiles({ name: 'sunset.png', mimeType: 'image/png', buffer: makePng() });
+    await tid(a, 'file-input').setInputFiles({
+      name: 'sunset.png',
+      mimeType: 'image/png',
+      buffer: makePng(),
+    });
     await tid(a, 'attachment-preview').waitFor();
     await tid(a, 'send-button').click();
-    const own = a.locator('[data-testid="message"][data-own="true"] [data-testid="message-image"] img').last();
+    const own = a
+      .locator('[data-testid="message"][data-own="true"] [data-testid="message-image"] img')
+      .last();
     await own.waitFor();
     await eventually(
       async () => {
-        const state = await a.locator('[data-testid="message"]:has([data-testid="message-image"])').last().getAttribute('data-status');
+        const state = await a
+          .locator('[data-testid="message"]:has([data-testid="message-image"])')
+          .last()
+          .getAttribute('data-status');
         return state && !['uploading', 'pending', 'failed'].includes(state);
       },
       'the image message is acknowledged',
@@ -294,83 +345,180 @@ export async function runScenarios({ browser, base, harness, screenshotsDir, fai
 
   await step('sees the other user go offline, and come back after a reload', async () => {
     await b.close();
-    await tid(a, 'presence-status').filter({ hasText: /last seen|offline/ }).waitFor({ timeout: 20_000 });
+    await tid(a, 'presence-status')
+      .filter({ hasText: /last seen|offline/ })
+      .waitFor({ timeout: 20_000 });
     b = await newPage(ctxB, 'bob');
     await b.goto('/');
     await tid(b, 'current-user').waitFor(); // the session survived
-    await tid(a, 'presence-status').filter({ hasText: /^online$/ }).waitFor({ timeout: 20_000 });
+    await tid(a, 'presence-status')
+      .filter({ hasText: /^\s*online\s*$/ })
+      .waitFor({ timeout: 20_000 });
     await openConversation(b, ana.username);
   });
 
   story('Reliability: dropped connection, outbox, catch-up');
-  await step('while offline: banner, pending message; on reconnect it goes out once and nothing is missed', async () => {
-    if (!(await tid(a, 'conversation-title').filter({ hasText: bob.username }).isVisible())) {
-      await openConversation(a, bob.username);
-    }
-    if (!(await tid(b, 'conversation-title').filter({ hasText: ana.username }).isVisible())) {
-      await openConversation(b, ana.username);
-    }
-    await ctxA.setOffline(true);
-    await tid(a, 'connection-banner').waitFor();
-    await send(a, 'Sent while offline');
-    await eventually(async () => (await status(a, 'Sent while offline')) === 'pending', 'pending while offline');
-    await send(b, 'Sent while Ana was away');
-    await messages(b, 'Sent while Ana was away').waitFor();
-    await a.waitForTimeout(1500);
-    assert((await messages(a, 'Sent while Ana was away').count()) === 0, 'A could not have received it yet');
-    await ctxA.setOffline(false);
-    await tid(a, 'connection-banner').waitFor({ state: 'hidden', timeout: 20_000 });
-    await eventually(
-      async () => ['sent', 'delivered', 'read'].includes(await status(a, 'Sent while offline')),
-      'acknowledged after reconnecting',
-      20_000,
-    );
-    await messages(b, 'Sent while offline').waitFor();
-    await messages(a, 'Sent while Ana was away').waitFor();
-    await a.waitForTimeout(1500);
-    for (const [page, text] of [
-      [a, 'Sent while offline'],
-      [b, 'Sent while offline'],
-      [a, 'Sent while Ana was away'],
-      [b, 'Sent while Ana was away'],
-    ]) {
-      const count = await messages(page, text).count();
-      assert(count === 1, `"${text}" shown ${count} times`);
-    }
-    const countA = await a.locator('[data-testid="message"]').count();
-    const countB = await b.locator('[data-testid="message"]').count();
-    assert(countA === countB, `both sides hold the same messages (${countA} vs ${countB})`);
-  });
+  await step(
+    'while offline: banner, pending message; on reconnect it goes out once and nothing is missed',
+    async () => {
+      if (!(await tid(a, 'conversation-title').filter({ hasText: bob.username }).isVisible())) {
+        await openConversation(a, bob.username);
+      }
+      if (!(await tid(b, 'conversation-title').filter({ hasText: ana.username }).isVisible())) {
+        await openConversation(b, ana.username);
+      }
+      await ctxA.setOffline(true);
+      await tid(a, 'connection-banner').waitFor();
+      await send(a, 'Sent while offline');
+      await eventually(
+        async () => (await status(a, 'Sent while offline')) === 'pending',
+        'pending while offline',
+      );
+      await send(b, 'Sent while Ana was away');
+      await messages(b, 'Sent while Ana was away').waitFor();
+      await a.waitForTimeout(1500);
+      assert(
+        (await messages(a, 'Sent while Ana was away').count()) === 0,
+        'A could not have received it yet',
+      );
+      await ctxA.setOffline(false);
+      await tid(a, 'connection-banner').waitFor({ state: 'hidden', timeout: 20_000 });
+      await eventually(
+        async () => ['sent', 'delivered', 'read'].includes(await status(a, 'Sent while offline')),
+        'acknowledged after reconnecting',
+        20_000,
+      );
+      await messages(b, 'Sent while offline').waitFor();
+      await messages(a, 'Sent while Ana was away').waitFor();
+      await a.waitForTimeout(1500);
+      for (const [page, text] of [
+        [a, 'Sent while offline'],
+        [b, 'Sent while offline'],
+        [a, 'Sent while Ana was away'],
+        [b, 'Sent while Ana was away'],
+      ]) {
+        const count = await messages(page, text).count();
+        assert(count === 1, `"${text}" shown ${count} times`);
+      }
+      const countA = await a.locator('[data-testid="message"]').count();
+      const countB = await b.locator('[data-testid="message"]').count();
+      assert(countA === countB, `both sides hold the same messages (${countA} vs ${countB})`);
+    },
+  );
 
-  await step('an unsent message survives closing the tab and is sent once from the next one', async () => {
-    await ctxA.setOffline(true);
-    await tid(a, 'connection-banner').waitFor();
-    await send(a, 'Queued across a reload');
-    await eventually(async () => (await status(a, 'Queued across a reload')) === 'pending', 'pending');
-    const stored = await a.evaluate(() =>
-      Object.keys(localStorage)
-        .filter((key) => key.startsWith('chat.outbox.'))
-        .map((key) => localStorage.getItem(key))
-        .join(''),
+  await step(
+    'an unsent message survives closing the tab and is sent once from the next one',
+    async () => {
+      await ctxA.setOffline(true);
+      await tid(a, 'connection-banner').waitFor();
+      await send(a, 'Queued across a reload');
+      await eventually(
+        async () => (await status(a, 'Queued across a reload')) === 'pending',
+        'pending',
+      );
+      const stored = await a.evaluate(() =>
+        Object.keys(localStorage)
+          .filter((key) => key.startsWith('chat.outbox.'))
+          .map((key) => localStorage.getItem(key))
+          .join(''),
+      );
+      assert(stored.includes('Queued across a reload'), 'the outbox is in localStorage');
+      await a.close();
+      await ctxA.setOffline(false);
+      a = await newPage(ctxA, 'ana');
+      await a.goto('/');
+      await openConversation(a, bob.username);
+      await messages(b, 'Queued across a reload').waitFor({ timeout: 20_000 });
+      await eventually(
+        async () =>
+          ['sent', 'delivered', 'read'].includes(await status(a, 'Queued across a reload')),
+        'acknowledged from the new tab',
+      );
+      await a.waitForTimeout(1000);
+      assert((await messages(a, 'Queued across a reload').count()) === 1, 'once for the sender');
+      assert((await messages(b, 'Queued across a reload').count()) === 1, 'once for the receiver');
+      const left = await a.evaluate(
+        () =>
+          Object.keys(localStorage).filter(
+            (key) => key.startsWith('chat.outbox.') && localStorage.getItem(key),
+          ).length,
+      );
+      assert(left === 0, 'the outbox is empty');
+    },
+  );
+
+  story('History');
+  await step('scrolling up loads older pages and keeps the reading position', async () => {
+    const dave = { username: `dave_${run}`, email: `dave_${run}@example.com`, password: PASSWORD };
+    const erin = { username: `erin_${run}`, email: `erin_${run}@example.com`, password: PASSWORD };
+    const daveAuth = await registerByApi(base, dave);
+    const erinAuth = await registerByApi(base, erin);
+    const headers = {
+      'Content-Type': 'application/json',
+      Authorization: `Bearer ${daveAuth.token}`,
+    };
+    const created = await fetch(`${base}/api/conversations`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ userId: erinAuth.user.id }),
+    });
+    assert(created.ok, `create conversation answered ${created.status}`);
+    const { id } = await created.json();
+    for (let i = 1; i <= 130; i++) {
+      const response = await fetch(`${base}/api/conversations/${id}/messages`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ clientId: `seed-${run}-${i}`, content: `History message ${i}` }),
+      });
+      assert(response.ok, `seeding message ${i} answered ${response.status}`);
+    }
+    const ctx = await browser.newContext({ baseURL: base, viewport: desktop });
+    ctx.setDefaultTimeout(15_000);
+    await ctx.addInitScript(
+      ([token, user]) => {
+        if (!localStorage.getItem('chat.token')) {
+          localStorage.setItem('chat.token', token);
+          localStorage.setItem('chat.user', JSON.stringify(user));
+        }
+      },
+      [erinAuth.token, erinAuth.user],
     );
-    assert(stored.includes('Queued across a reload'), 'the outbox is in localStorage');
-    await a.close();
-    await ctxA.setOffline(false);
-    a = await newPage(ctxA, 'ana');
-    await a.goto('/');
-    await openConversation(a, bob.username);
-    await messages(b, 'Queued across a reload').waitFor({ timeout: 20_000 });
-    await eventually(
-      async () => ['sent', 'delivered', 'read'].includes(await status(a, 'Queued across a reload')),
-      'acknowledged from the new tab',
+    const page = await newPage(ctx, 'erin');
+    await page.goto('/');
+    await openConversation(page, dave.username);
+    const all = page.locator('[data-testid="message"]');
+    await messages(page, 'History message 130').waitFor();
+    await eventually(async () => (await all.count()) === 50, 'the newest page of 50');
+    const list = tid(page, 'message-list');
+    const atBottom = await list.evaluate(
+      (el) => el.scrollHeight - el.scrollTop - el.clientHeight < 80,
     );
-    await a.waitForTimeout(1000);
-    assert((await messages(a, 'Queued across a reload').count()) === 1, 'once for the sender');
-    assert((await messages(b, 'Queued across a reload').count()) === 1, 'once for the receiver');
-    const left = await a.evaluate(() =>
-      Object.keys(localStorage).filter((key) => key.startsWith('chat.outbox.') && localStorage.getItem(key)).length,
+    assert(atBottom, 'opens at the newest message');
+
+    const anchor = messages(page, 'History message 81').first();
+    await list.evaluate((el) => (el.scrollTop = 0));
+    await eventually(async () => (await all.count()) === 100, 'an older page of 50 is prepended');
+    await page.waitForTimeout(300);
+    const listBox = await list.boundingBox();
+    const anchorBox = await anchor.boundingBox();
+    assert(
+      anchorBox &&
+        listBox &&
+        anchorBox.y >= listBox.y - 5 &&
+        anchorBox.y < listBox.y + listBox.height,
+      'the message that was at the top is still in view',
     );
-    assert(left === 0, 'the outbox is empty');
+    await list.evaluate((el) => (el.scrollTop = 0));
+    await eventually(async () => (await all.count()) === 130, 'the oldest messages');
+    await messages(page, 'History message 1').first().waitFor();
+    const seqs = await all.evaluateAll((nodes) =>
+      nodes.map((n) => Number(n.getAttribute('data-seq'))),
+    );
+    assert(
+      seqs.every((seq, i) => seq === i + 1),
+      'ascending, no gaps, no duplicates',
+    );
+    await ctx.close();
   });
 
   story('Sessions');
@@ -402,7 +550,10 @@ export async function runScenarios({ browser, base, harness, screenshotsDir, fai
   await step('logs out', async () => {
     await tid(a, 'logout-button').click();
     await tid(a, 'login-form').waitFor();
-    assert((await a.evaluate(() => localStorage.getItem('chat.token'))) === null, 'the token is gone');
+    assert(
+      (await a.evaluate(() => localStorage.getItem('chat.token'))) === null,
+      'the token is gone',
+    );
     await shot(a, 'desktop-login-light', { viewport: desktop });
     await shot(a, 'desktop-login-dark', { viewport: desktop, dark: true });
     await shot(a, 'phone-login-light', { viewport: phone });

@@ -6,10 +6,11 @@ import { DataSource } from 'typeorm';
 import { MembershipService } from '../conversations/membership.service';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
+import { MetricsService } from '../core/metrics/metrics.service';
 import { Broadcaster } from '../core/realtime/broadcaster';
 import { UploadsService } from '../upload/uploads.service';
-import { returningRows } from '../core/database/returning';
 import { MESSAGE_COLUMNS, MessageRow, toMessageView } from './message.mapper';
+import { MessageWriter } from './message-writer';
 
 export interface SendResult {
   message: MessageView;
@@ -29,60 +30,41 @@ export class MessagesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly membership: MembershipService,
     private readonly broadcaster: Broadcaster,
+    private readonly writer: MessageWriter,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly uploads?: UploadsService,
   ) {}
 
   /**
-   * Stores a message exactly once and only then tells the members. The conversation row's
-   * `last_seq` is bumped in the same transaction, which serialises concurrent senders and keeps
-   * `seq` gap-free; a clientId seen before rolls the bump back and returns the first message.
+   * Stores a message exactly once and only then tells the members: the writer commits it
+   * (group commit, gap-free seq), a resend of a known clientId resolves to the first message
+   * and is neither stored nor broadcast again.
    */
-  async send(senderId: string, conversationId: string, body: SendMessageBody, exceptSocketId?: string): Promise<SendResult> {
+  async send(
+    senderId: string,
+    conversationId: string,
+    body: SendMessageBody,
+    exceptSocketId?: string,
+  ): Promise<SendResult> {
+    const receivedAt = performance.now();
     const members = await this.membership.assertMember(conversationId, senderId);
-    const existing = await this.findByClientId(senderId, body.clientId);
-    if (existing) return this.asDuplicate(existing, conversationId);
-
     const { content, type, fileUrl } = await this.normalise(senderId, body);
-    const stored = await this.db.transaction(async (tx) => {
-      const [{ last_seq: seq }] = returningRows<{ last_seq: string }>(
-        await tx.query(
-          `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now() WHERE id = $1 RETURNING last_seq`,
-          [conversationId],
-        ),
-      );
-      const inserted = await tx.query<MessageRow[]>(
-        `INSERT INTO messages (conversation_id, seq, sender_id, content, message_type, file_url, client_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (sender_id, client_id) DO NOTHING
-         RETURNING ${MESSAGE_COLUMNS}`,
-        [conversationId, seq, senderId, content, type, fileUrl, body.clientId],
-      );
-      if (inserted.length === 0) {
-        // A concurrent send with the same clientId won: undo our seq bump.
-        throw new DuplicateSend();
-      }
-      // Sending implies having read (and received) everything up to one's own message.
-      await tx.query(
-        `UPDATE conversation_members
-            SET last_read_seq = GREATEST(last_read_seq, $3), last_delivered_seq = GREATEST(last_delivered_seq, $3)
-          WHERE conversation_id = $1 AND user_id = $2`,
-        [conversationId, senderId, seq],
-      );
-      return inserted[0];
-    }).catch(async (err: unknown) => {
-      if (!(err instanceof DuplicateSend)) throw err;
-      return null;
+    const { row, duplicate } = await this.writer.write({
+      conversationId,
+      senderId,
+      clientId: body.clientId,
+      content,
+      type,
+      fileUrl,
     });
-
-    if (!stored) {
-      const first = await this.findByClientId(senderId, body.clientId);
-      if (!first) throw new Error('duplicate send without a stored message');
-      return this.asDuplicate(first, conversationId);
+    const message = toMessageView(row);
+    if (!duplicate) {
+      this.broadcaster.toUsers(members, 'message:new', message, exceptSocketId);
+      this.metrics.messagesStored.inc();
+      this.metrics.sendToDeliver.observe((performance.now() - receivedAt) / 1000);
     }
-    const message = toMessageView(stored);
-    this.broadcaster.toUsers(members, 'message:new', message, exceptSocketId);
-    return { message, duplicate: false };
+    return { message, duplicate };
   }
 
   /** A page of history in ascending seq: newest, older than `before`, or newer than `after`. */
@@ -108,21 +90,6 @@ export class MessagesService {
     return rows.map(toMessageView);
   }
 
-  private async findByClientId(senderId: string, clientId: string): Promise<MessageRow | null> {
-    const [row] = await this.db.query<MessageRow[]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_id = $1 AND client_id = $2`,
-      [senderId, clientId],
-    );
-    return row ?? null;
-  }
-
-  private asDuplicate(row: MessageRow, conversationId: string): SendResult {
-    if (row.conversation_id !== conversationId) {
-      throw new BadRequestException('clientId was already used for another conversation');
-    }
-    return { message: toMessageView(row), duplicate: true };
-  }
-
   private async normalise(
     senderId: string,
     body: SendMessageBody,
@@ -142,5 +109,3 @@ export class MessagesService {
     return { content, type, fileUrl: image.url };
   }
 }
-
-class DuplicateSend extends Error {}

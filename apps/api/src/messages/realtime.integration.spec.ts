@@ -85,6 +85,26 @@ describe('conversations, messages, receipts, typing and presence (integration)',
     expect(await quiet).toBe(true);
   });
 
+  it('stores one message for a clientId sent many times at once, from several devices', async () => {
+    const [a, b] = [await t.register('burst'), await t.register('burst2')];
+    const conv = await direct(t, a, b);
+    const devices = await Promise.all([t.connect(a.token), t.connect(a.token), t.connect(a.token)]);
+    const clientId = randomUUID();
+    const acks = await Promise.all(devices.flatMap((d) => Array.from({ length: 10 }, () => send(d, conv.id, 'same', clientId))));
+    const ids = new Set(acks.map((x) => okMessage(x).id));
+    expect(ids.size).toBe(1);
+    const page = await t.http().get(`/api/conversations/${conv.id}/messages`).set('Authorization', `Bearer ${b.token}`);
+    expect(page.body).toHaveLength(1);
+    expect(okMessage(await send(devices[0], conv.id, 'next')).seq).toBe(2);
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    const res = await t.http().get('/metrics').expect(200);
+    for (const name of ['chat_sockets_connected', 'chat_messages_stored_total', 'chat_send_to_commit_seconds', 'chat_send_to_deliver_seconds', 'chat_db_pool_connections', 'nodejs_eventloop_lag_seconds']) {
+      expect(res.text).toContain(name);
+    }
+  });
+
   it('keeps seq gap-free and duplicate-free under concurrent senders', async () => {
     const users = [await t.register('c1'), await t.register('c2'), await t.register('c3')];
     const group = await t
@@ -346,6 +366,19 @@ describe('socket send rate limit (integration)', () => {
     const typing = nextEvent(anaOnA, 'typing:start');
     await emit(benOnB, 'typing:start', { conversationId: conv.id });
     expect(await typing).toEqual({ conversationId: conv.id, userId: ben.user.id });
+
+    // The same clientIds raced through both instances at once: each stored once, no seq gap.
+    const raced = Array.from({ length: 20 }, () => randomUUID());
+    const results = await Promise.all(raced.flatMap((id) => [send(anaOnA, conv.id, 'race', id), send(anaOnB, conv.id, 'race', id)]));
+    const byClient = new Map<string, Set<string>>();
+    results.forEach((r, i) => {
+      const id = raced[Math.floor(i / 2)];
+      byClient.set(id, (byClient.get(id) ?? new Set()).add(okMessage(r).id));
+    });
+    expect([...byClient.values()].every((set) => set.size === 1)).toBe(true);
+    const all = await a.http().get(`/api/conversations/${conv.id}/messages?limit=100`).set('Authorization', `Bearer ${ben.token}`);
+    expect(all.body.map((m: MessageView) => m.seq)).toEqual(Array.from({ length: all.body.length }, (_, i) => i + 1));
+    expect(all.body).toHaveLength(21);
 
     // Presence counts devices across instances: ana stays online until both sockets are gone.
     const stillOnline = noEvent(benOnB, 'user:offline', 800);

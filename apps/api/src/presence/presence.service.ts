@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../core/config/app-config';
@@ -14,11 +20,12 @@ import { HEARTBEAT_MS, MemoryPresenceStore, PresenceStore, RedisPresenceStore } 
  * are persisted so that REST views agree with the events.
  */
 @Injectable()
-export class PresenceService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PresenceService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PresenceService.name);
   private readonly store: PresenceStore;
   private readonly pendingOffline = new Map<string, NodeJS.Timeout>();
   private heartbeat?: NodeJS.Timeout;
+  private stopping = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -43,7 +50,9 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
     this.heartbeat.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Runs while the database and Redis are still open; sockets closing after it are ignored. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.heartbeat);
     for (const timer of this.pendingOffline.values()) clearTimeout(timer);
     if (this.store instanceof RedisPresenceStore) {
@@ -53,6 +62,7 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async connected(userId: string): Promise<void> {
+    if (this.stopping) return;
     const devices = await this.store.connect(userId);
     const pending = this.pendingOffline.get(userId);
     if (pending) {
@@ -68,6 +78,7 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async disconnected(userId: string): Promise<void> {
+    if (this.stopping) return;
     const devices = await this.store.disconnect(userId);
     if (devices > 0 || this.pendingOffline.has(userId)) return;
     const timer = setTimeout(() => {

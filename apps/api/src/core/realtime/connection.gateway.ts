@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
 import type { SocketData } from '../../auth/socket-auth.middleware';
+import { MetricsService } from '../metrics/metrics.service';
 import { ChatServer, RealtimeServer, sessionRoom, userRoom } from './realtime-server';
 
 /** setTimeout's ceiling; longer sessions are re-checked on the next connection anyway. */
@@ -17,7 +18,10 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
   private readonly logger = new Logger(ConnectionGateway.name);
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly realtime: RealtimeServer) {}
+  constructor(
+    private readonly realtime: RealtimeServer,
+    private readonly metrics: MetricsService,
+  ) {}
 
   afterInit(server: ChatServer): void {
     this.realtime.attach(server);
@@ -25,6 +29,7 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
 
   async handleConnection(socket: Socket): Promise<void> {
     const { user } = socket.data as SocketData;
+    this.metrics.socketsConnected.inc();
     await socket.join([userRoom(user.id), sessionRoom(user.sessionId)]);
     const ttl = user.expiresAt - Date.now();
     if (ttl < MAX_TIMER_MS) {
@@ -37,6 +42,7 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
   }
 
   handleDisconnect(socket: Socket): void {
+    this.metrics.socketsConnected.dec();
     clearTimeout(this.expiryTimers.get(socket.id));
     this.expiryTimers.delete(socket.id);
   }

@@ -35,7 +35,9 @@ export class LoginComponent {
     this.error.set(null);
     try {
       await this.auth.login(
-        identifier.includes('@') ? { email: identifier, password } : { username: identifier, password },
+        identifier.includes('@')
+          ? { email: identifier, password }
+          : { username: identifier, password },
       );
       await this.router.navigateByUrl('/');
     } catch (err) {

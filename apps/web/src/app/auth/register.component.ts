@@ -10,11 +10,14 @@ const USERNAME = /^[A-Za-z0-9_.-]+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 type Field = 'username' | 'email' | 'password';
 
-export function validateRegistration(values: Record<Field, string>): Partial<Record<Field, string>> {
+export function validateRegistration(
+  values: Record<Field, string>,
+): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
   const username = values.username.trim();
   if (username.length < 3 || username.length > 32) errors.username = 'Use 3 to 32 characters.';
-  else if (!USERNAME.test(username)) errors.username = 'Use only letters, digits, "_", "." and "-".';
+  else if (!USERNAME.test(username))
+    errors.username = 'Use only letters, digits, "_", "." and "-".';
   if (!EMAIL.test(values.email.trim())) errors.email = 'Enter a valid email address.';
   if (values.password.length < 8) errors.password = 'Use at least 8 characters.';
   else if (values.password.length > 128) errors.password = 'Use at most 128 characters.';
@@ -43,7 +46,11 @@ export class RegisterComponent {
   private readonly serverErrors = signal<Partial<Record<Field, string>>>({});
 
   private readonly clientErrors = computed(() =>
-    validateRegistration({ username: this.username(), email: this.email(), password: this.password() }),
+    validateRegistration({
+      username: this.username(),
+      email: this.email(),
+      password: this.password(),
+    }),
   );
   /** Client checks once the user tried to submit; the server's answer until the field changes. */
   protected readonly errors = computed(() => ({
@@ -79,7 +86,9 @@ export class RegisterComponent {
         if (text.includes('username')) fields.username = 'That username is taken.';
         if (text.includes('email')) fields.email = 'An account with this email already exists.';
         this.serverErrors.set(fields);
-        this.error.set(Object.keys(fields).length ? null : 'That username or email is already taken.');
+        this.error.set(
+          Object.keys(fields).length ? null : 'That username or email is already taken.',
+        );
       } else {
         this.serverErrors.set(parsed.fields);
         this.error.set(parsed.message || null);

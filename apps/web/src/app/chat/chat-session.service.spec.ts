@@ -34,7 +34,10 @@ class FakeRealtime {
     this.listeners.set(event, handler as (payload: never) => void);
     return () => this.listeners.delete(event);
   }
-  fire<E extends keyof ServerToClientEvents>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]) {
+  fire<E extends keyof ServerToClientEvents>(
+    event: E,
+    payload: Parameters<ServerToClientEvents[E]>[0],
+  ) {
     (this.listeners.get(event) as ((p: typeof payload) => void) | undefined)?.(payload);
   }
   async emit(event: string, payload: Record<string, unknown>): Promise<EmitResult> {
@@ -53,8 +56,22 @@ const conversation: ConversationView = {
   id: 'c1',
   type: 'direct',
   members: [
-    { id: 'me', username: 'me', status: 'online', role: 'member', lastReadSeq: 0, lastDeliveredSeq: 0 },
-    { id: 'ana', username: 'ana', status: 'online', role: 'member', lastReadSeq: 0, lastDeliveredSeq: 0 },
+    {
+      id: 'me',
+      username: 'me',
+      status: 'online',
+      role: 'member',
+      lastReadSeq: 0,
+      lastDeliveredSeq: 0,
+    },
+    {
+      id: 'ana',
+      username: 'ana',
+      status: 'online',
+      role: 'member',
+      lastReadSeq: 0,
+      lastDeliveredSeq: 0,
+    },
   ],
   unreadCount: 0,
   lastReadSeq: 0,
@@ -62,7 +79,11 @@ const conversation: ConversationView = {
   lastActivityAt: '2024-01-01T00:00:00.000Z',
 };
 
-function serverMessage(payload: Record<string, unknown>, seq: number, senderId = 'me'): MessageView {
+function serverMessage(
+  payload: Record<string, unknown>,
+  seq: number,
+  senderId = 'me',
+): MessageView {
   return {
     id: `m${seq}`,
     conversationId: String(payload['conversationId'] ?? 'c1'),
@@ -125,7 +146,9 @@ describe('ChatSession', () => {
 
   it('keeps a message written offline and sends it once, with the same clientId, on connect', async () => {
     session.sendText('c1', '  hello  ');
-    expect(outbox.entries()).toEqual([expect.objectContaining({ content: 'hello', status: 'queued' })]);
+    expect(outbox.entries()).toEqual([
+      expect.objectContaining({ content: 'hello', status: 'queued' }),
+    ]);
     expect(realtime.emits).toEqual([]);
     expect(localStorage.getItem('chat.outbox.me')).toContain('hello');
 
@@ -135,7 +158,12 @@ describe('ChatSession', () => {
     realtime.goOnline(true);
     await settle();
     const sends = realtime.emits.filter((e) => e.event === 'message:send');
-    expect(sends).toEqual([{ event: 'message:send', payload: { conversationId: 'c1', clientId, type: 'text', content: 'hello' } }]);
+    expect(sends).toEqual([
+      {
+        event: 'message:send',
+        payload: { conversationId: 'c1', clientId, type: 'text', content: 'hello' },
+      },
+    ]);
     expect(outbox.entries()).toEqual([]);
     expect(localStorage.getItem('chat.outbox.me')).toBeNull();
   });
@@ -143,7 +171,10 @@ describe('ChatSession', () => {
   it('settles a pending message seen in message:new (ack lost) so it is not shown twice', async () => {
     session.sendText('c1', 'hi');
     const clientId = outbox.entries()[0].clientId;
-    realtime.fire('message:new', serverMessage({ conversationId: 'c1', clientId, content: 'hi' }, 1));
+    realtime.fire(
+      'message:new',
+      serverMessage({ conversationId: 'c1', clientId, content: 'hi' }, 1),
+    );
     expect(outbox.entries()).toEqual([]);
   });
 
@@ -152,7 +183,9 @@ describe('ChatSession', () => {
     realtime.goOnline(true);
     session.sendText('c1', 'x');
     await settle();
-    expect(outbox.entries()).toEqual([expect.objectContaining({ status: 'failed', error: 'Too long' })]);
+    expect(outbox.entries()).toEqual([
+      expect.objectContaining({ status: 'failed', error: 'Too long' }),
+    ]);
   });
 
   it('acknowledges delivery of incoming messages, coalesced per conversation', async () => {
@@ -204,7 +237,9 @@ describe('ChatSession', () => {
 
   it('follows presence events', () => {
     realtime.fire('user:offline', { userId: 'ana', lastSeen: '2024-05-01T00:00:00.000Z' });
-    const ana = TestBed.inject(ConversationsStore).get('c1')?.members.find((m) => m.id === 'ana');
+    const ana = TestBed.inject(ConversationsStore)
+      .get('c1')
+      ?.members.find((m) => m.id === 'ana');
     expect(ana).toMatchObject({ status: 'offline', lastSeen: '2024-05-01T00:00:00.000Z' });
   });
 });

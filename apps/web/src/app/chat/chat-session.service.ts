@@ -42,7 +42,10 @@ export class ChatSession {
   private readonly deliveredQueue = new Map<string, MessageView>();
   private deliveredTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly readSent = new Map<string, number>();
-  private readonly ownTyping = new Map<string, { lastStart: number; idle: ReturnType<typeof setTimeout> }>();
+  private readonly ownTyping = new Map<
+    string,
+    { lastStart: number; idle: ReturnType<typeof setTimeout> }
+  >();
   private listRequest = 0;
   /** The socket connection, for components (which never touch the socket itself). */
   readonly connection = this.realtime.status;
@@ -54,7 +57,11 @@ export class ChatSession {
     if (!token || !selfId || this.started) return;
     this.started = true;
     this.selfId = selfId;
-    this.outbox.start(selfId, (entry) => this.deliver(entry), () => this.realtime.connected);
+    this.outbox.start(
+      selfId,
+      (entry) => this.deliver(entry),
+      () => this.realtime.connected,
+    );
     void this.loadConversations();
     this.realtime.connect(token, {
       connected: (first) => this.onConnected(first),
@@ -93,7 +100,8 @@ export class ChatSession {
       this.conversations.setAll(list);
       for (const conversation of list) this.acknowledgeDelivery(conversation);
     } catch (err) {
-      if (request === this.listRequest && this.started) this.conversations.setError(parseHttpError(err).message);
+      if (request === this.listRequest && this.started)
+        this.conversations.setError(parseHttpError(err).message);
     }
   }
 
@@ -162,13 +170,15 @@ export class ChatSession {
    * server it is read (once per seq), and clear the unread badge.
    */
   markRead(conversationId: string): void {
-    const newest = this.messages.newest(conversationId) ?? this.conversations.get(conversationId)?.lastMessage;
+    const newest =
+      this.messages.newest(conversationId) ?? this.conversations.get(conversationId)?.lastMessage;
     if (!newest || !this.realtime.connected) return;
     const { read } = this.conversations.ownWatermarks(conversationId, this.selfId);
     const conversation = this.conversations.get(conversationId);
     if (newest.seq <= read && !conversation?.unreadCount) return;
     if ((this.readSent.get(conversationId) ?? 0) >= newest.seq) {
-      if (conversation?.unreadCount) this.conversations.markReadLocal(conversationId, newest.seq, this.selfId);
+      if (conversation?.unreadCount)
+        this.conversations.markReadLocal(conversationId, newest.seq, this.selfId);
       return;
     }
     this.readSent.set(conversationId, newest.seq);
@@ -176,7 +186,8 @@ export class ChatSession {
     void this.realtime
       .emit('message:read', { conversationId, messageId: newest.id })
       .then((ack) => {
-        if (!ack.ok && (this.readSent.get(conversationId) ?? 0) === newest.seq) this.readSent.delete(conversationId);
+        if (!ack.ok && (this.readSent.get(conversationId) ?? 0) === newest.seq)
+          this.readSent.delete(conversationId);
       });
   }
 
@@ -190,12 +201,20 @@ export class ChatSession {
         if (event.userId !== this.selfId) this.typing.start(event.conversationId, event.userId);
       }),
       on('typing:stop', (event) => this.typing.stop(event.conversationId, event.userId)),
-      on('user:online', (event) => this.conversations.setPresence(event.userId, 'online', event.lastSeen)),
+      on('user:online', (event) =>
+        this.conversations.setPresence(event.userId, 'online', event.lastSeen),
+      ),
       on('user:offline', (event) =>
-        this.conversations.setPresence(event.userId, 'offline', event.lastSeen ?? new Date().toISOString()),
+        this.conversations.setPresence(
+          event.userId,
+          'offline',
+          event.lastSeen ?? new Date().toISOString(),
+        ),
       ),
       on('conversation:updated', (conversation) => this.onConversationUpdated(conversation)),
-      on('conversation:removed', ({ conversationId }) => this.onConversationRemoved(conversationId)),
+      on('conversation:removed', ({ conversationId }) =>
+        this.onConversationRemoved(conversationId),
+      ),
     );
   }
 
@@ -271,7 +290,10 @@ export class ChatSession {
       this.deliveredSent.set(message.conversationId, message.seq);
       this.conversations.markDeliveredLocal(message.conversationId, message.seq, this.selfId);
       void this.realtime
-        .emit('message:delivered', { conversationId: message.conversationId, messageId: message.id })
+        .emit('message:delivered', {
+          conversationId: message.conversationId,
+          messageId: message.id,
+        })
         .then((ack) => {
           if (!ack.ok && this.deliveredSent.get(message.conversationId) === message.seq) {
             this.deliveredSent.delete(message.conversationId);
@@ -291,7 +313,8 @@ export class ChatSession {
       return { ok: true, message };
     }
     const { code, message } = ack.error;
-    if (PERMANENT_ERRORS.has(code)) return { ok: false, retry: false, error: message || 'Not sent' };
+    if (PERMANENT_ERRORS.has(code))
+      return { ok: false, retry: false, error: message || 'Not sent' };
     return { ok: false, retry: true, error: message || code };
   }
 }

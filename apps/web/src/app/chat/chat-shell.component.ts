@@ -1,4 +1,12 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  effect,
+  inject,
+  signal,
+} from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { RouterOutlet } from '@angular/router';
 import { AuthStore } from '../core/auth/auth.store';
@@ -58,7 +66,8 @@ export class ChatShellComponent {
   protected readonly hasActive = computed(() => this.conversations.activeId() !== null);
   protected readonly banner = computed(() => {
     const status = this.realtime.status();
-    if (!this.page.browserOnline()) return "You're offline. Messages will be sent when you're back.";
+    if (!this.page.browserOnline())
+      return "You're offline. Messages will be sent when you're back.";
     if (status === 'reconnecting') return 'Reconnecting…';
     if (status === 'connecting' && this.slow()) return 'Connecting…';
     return null;

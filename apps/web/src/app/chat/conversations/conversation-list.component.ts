@@ -1,4 +1,12 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import type { UserView } from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
@@ -75,11 +83,17 @@ export class ConversationListComponent {
         const body = last.type === 'image' ? 'Photo' : last.content;
         const sender = conversation.members.find((member) => member.id === last.senderId);
         const prefix =
-          last.senderId === selfId ? 'You: ' : conversation.type === 'group' && sender ? `${displayName(sender)}: ` : '';
+          last.senderId === selfId
+            ? 'You: '
+            : conversation.type === 'group' && sender
+              ? `${displayName(sender)}: `
+              : '';
         preview = prefix + body;
       }
       if (typers.length) {
-        const names = typers.map((id) => displayName(conversation.members.find((member) => member.id === id)));
+        const names = typers.map((id) =>
+          displayName(conversation.members.find((member) => member.id === id)),
+        );
         preview = conversation.type === 'group' ? `${names[0]} is typing…` : 'typing…';
       }
       return {
@@ -88,7 +102,10 @@ export class ConversationListComponent {
         preview,
         previewIsTyping: typers.length > 0,
         previewIsImage: !typers.length && last?.type === 'image',
-        time: shortTime(last?.createdAt ?? conversation.lastActivityAt ?? conversation.createdAt, now),
+        time: shortTime(
+          last?.createdAt ?? conversation.lastActivityAt ?? conversation.createdAt,
+          now,
+        ),
         unread: conversation.unreadCount,
         online: other && other.id !== selfId ? other.status === 'online' : null,
         group: conversation.type === 'group',

@@ -22,7 +22,11 @@ export class ConversationsApi {
   }
 
   createGroup(name: string, memberIds: string[]): Observable<ConversationView> {
-    return this.http.post<ConversationView>('/api/conversations', { type: 'group', name, memberIds });
+    return this.http.post<ConversationView>('/api/conversations', {
+      type: 'group',
+      name,
+      memberIds,
+    });
   }
 
   messages(conversationId: string, query: HistoryQuery = {}): Observable<MessageView[]> {
@@ -30,9 +34,12 @@ export class ConversationsApi {
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) params = params.set(key, String(value));
     }
-    return this.http.get<MessageView[]>(`/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
-      params,
-    });
+    return this.http.get<MessageView[]>(
+      `/api/conversations/${encodeURIComponent(conversationId)}/messages`,
+      {
+        params,
+      },
+    );
   }
 
   searchUsers(query: string, limit = 20): Observable<UserView[]> {

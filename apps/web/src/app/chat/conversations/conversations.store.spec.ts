@@ -2,11 +2,26 @@ import { TestBed } from '@angular/core/testing';
 import type { ConversationMemberView, ConversationView, MessageView } from '@chat/shared-dto';
 import { ConversationsStore } from './conversations.store';
 
-function member(id: string, overrides: Partial<ConversationMemberView> = {}): ConversationMemberView {
-  return { id, username: id, status: 'offline', role: 'member', lastReadSeq: 0, lastDeliveredSeq: 0, ...overrides };
+function member(
+  id: string,
+  overrides: Partial<ConversationMemberView> = {},
+): ConversationMemberView {
+  return {
+    id,
+    username: id,
+    status: 'offline',
+    role: 'member',
+    lastReadSeq: 0,
+    lastDeliveredSeq: 0,
+    ...overrides,
+  };
 }
 
-function conversation(id: string, lastActivityAt: string, overrides: Partial<ConversationView> = {}): ConversationView {
+function conversation(
+  id: string,
+  lastActivityAt: string,
+  overrides: Partial<ConversationView> = {},
+): ConversationView {
   return {
     id,
     type: 'direct',
@@ -69,8 +84,15 @@ describe('ConversationsStore', () => {
 
   it('moves watermarks on receipts and clears the badge when read locally', () => {
     store.applyMessage(message(1), 'me', true);
-    store.applyReceipt({ conversationId: 'c1', messageId: 'm1', seq: 1, userId: 'ana', at: '' }, 'read', 'me');
-    expect(store.get('c1')?.members.find((m) => m.id === 'ana')).toMatchObject({ lastReadSeq: 1, lastDeliveredSeq: 1 });
+    store.applyReceipt(
+      { conversationId: 'c1', messageId: 'm1', seq: 1, userId: 'ana', at: '' },
+      'read',
+      'me',
+    );
+    expect(store.get('c1')?.members.find((m) => m.id === 'ana')).toMatchObject({
+      lastReadSeq: 1,
+      lastDeliveredSeq: 1,
+    });
     store.markReadLocal('c1', 1, 'me');
     expect(store.get('c1')).toMatchObject({ unreadCount: 0, lastReadSeq: 1 });
     expect(store.ownWatermarks('c1', 'me')).toEqual({ delivered: 1, read: 1 });
@@ -89,7 +111,11 @@ describe('ConversationsStore', () => {
 
   it('keeps watermarks and the last message from going back on a stale refresh', () => {
     store.applyMessage(message(5), 'me', true);
-    store.applyReceipt({ conversationId: 'c1', messageId: 'm5', seq: 5, userId: 'ana', at: '' }, 'delivered', 'me');
+    store.applyReceipt(
+      { conversationId: 'c1', messageId: 'm5', seq: 5, userId: 'ana', at: '' },
+      'delivered',
+      'me',
+    );
     store.upsert(conversation('c1', '2024-01-02T00:00:00.000Z', { lastMessage: message(4) }));
     expect(store.get('c1')?.lastMessage?.seq).toBe(5);
     expect(store.get('c1')?.members.find((m) => m.id === 'ana')?.lastDeliveredSeq).toBe(5);

@@ -101,7 +101,9 @@ export class ConversationsStore {
         ? conversation.unreadCount + 1
         : conversation.unreadCount;
     const lastActivityAt =
-      message.createdAt > (conversation.lastActivityAt ?? '') ? message.createdAt : conversation.lastActivityAt;
+      message.createdAt > (conversation.lastActivityAt ?? '')
+        ? message.createdAt
+        : conversation.lastActivityAt;
     let members = conversation.members;
     let lastReadSeq = conversation.lastReadSeq;
     if (own) {
@@ -109,7 +111,14 @@ export class ConversationsStore {
       lastReadSeq = Math.max(lastReadSeq, message.seq);
       members = applyReceipt(members, { userId: message.senderId, seq: message.seq }, 'read');
     }
-    this.replace({ ...conversation, lastMessage: message, lastActivityAt, unreadCount, lastReadSeq, members });
+    this.replace({
+      ...conversation,
+      lastMessage: message,
+      lastActivityAt,
+      unreadCount,
+      lastReadSeq,
+      members,
+    });
     return true;
   }
 
@@ -128,10 +137,17 @@ export class ConversationsStore {
   }
 
   /** The user read up to `seq` here (optimistic, before the ack). */
-  markReadLocal(conversationId: string, seq: number, selfId: string | null, remainingUnread = 0): void {
+  markReadLocal(
+    conversationId: string,
+    seq: number,
+    selfId: string | null,
+    remainingUnread = 0,
+  ): void {
     const conversation = this.get(conversationId);
     if (!conversation) return;
-    const members = selfId ? applyReceipt(conversation.members, { userId: selfId, seq }, 'read') : conversation.members;
+    const members = selfId
+      ? applyReceipt(conversation.members, { userId: selfId, seq }, 'read')
+      : conversation.members;
     this.replace({
       ...conversation,
       members,
@@ -156,7 +172,12 @@ export class ConversationsStore {
           ...conversation,
           members: conversation.members.map((member) =>
             member.id === userId
-              ? { ...member, status, lastSeen: lastSeen ?? (status === 'offline' ? new Date().toISOString() : member.lastSeen) }
+              ? {
+                  ...member,
+                  status,
+                  lastSeen:
+                    lastSeen ?? (status === 'offline' ? new Date().toISOString() : member.lastSeen),
+                }
               : member,
           ),
         });
@@ -165,11 +186,18 @@ export class ConversationsStore {
   }
 
   /** My own watermark as the server last told it (0 when unknown). */
-  ownWatermarks(conversationId: string, selfId: string | null): { delivered: number; read: number } {
+  ownWatermarks(
+    conversationId: string,
+    selfId: string | null,
+  ): { delivered: number; read: number } {
     const conversation = this.get(conversationId);
     const me = conversation?.members.find((member) => member.id === selfId);
     return {
-      delivered: Math.max(me?.lastDeliveredSeq ?? 0, me?.lastReadSeq ?? 0, conversation?.lastReadSeq ?? 0),
+      delivered: Math.max(
+        me?.lastDeliveredSeq ?? 0,
+        me?.lastReadSeq ?? 0,
+        conversation?.lastReadSeq ?? 0,
+      ),
       read: Math.max(me?.lastReadSeq ?? 0, conversation?.lastReadSeq ?? 0),
     };
   }

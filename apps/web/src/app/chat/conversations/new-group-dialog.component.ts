@@ -1,5 +1,12 @@
 import type { ElementRef } from '@angular/core';
-import { ChangeDetectionStrategy, Component, computed, inject, signal, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { Router } from '@angular/router';
 import type { UserView } from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
@@ -31,7 +38,9 @@ export class NewGroupDialogComponent {
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly submitted = signal(false);
-  protected readonly canCreate = computed(() => !!this.name().trim() && this.selected().length > 0 && !this.busy());
+  protected readonly canCreate = computed(
+    () => !!this.name().trim() && this.selected().length > 0 && !this.busy(),
+  );
   private timer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
 
@@ -63,7 +72,9 @@ export class NewGroupDialogComponent {
 
   protected toggle(user: UserView): void {
     this.selected.update((list) =>
-      list.some((item) => item.id === user.id) ? list.filter((item) => item.id !== user.id) : [...list, user],
+      list.some((item) => item.id === user.id)
+        ? list.filter((item) => item.id !== user.id)
+        : [...list, user],
     );
   }
 

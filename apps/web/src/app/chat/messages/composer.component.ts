@@ -118,7 +118,9 @@ export class ComposerComponent {
   }
 
   protected onPaste(event: ClipboardEvent): void {
-    const files = [...(event.clipboardData?.files ?? [])].filter((file) => file.type.startsWith('image/'));
+    const files = [...(event.clipboardData?.files ?? [])].filter((file) =>
+      file.type.startsWith('image/'),
+    );
     if (files.length) {
       event.preventDefault();
       this.addFiles(files);

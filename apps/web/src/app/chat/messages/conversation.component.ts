@@ -18,24 +18,42 @@ import { IconComponent } from '../../shared/icon.component';
 import { ChatSession } from '../chat-session.service';
 import { ConversationsStore } from '../conversations/conversations.store';
 import { AvatarComponent } from '../shared/avatar.component';
-import { conversationTitle, displayName, lastSeenText, otherMember, typingText } from '../shared/format';
+import {
+  conversationTitle,
+  displayName,
+  lastSeenText,
+  otherMember,
+  typingText,
+} from '../shared/format';
 import { PageVisibility } from '../shared/page-visibility.service';
 import { ComposerComponent } from './composer.component';
 import { ImageViewerComponent } from './image-viewer.component';
 import { MessageBubbleComponent } from './message-bubble.component';
 import { MessagesStore } from './messages.store';
 import { OutboxService } from './outbox.service';
-import type { DisplayMessage } from './timeline';
+import type { DisplayMessage, TimelineItem } from './timeline';
 import { buildTimeline } from './timeline';
 import { TypingStore } from './typing.store';
 import { UploadsStore } from './uploads.store';
 
 const BOTTOM_SLACK_PX = 80;
+
+/** The key of the oldest message shown (day separators may stay the same when a page is prepended). */
+function firstMessageKey(items: readonly TimelineItem[]): string | undefined {
+  return items.find((item) => item.kind === 'message')?.key;
+}
 const LOAD_OLDER_AT_PX = 240;
 
 @Component({
   selector: 'chat-conversation',
-  imports: [RouterLink, IconComponent, AvatarComponent, MessageBubbleComponent, ComposerComponent, ImageViewerComponent],
+  imports: [
+    RouterLink,
+    IconComponent,
+    AvatarComponent,
+    MessageBubbleComponent,
+    ComposerComponent,
+    ImageViewerComponent,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation.component.html',
   styleUrl: './conversation.component.css',
@@ -87,7 +105,9 @@ export class ConversationComponent {
     const conversation = this.conversation();
     if (!conversation) return '';
     const ids = (this.typing.all()[conversation.id] ?? []).filter((id) => id !== this.selfId());
-    const names = ids.map((id) => displayName(conversation.members.find((member) => member.id === id)));
+    const names = ids.map((id) =>
+      displayName(conversation.members.find((member) => member.id === id)),
+    );
     return typingText(names);
   });
   protected readonly presenceLine = computed(() => {
@@ -95,7 +115,9 @@ export class ConversationComponent {
     if (!conversation) return '';
     this.page.now();
     if (conversation.type === 'group') {
-      const online = conversation.members.filter((m) => m.id !== this.selfId() && m.status === 'online').length;
+      const online = conversation.members.filter(
+        (m) => m.id !== this.selfId() && m.status === 'online',
+      ).length;
       const count = conversation.members.length;
       return `${count} member${count === 1 ? '' : 's'}${online ? `, ${online} online` : ''}`;
     }
@@ -140,6 +162,10 @@ export class ConversationComponent {
         this.newBelow.set(0);
         this.atBottom.set(true);
         void this.messages.open(id);
+        // On a wide screen, typing can start right away (a phone would pop its keyboard).
+        if (globalThis.matchMedia?.('(min-width: 720px) and (pointer: fine)').matches) {
+          queueMicrotask(() => this.composer()?.focus());
+        }
       });
     });
 
@@ -165,7 +191,7 @@ export class ConversationComponent {
         const id = this.conversationId();
         const element = this.scroller()?.nativeElement;
         if (!element) return;
-        const firstKey = items[0]?.key;
+        const firstKey = firstMessageKey(items);
         const lastKey = items[items.length - 1]?.key;
         if (this.renderedFor !== id) {
           this.renderedFor = id;
@@ -188,14 +214,20 @@ export class ConversationComponent {
         }
         this.lastKey = lastKey;
         // A first page shorter than the viewport cannot be scrolled: fetch more right away.
-        if (thread.status === 'ready' && thread.hasOlder && !thread.loadingOlder && element.scrollHeight <= element.clientHeight) {
+        if (
+          thread.status === 'ready' &&
+          thread.hasOlder &&
+          !thread.loadingOlder &&
+          element.scrollHeight <= element.clientHeight
+        ) {
           this.loadOlder(element);
         }
       },
     });
 
     inject(DestroyRef).onDestroy(() => {
-      if (this.conversations.activeId() === untracked(this.conversationId)) this.conversations.setActive(null);
+      if (this.conversations.activeId() === untracked(this.conversationId))
+        this.conversations.setActive(null);
     });
   }
 
@@ -235,7 +267,8 @@ export class ConversationComponent {
 
   protected retry(message: DisplayMessage): void {
     if (message.status !== 'failed') return;
-    if (this.outbox.entries().some((entry) => entry.clientId === message.clientId)) this.outbox.retry(message.clientId);
+    if (this.outbox.entries().some((entry) => entry.clientId === message.clientId))
+      this.outbox.retry(message.clientId);
     else this.session.retryUpload(message.clientId);
   }
 
@@ -257,7 +290,8 @@ export class ConversationComponent {
 
   protected onDragLeave(event: DragEvent): void {
     const related = event.relatedTarget as Node | null;
-    if (!related || !(event.currentTarget as HTMLElement).contains(related)) this.dragging.set(false);
+    if (!related || !(event.currentTarget as HTMLElement).contains(related))
+      this.dragging.set(false);
   }
 
   protected onDrop(event: DragEvent): void {
@@ -270,7 +304,11 @@ export class ConversationComponent {
   private loadOlder(element: HTMLElement): void {
     const thread = this.thread();
     if (thread.status !== 'ready' || !thread.hasOlder || thread.loadingOlder || this.anchor) return;
-    this.anchor = { height: element.scrollHeight, top: element.scrollTop, firstKey: this.timeline()[0]?.key };
+    this.anchor = {
+      height: element.scrollHeight,
+      top: element.scrollTop,
+      firstKey: firstMessageKey(this.timeline()),
+    };
     void this.messages.loadOlder(this.conversationId());
   }
 }

@@ -8,14 +8,36 @@ import { IconComponent } from '../../shared/icon.component';
   imports: [IconComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <dialog #dialog class="viewer" aria-label="Image" data-testid="image-viewer" tabindex="-1" (click)="onBackdrop($event)" (keydown.escape)="close()" (close)="url.set(null)">
+    <dialog
+      #dialog
+      class="viewer"
+      aria-label="Image"
+      data-testid="image-viewer"
+      tabindex="-1"
+      (click)="onBackdrop($event)"
+      (keydown.escape)="close()"
+      (close)="url.set(null)"
+    >
       @if (url(); as src) {
         <img [src]="src" alt="Shared image, full size" data-testid="image-viewer-img" />
         <div class="tools">
-          <a class="icon-btn" [href]="src" target="_blank" rel="noopener noreferrer" aria-label="Open original in a new tab" title="Open original">
+          <a
+            class="icon-btn"
+            [href]="src"
+            target="_blank"
+            rel="noopener noreferrer"
+            aria-label="Open original in a new tab"
+            title="Open original"
+          >
             <chat-icon name="image" />
           </a>
-          <button type="button" class="icon-btn" aria-label="Close image" data-testid="image-viewer-close" (click)="close()">
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label="Close image"
+            data-testid="image-viewer-close"
+            (click)="close()"
+          >
             <chat-icon name="close" />
           </button>
         </div>

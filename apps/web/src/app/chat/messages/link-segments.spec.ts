@@ -37,6 +37,8 @@ describe('segmentText', () => {
 
   it('handles empty and link-only text', () => {
     expect(segmentText('')).toEqual([]);
-    expect(segmentText('https://a.b')).toEqual([{ kind: 'link', text: 'https://a.b', href: 'https://a.b/' }]);
+    expect(segmentText('https://a.b')).toEqual([
+      { kind: 'link', text: 'https://a.b', href: 'https://a.b/' },
+    ]);
   });
 });

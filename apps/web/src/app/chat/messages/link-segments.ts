@@ -1,4 +1,5 @@
-export type TextSegment = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
+export type TextSegment =
+  { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
 const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 const TRAILING = /[.,;:!?'"»)\]}]+$/;

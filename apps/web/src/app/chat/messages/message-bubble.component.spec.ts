@@ -59,7 +59,9 @@ describe('MessageBubbleComponent', () => {
   it('names the readers in a group', async () => {
     const element = await render(display({ status: 'delivered', readCount: 1, others: 2 }), true);
     expect(element.querySelector('[data-testid="read-count"]')?.textContent?.trim()).toBe('1');
-    expect(element.querySelector('[data-testid="message-status"]')?.getAttribute('aria-label')).toContain('Read by Ana');
+    expect(
+      element.querySelector('[data-testid="message-status"]')?.getAttribute('aria-label'),
+    ).toContain('Read by Ana');
   });
 
   it('offers retry for a failed message', async () => {
@@ -68,7 +70,9 @@ describe('MessageBubbleComponent', () => {
     const retried: DisplayMessage[] = [];
     fixture.componentInstance.retry.subscribe((m) => retried.push(m));
     await fixture.whenStable();
-    (fixture.nativeElement.querySelector('[data-testid="message-retry"]') as HTMLButtonElement).click();
+    (
+      fixture.nativeElement.querySelector('[data-testid="message-retry"]') as HTMLButtonElement
+    ).click();
     expect(retried).toHaveLength(1);
   });
 });

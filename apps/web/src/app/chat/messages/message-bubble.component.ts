@@ -51,6 +51,8 @@ export class MessageBubbleComponent {
   /** In a group, how many have read a message not yet read by all. */
   protected readonly partialReaders = computed(() => {
     const message = this.message();
-    return this.group() && message.status !== 'read' && message.readCount > 0 ? message.readCount : 0;
+    return this.group() && message.status !== 'read' && message.readCount > 0
+      ? message.readCount
+      : 0;
   });
 }

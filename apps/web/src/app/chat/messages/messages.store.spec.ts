@@ -28,8 +28,10 @@ function fakeApi(total: { value: number }) {
       const all = Array.from({ length: total.value }, (_, i) => msg(i + 1));
       const limit = query.limit ?? 50;
       let page: MessageView[];
-      if (query.after !== undefined) page = all.filter((m) => m.seq > (query.after ?? 0)).slice(0, limit);
-      else if (query.before !== undefined) page = all.filter((m) => m.seq < (query.before ?? 0)).slice(-limit);
+      if (query.after !== undefined)
+        page = all.filter((m) => m.seq > (query.after ?? 0)).slice(0, limit);
+      else if (query.before !== undefined)
+        page = all.filter((m) => m.seq < (query.before ?? 0)).slice(-limit);
       else page = all.slice(-limit);
       return of(page);
     },
@@ -49,14 +51,18 @@ describe('MessagesStore', () => {
   beforeEach(() => {
     total.value = 120;
     api = fakeApi(total);
-    TestBed.configureTestingModule({ providers: [MessagesStore, { provide: ConversationsApi, useValue: api }] });
+    TestBed.configureTestingModule({
+      providers: [MessagesStore, { provide: ConversationsApi, useValue: api }],
+    });
     store = TestBed.inject(MessagesStore);
   });
 
   it('opens with the newest page and pages older ones with before=<first seq>', async () => {
     await store.open('c1');
     const thread = store.thread('c1');
-    expect(thread().messages.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 71));
+    expect(thread().messages.map((m) => m.seq)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 71),
+    );
     expect(thread().hasOlder).toBe(true);
     await store.loadOlder('c1');
     expect(api.calls[api.calls.length - 1]).toEqual({ limit: 50, before: 71 });
@@ -71,7 +77,9 @@ describe('MessagesStore', () => {
     store.receive(msg(130)); // 121..129 were missed
     await settle();
     await store.catchUp('c1');
-    const seqs = store.thread('c1')().messages.map((m) => m.seq);
+    const seqs = store
+      .thread('c1')()
+      .messages.map((m) => m.seq);
     expect(seqs.slice(-11)).toEqual([120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130]);
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(api.calls.some((q) => q.after === 120)).toBe(true);

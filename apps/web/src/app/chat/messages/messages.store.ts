@@ -18,7 +18,13 @@ export interface Thread {
   error: string | null;
 }
 
-const EMPTY: Thread = { messages: [], status: 'loading', loadingOlder: false, hasOlder: false, error: null };
+const EMPTY: Thread = {
+  messages: [],
+  status: 'loading',
+  loadingOlder: false,
+  hasOlder: false,
+  error: null,
+};
 
 /**
  * Confirmed messages per conversation, ascending by seq, never duplicated. A thread exists once
@@ -73,7 +79,8 @@ export class MessagesStore {
         hasOlder: page.length >= PAGE_SIZE && (page[0]?.seq ?? 1) > 1,
       }));
       // Messages that arrived while the page loaded may sit past a hole: fill it.
-      if (findGaps(this.thread(conversationId)().messages).length) await this.catchUp(conversationId);
+      if (findGaps(this.thread(conversationId)().messages).length)
+        await this.catchUp(conversationId);
     } catch (err) {
       if (generation !== this.generation) return;
       this.patch(conversationId, { status: 'error', error: parseHttpError(err).message });
@@ -125,9 +132,7 @@ export class MessagesStore {
    */
   catchUp(conversationId: string): Promise<void> {
     const previous = this.queues.get(conversationId) ?? Promise.resolve();
-    const run = previous
-      .catch(() => undefined)
-      .then(() => this.catchUpNow(conversationId));
+    const run = previous.catch(() => undefined).then(() => this.catchUpNow(conversationId));
     this.queues.set(conversationId, run);
     return run.finally(() => {
       if (this.queues.get(conversationId) === run) this.queues.delete(conversationId);
@@ -152,16 +157,26 @@ export class MessagesStore {
     const thread = this.threads()[conversationId];
     if (!thread || thread.status !== 'ready') return;
     const generation = this.generation;
-    const fetchAfter = (after: number, limit: number) => this.fetch(conversationId, { after, limit });
+    const fetchAfter = (after: number, limit: number) =>
+      this.fetch(conversationId, { after, limit });
     try {
       const gaps = findGaps(thread.messages);
       const filled: MessageView[] = [];
       for (const gap of gaps) {
-        filled.push(...(await fetchForward(fetchAfter, gap.after, { limit: CATCH_UP_PAGE, until: gap.before })));
+        filled.push(
+          ...(await fetchForward(fetchAfter, gap.after, {
+            limit: CATCH_UP_PAGE,
+            until: gap.before,
+          })),
+        );
       }
-      const tail = await fetchForward(fetchAfter, lastSeq(thread.messages), { limit: CATCH_UP_PAGE });
+      const tail = await fetchForward(fetchAfter, lastSeq(thread.messages), {
+        limit: CATCH_UP_PAGE,
+      });
       if (generation !== this.generation) return;
-      this.patch(conversationId, (current) => ({ messages: mergeMessages(current.messages, [...filled, ...tail]) }));
+      this.patch(conversationId, (current) => ({
+        messages: mergeMessages(current.messages, [...filled, ...tail]),
+      }));
     } catch {
       // Offline again: the next reconnect catches up.
     }
@@ -171,7 +186,10 @@ export class MessagesStore {
     return firstValueFrom(this.api.messages(conversationId, query));
   }
 
-  private patch(conversationId: string, change: Partial<Thread> | ((thread: Thread) => Partial<Thread>)): void {
+  private patch(
+    conversationId: string,
+    change: Partial<Thread> | ((thread: Thread) => Partial<Thread>),
+  ): void {
     this.threads.update((threads) => {
       const current = threads[conversationId] ?? EMPTY;
       const delta = typeof change === 'function' ? change(current) : change;

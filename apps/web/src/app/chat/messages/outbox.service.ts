@@ -16,11 +16,18 @@ export class OutboxService {
 
   readonly entries = this.items.asReadonly();
 
-  start(userId: string, send: SendFn, canSend: () => boolean, storage: Storage | null = safeStorage()): void {
+  start(
+    userId: string,
+    send: SendFn,
+    canSend: () => boolean,
+    storage: Storage | null = safeStorage(),
+  ): void {
     this.stop();
     this.send = send;
     this.canSend = canSend;
-    this.outbox = new Outbox(storage, `chat.outbox.${userId}`, (entries) => this.items.set(entries));
+    this.outbox = new Outbox(storage, `chat.outbox.${userId}`, (entries) =>
+      this.items.set(entries),
+    );
     this.items.set(this.outbox.entries());
   }
 

@@ -48,7 +48,9 @@ describe('Outbox', () => {
     const outbox = new Outbox(storage, KEY);
     outbox.add({ clientId: 'a', conversationId: 'c1', type: 'text', content: 'hello' });
     const reloaded = new Outbox(storage, KEY);
-    expect(reloaded.entries().map((e) => [e.clientId, e.content, e.status])).toEqual([['a', 'hello', 'queued']]);
+    expect(reloaded.entries().map((e) => [e.clientId, e.content, e.status])).toEqual([
+      ['a', 'hello', 'queued'],
+    ]);
   });
 
   it('resends after a failure with the same clientId and forgets it once acknowledged', async () => {
@@ -79,7 +81,9 @@ describe('Outbox', () => {
     await outbox.flush(async (entry) =>
       entry.clientId === 'a' ? { ok: false, retry: false, error: 'too long' } : sent(entry),
     );
-    expect(outbox.entries()).toEqual([expect.objectContaining({ clientId: 'a', status: 'failed', error: 'too long' })]);
+    expect(outbox.entries()).toEqual([
+      expect.objectContaining({ clientId: 'a', status: 'failed', error: 'too long' }),
+    ]);
     outbox.retry('a');
     expect(outbox.pending()).toBe(true);
   });
@@ -129,13 +133,30 @@ describe('Outbox', () => {
     storage.setItem(
       KEY,
       JSON.stringify([
-        { clientId: 'old', conversationId: 'c', type: 'text', content: 'x', createdAt: '2000-01-01T00:00:00Z', attempts: 0, status: 'queued' },
+        {
+          clientId: 'old',
+          conversationId: 'c',
+          type: 'text',
+          content: 'x',
+          createdAt: '2000-01-01T00:00:00Z',
+          attempts: 0,
+          status: 'queued',
+        },
         'garbage',
       ]),
     );
     expect(new Outbox(storage, KEY).entries()).toEqual([]);
     expect(
-      toPayload({ clientId: 'i', conversationId: 'c', type: 'image', content: '', fileUrl: '/u/x.png', createdAt: '', attempts: 0, status: 'queued' }),
+      toPayload({
+        clientId: 'i',
+        conversationId: 'c',
+        type: 'image',
+        content: '',
+        fileUrl: '/u/x.png',
+        createdAt: '',
+        attempts: 0,
+        status: 'queued',
+      }),
     ).toEqual({ conversationId: 'c', clientId: 'i', type: 'image', fileUrl: '/u/x.png' });
   });
 });

@@ -82,7 +82,9 @@ export class Outbox {
     return this.items.some((entry) => entry.clientId === clientId);
   }
 
-  add(entry: Omit<OutboxEntry, 'attempts' | 'status' | 'createdAt'> & { createdAt?: string }): OutboxEntry {
+  add(
+    entry: Omit<OutboxEntry, 'attempts' | 'status' | 'createdAt'> & { createdAt?: string },
+  ): OutboxEntry {
     const full: OutboxEntry = {
       ...entry,
       createdAt: entry.createdAt ?? new Date(this.now()).toISOString(),
@@ -143,7 +145,11 @@ export class Outbox {
       try {
         outcome = await send(entry);
       } catch (err) {
-        outcome = { ok: false, retry: true, error: err instanceof Error ? err.message : String(err) };
+        outcome = {
+          ok: false,
+          retry: true,
+          error: err instanceof Error ? err.message : String(err),
+        };
       }
       if (outcome.ok) {
         this.settle(entry.clientId);
@@ -183,7 +189,9 @@ export class Outbox {
   private persist(): void {
     if (!this.storage) return;
     const mine = new Map(this.items.map((entry) => [entry.clientId, entry]));
-    const others = this.read().filter((entry) => !mine.has(entry.clientId) && !this.settled.has(entry.clientId));
+    const others = this.read().filter(
+      (entry) => !mine.has(entry.clientId) && !this.settled.has(entry.clientId),
+    );
     const all = [...others, ...this.items].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     try {
       if (all.length) this.storage.setItem(this.key, JSON.stringify(all));

@@ -47,8 +47,8 @@ describe('describeReaders', () => {
     expect(describeReaders([])).toBe('Not read yet');
     expect(describeReaders([{ username: 'ana', displayName: 'Ana' }])).toBe('Read by Ana');
     expect(describeReaders([{ username: 'a' }, { username: 'b' }])).toBe('Read by a and b');
-    expect(describeReaders([{ username: 'a' }, { username: 'b' }, { username: 'c' }, { username: 'd' }])).toBe(
-      'Read by a, b and 2 others',
-    );
+    expect(
+      describeReaders([{ username: 'a' }, { username: 'b' }, { username: 'c' }, { username: 'd' }]),
+    ).toBe('Read by a, b and 2 others');
   });
 });

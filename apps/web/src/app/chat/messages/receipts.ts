@@ -45,8 +45,10 @@ export function applyReceipt(
   const next = members.map((member) => {
     if (member.id !== event.userId) return member;
     const lastDeliveredSeq = Math.max(member.lastDeliveredSeq ?? 0, event.seq);
-    const lastReadSeq = kind === 'read' ? Math.max(member.lastReadSeq ?? 0, event.seq) : member.lastReadSeq;
-    if (lastDeliveredSeq === member.lastDeliveredSeq && lastReadSeq === member.lastReadSeq) return member;
+    const lastReadSeq =
+      kind === 'read' ? Math.max(member.lastReadSeq ?? 0, event.seq) : member.lastReadSeq;
+    if (lastDeliveredSeq === member.lastDeliveredSeq && lastReadSeq === member.lastReadSeq)
+      return member;
     changed = true;
     return { ...member, lastDeliveredSeq, lastReadSeq };
   });
@@ -54,10 +56,13 @@ export function applyReceipt(
 }
 
 /** "Read by Ana and Bob", "Read by Ana, Bob and 3 others". */
-export function describeReaders(readers: readonly { username: string; displayName?: string | null }[]): string {
+export function describeReaders(
+  readers: readonly { username: string; displayName?: string | null }[],
+): string {
   const names = readers.map((reader) => reader.displayName || reader.username);
   if (!names.length) return 'Not read yet';
   if (names.length === 1) return `Read by ${names[0]}`;
-  if (names.length <= 3) return `Read by ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  if (names.length <= 3)
+    return `Read by ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
   return `Read by ${names.slice(0, 2).join(', ')} and ${names.length - 2} others`;
 }

@@ -6,7 +6,12 @@ const base = new Date(2024, 4, 10, 9, 0).getTime();
 function at(minutes: number): string {
   return new Date(base + minutes * 60_000).toISOString();
 }
-function msg(seq: number, senderId: string, minutes: number, overrides: Partial<MessageView> = {}): MessageView {
+function msg(
+  seq: number,
+  senderId: string,
+  minutes: number,
+  overrides: Partial<MessageView> = {},
+): MessageView {
   return {
     id: `m${seq}`,
     conversationId: 'c',
@@ -20,8 +25,23 @@ function msg(seq: number, senderId: string, minutes: number, overrides: Partial<
   };
 }
 const members: ConversationMemberView[] = [
-  { id: 'me', username: 'me', status: 'online', role: 'owner', lastReadSeq: 10, lastDeliveredSeq: 10 },
-  { id: 'ana', username: 'ana', displayName: 'Ana', status: 'online', role: 'member', lastReadSeq: 2, lastDeliveredSeq: 3 },
+  {
+    id: 'me',
+    username: 'me',
+    status: 'online',
+    role: 'owner',
+    lastReadSeq: 10,
+    lastDeliveredSeq: 10,
+  },
+  {
+    id: 'ana',
+    username: 'ana',
+    displayName: 'Ana',
+    status: 'online',
+    role: 'member',
+    lastReadSeq: 2,
+    lastDeliveredSeq: 3,
+  },
 ];
 
 describe('buildTimeline', () => {
@@ -34,7 +54,14 @@ describe('buildTimeline', () => {
       selfId: 'me',
       group: true,
     });
-    expect(items.map((item) => item.kind)).toEqual(['day', 'message', 'message', 'message', 'day', 'message']);
+    expect(items.map((item) => item.kind)).toEqual([
+      'day',
+      'message',
+      'message',
+      'message',
+      'day',
+      'message',
+    ]);
     const messages = items.filter((item) => item.kind === 'message');
     expect(messages.map((item) => [item.groupStart, item.groupEnd])).toEqual([
       [true, false],
@@ -68,7 +95,14 @@ describe('buildTimeline', () => {
       attempts: 1,
       status: 'queued',
     };
-    const pending = buildTimeline({ messages: [msg(1, 'ana', 0)], outbox: [entry], uploads: [], members, selfId: 'me', group: false });
+    const pending = buildTimeline({
+      messages: [msg(1, 'ana', 0)],
+      outbox: [entry],
+      uploads: [],
+      members,
+      selfId: 'me',
+      group: false,
+    });
     const last = pending[pending.length - 1];
     expect(last.kind === 'message' && last.message.status).toBe('pending');
 
@@ -87,13 +121,18 @@ describe('buildTimeline', () => {
 
   it('prefers the thumbnail for images', () => {
     const [, item] = buildTimeline({
-      messages: [msg(1, 'ana', 0, { type: 'image', content: '', fileUrl: '/f.png', thumbnailUrl: '/t.png' })],
+      messages: [
+        msg(1, 'ana', 0, { type: 'image', content: '', fileUrl: '/f.png', thumbnailUrl: '/t.png' }),
+      ],
       outbox: [],
       uploads: [],
       members,
       selfId: 'me',
       group: false,
     });
-    expect(item.kind === 'message' && [item.message.imageUrl, item.message.fullImageUrl]).toEqual(['/t.png', '/f.png']);
+    expect(item.kind === 'message' && [item.message.imageUrl, item.message.fullImageUrl]).toEqual([
+      '/t.png',
+      '/f.png',
+    ]);
   });
 });

@@ -6,7 +6,8 @@ import type { OutboxEntry } from './outbox';
 import { describeReaders, receiptFor } from './receipts';
 import type { PendingUpload } from './uploads.store';
 
-export type DisplayStatus = 'incoming' | 'uploading' | 'pending' | 'failed' | 'sent' | 'delivered' | 'read';
+export type DisplayStatus =
+  'incoming' | 'uploading' | 'pending' | 'failed' | 'sent' | 'delivered' | 'read';
 
 export interface DisplayMessage {
   /** Stable across pending -> sent, so the DOM node is kept. */
@@ -93,7 +94,7 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       readers = describeReaders(receipt.readBy);
     }
     const local = own && input.preview ? input.preview(message.clientId) : null;
-    const image = message.type === 'image' ? (message.thumbnailUrl || message.fileUrl || null) : null;
+    const image = message.type === 'image' ? message.thumbnailUrl || message.fileUrl || null : null;
     display.push({
       key: `${message.senderId}:${message.clientId}`,
       id: message.id,
@@ -133,7 +134,8 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       type: entry.type,
       text: entry.content,
       segments: entry.type === 'text' ? segmentText(entry.content) : [],
-      imageUrl: entry.type === 'image' ? (local ?? entry.thumbnailUrl ?? entry.fileUrl ?? null) : null,
+      imageUrl:
+        entry.type === 'image' ? (local ?? entry.thumbnailUrl ?? entry.fileUrl ?? null) : null,
       fullImageUrl: entry.type === 'image' ? (entry.fileUrl ?? local) : null,
       createdAt: entry.createdAt,
       time: clockTime(entry.createdAt),
@@ -192,7 +194,10 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       message,
       groupStart,
       groupEnd,
-      senderName: group && !message.own && groupStart ? (names.get(message.senderId) ?? 'Former member') : null,
+      senderName:
+        group && !message.own && groupStart
+          ? (names.get(message.senderId) ?? 'Former member')
+          : null,
     });
   }
   return items;

@@ -19,7 +19,10 @@ export class TypingStore {
     const key = `${conversationId}:${userId}`;
     const timer = this.timers.get(key);
     if (timer) clearTimeout(timer);
-    this.timers.set(key, setTimeout(() => this.stop(conversationId, userId), TYPING_EXPIRY_MS));
+    this.timers.set(
+      key,
+      setTimeout(() => this.stop(conversationId, userId), TYPING_EXPIRY_MS),
+    );
     const current = this.typers(conversationId);
     if (!current.includes(userId)) {
       this.state.update((state) => ({ ...state, [conversationId]: [...current, userId] }));
@@ -33,7 +36,10 @@ export class TypingStore {
     this.timers.delete(key);
     const current = this.typers(conversationId);
     if (current.includes(userId)) {
-      this.state.update((state) => ({ ...state, [conversationId]: current.filter((id) => id !== userId) }));
+      this.state.update((state) => ({
+        ...state,
+        [conversationId]: current.filter((id) => id !== userId),
+      }));
     }
   }
 

@@ -9,7 +9,8 @@ export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'
 export const CLIENT_MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
 export function checkImage(file: File): string | null {
-  if (!(IMAGE_TYPES as readonly string[]).includes(file.type)) return 'Only JPEG, PNG, GIF and WebP images can be sent.';
+  if (!(IMAGE_TYPES as readonly string[]).includes(file.type))
+    return 'Only JPEG, PNG, GIF and WebP images can be sent.';
   if (file.size > CLIENT_MAX_IMAGE_BYTES) return 'That image is larger than 10 MB.';
   return null;
 }
@@ -22,6 +23,9 @@ export class UploadApi {
   upload(file: File): Observable<HttpEvent<UploadView>> {
     const body = new FormData();
     body.append('file', file, file.name || 'image');
-    return this.http.post<UploadView>('/api/upload', body, { reportProgress: true, observe: 'events' });
+    return this.http.post<UploadView>('/api/upload', body, {
+      reportProgress: true,
+      observe: 'events',
+    });
   }
 }

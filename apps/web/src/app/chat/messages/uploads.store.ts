@@ -130,6 +130,8 @@ export class UploadsStore {
   }
 
   private patch(clientId: string, change: Partial<PendingUpload>): void {
-    this.items.update((items) => items.map((item) => (item.clientId === clientId ? { ...item, ...change } : item)));
+    this.items.update((items) =>
+      items.map((item) => (item.clientId === clientId ? { ...item, ...change } : item)),
+    );
   }
 }

@@ -16,7 +16,10 @@ class FakeSocket {
     return this;
   }
   off(event: string, listener: Listener) {
-    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((l) => l !== listener));
+    this.listeners.set(
+      event,
+      (this.listeners.get(event) ?? []).filter((l) => l !== listener),
+    );
     return this;
   }
   fire(event: string, ...args: unknown[]) {
@@ -90,6 +93,16 @@ describe('RealtimeService', () => {
     expect(handlers.unauthorized).toHaveBeenCalled();
   });
 
+  it('does not end the session when the server could not check the token', () => {
+    jest.useFakeTimers();
+    socket.active = false;
+    socket.fire('connect_error', new Error('Unauthorized: Could not check the token, try again'));
+    expect(handlers.unauthorized).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(2000);
+    expect(socket.connected).toBe(true); // tried again
+    jest.useRealTimers();
+  });
+
   it('reports the server closing the connection', () => {
     socket.fire('disconnect', 'io server disconnect');
     expect(handlers.kicked).toHaveBeenCalled();
@@ -103,7 +116,9 @@ describe('RealtimeService', () => {
     socket.connected = true;
     socket.nextAck = { ok: false, error: { code: 'FORBIDDEN', message: 'no' } };
     expect(await service.emit('typing:start', { conversationId: 'c' })).toEqual(socket.nextAck);
-    expect(socket.emitted).toEqual([{ event: 'typing:start', payload: { conversationId: 'c' }, timeout: 10_000 }]);
+    expect(socket.emitted).toEqual([
+      { event: 'typing:start', payload: { conversationId: 'c' }, timeout: 10_000 },
+    ]);
   });
 
   it('drops the socket when the browser goes offline and reconnects when it is back', () => {

@@ -4,7 +4,10 @@ import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
 import { io } from 'socket.io-client';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-export type SocketFactory = (url: string, options: Partial<ManagerOptions & SocketOptions>) => ChatSocket;
+export type SocketFactory = (
+  url: string,
+  options: Partial<ManagerOptions & SocketOptions>,
+) => ChatSocket;
 
 /** How the socket is made; tests swap it for a fake. */
 export const SOCKET_FACTORY = new InjectionToken<SocketFactory>('SOCKET_FACTORY', {
@@ -16,11 +19,13 @@ export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecti
 
 /** An ack, or the client's own reason it got none. */
 export type EmitResult<T extends object = object> =
-  | Ack<T>
-  | { ok: false; error: { code: 'TIMEOUT' | 'DISCONNECTED'; message: string } };
+  Ack<T> | { ok: false; error: { code: 'TIMEOUT' | 'DISCONNECTED'; message: string } };
 
-type AckPayload<E extends keyof ClientToServerEvents> =
-  Parameters<ClientToServerEvents[E]>[1] extends (ack: Ack<infer T>) => void ? T : object;
+type AckPayload<E extends keyof ClientToServerEvents> = Parameters<
+  ClientToServerEvents[E]
+>[1] extends (ack: Ack<infer T>) => void
+  ? T
+  : object;
 
 export interface RealtimeHandlers {
   /** Every (re)connection; `first` is false after a drop, when the client must catch up. */
@@ -70,7 +75,8 @@ export class RealtimeService {
     });
     socket.on('connect_error', (error: Error) => {
       if (this.socket !== socket) return;
-      if (/unauthori[sz]ed/i.test(error.message)) {
+      // "Unauthorized: ... try again" is the server failing to check the token, not a verdict.
+      if (/unauthori[sz]ed/i.test(error.message) && !/try again/i.test(error.message)) {
         handlers.unauthorized();
         return;
       }
@@ -150,14 +156,18 @@ export class RealtimeService {
   ): Promise<EmitResult<AckPayload<E>>> {
     const socket = this.socket;
     if (!socket?.connected) {
-      return Promise.resolve({ ok: false, error: { code: 'DISCONNECTED', message: 'Not connected' } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'DISCONNECTED', message: 'Not connected' },
+      });
     }
     return new Promise((resolve) => {
       const untyped = socket.timeout(ACK_TIMEOUT_MS) as unknown as {
         emit(e: string, p: unknown, cb: (err: Error | null, ack: Ack<AckPayload<E>>) => void): void;
       };
       untyped.emit(event, payload, (err, ack) => {
-        if (err) resolve({ ok: false, error: { code: 'TIMEOUT', message: 'No answer from the server' } });
+        if (err)
+          resolve({ ok: false, error: { code: 'TIMEOUT', message: 'No answer from the server' } });
         else if (ack && typeof ack === 'object') resolve(ack);
         else resolve({ ok: false, error: { code: 'INTERNAL', message: 'Malformed answer' } });
       });

@@ -24,8 +24,23 @@ describe('format helpers', () => {
       id: 'c',
       type: 'direct',
       members: [
-        { id: 'me', username: 'me', status: 'online', role: 'member', lastReadSeq: 0, lastDeliveredSeq: 0 },
-        { id: 'a', username: 'ana', displayName: 'Ana', status: 'online', role: 'member', lastReadSeq: 0, lastDeliveredSeq: 0 },
+        {
+          id: 'me',
+          username: 'me',
+          status: 'online',
+          role: 'member',
+          lastReadSeq: 0,
+          lastDeliveredSeq: 0,
+        },
+        {
+          id: 'a',
+          username: 'ana',
+          displayName: 'Ana',
+          status: 'online',
+          role: 'member',
+          lastReadSeq: 0,
+          lastDeliveredSeq: 0,
+        },
       ],
     } as ConversationView;
     expect(conversationTitle(direct, 'me')).toBe('Ana');

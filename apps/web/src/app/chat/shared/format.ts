@@ -10,15 +10,21 @@ import {
   isYesterday,
 } from 'date-fns';
 
-export function displayName(user: Pick<UserView, 'username' | 'displayName'> | null | undefined): string {
+export function displayName(
+  user: Pick<UserView, 'username' | 'displayName'> | null | undefined,
+): string {
   if (!user) return 'Unknown';
   return user.displayName?.trim() || user.username;
 }
 
 export function initials(name: string): string {
-  const parts = name.trim().split(/[\s._-]+/).filter(Boolean);
+  const parts = name
+    .trim()
+    .split(/[\s._-]+/)
+    .filter(Boolean);
   if (!parts.length) return '?';
-  const letters = parts.length === 1 ? parts[0].slice(0, 2) : parts[0][0] + parts[parts.length - 1][0];
+  const letters =
+    parts.length === 1 ? parts[0].slice(0, 2) : parts[0][0] + parts[parts.length - 1][0];
   return letters.toUpperCase();
 }
 
@@ -40,7 +46,11 @@ export function otherMember(conversation: ConversationView, selfId: string | nul
 
 export function conversationTitle(conversation: ConversationView, selfId: string | null): string {
   if (conversation.type === 'group') {
-    return conversation.name?.trim() || conversation.members.map((m) => displayName(m)).join(', ') || 'Group';
+    return (
+      conversation.name?.trim() ||
+      conversation.members.map((m) => displayName(m)).join(', ') ||
+      'Group'
+    );
   }
   return displayName(otherMember(conversation, selfId));
 }
@@ -78,7 +88,10 @@ export function dayKey(iso: string): string {
 }
 
 /** "last seen 5 minutes ago" / "last seen recently". */
-export function lastSeenText(lastSeen: string | null | undefined, now: number = Date.now()): string {
+export function lastSeenText(
+  lastSeen: string | null | undefined,
+  now: number = Date.now(),
+): string {
   if (!lastSeen) return 'offline';
   const date = new Date(lastSeen);
   if (Number.isNaN(date.getTime())) return 'offline';

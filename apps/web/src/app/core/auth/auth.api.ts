@@ -9,7 +9,8 @@ export interface RegisterBody {
   password: string;
 }
 
-export type LoginBody = { email: string; password: string } | { username: string; password: string };
+export type LoginBody =
+  { email: string; password: string } | { username: string; password: string };
 
 @Injectable({ providedIn: 'root' })
 export class AuthApi {

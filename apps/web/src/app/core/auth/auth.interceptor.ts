@@ -23,7 +23,9 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
   const api = isApiUrl(req.url);
   const publicCall = PUBLIC_AUTH.test(req.url);
   const request =
-    api && token && !publicCall ? req.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : req;
+    api && token && !publicCall
+      ? req.clone({ setHeaders: { Authorization: `Bearer ${token}` } })
+      : req;
   return next(request).pipe(
     catchError((error: unknown) => {
       if (

@@ -8,7 +8,11 @@ describe('parseHttpError', () => {
       error: {
         statusCode: 400,
         error: 'Bad Request',
-        message: ['email must be an email', 'password must be longer than or equal to 8 characters', 'oops'],
+        message: [
+          'email must be an email',
+          'password must be longer than or equal to 8 characters',
+          'oops',
+        ],
       },
     });
     const parsed = parseHttpError(error, ['username', 'email', 'password']);
@@ -20,12 +24,17 @@ describe('parseHttpError', () => {
   });
 
   it('explains a rate limit with the Retry-After delay', () => {
-    const error = new HttpErrorResponse({ status: 429, headers: new HttpHeaders({ 'Retry-After': '600' }) });
+    const error = new HttpErrorResponse({
+      status: 429,
+      headers: new HttpHeaders({ 'Retry-After': '600' }),
+    });
     expect(parseHttpError(error).message).toBe('Too many attempts, try again in 10 minutes.');
   });
 
   it('reports an unreachable server', () => {
-    expect(parseHttpError(new HttpErrorResponse({ status: 0 })).message).toContain("Can't reach the server");
+    expect(parseHttpError(new HttpErrorResponse({ status: 0 })).message).toContain(
+      "Can't reach the server",
+    );
   });
 
   it('reads Retry-After as seconds or as a date', () => {

@@ -38,13 +38,20 @@ export function describeRetry(seconds: number | undefined): string {
  * Maps Nest's `{ statusCode, message, error }` onto form fields: a validation message belongs
  * to the field it starts with ("email must be an email" -> fields.email).
  */
-export function parseHttpError(error: unknown, fieldNames: readonly string[] = []): ParsedHttpError {
+export function parseHttpError(
+  error: unknown,
+  fieldNames: readonly string[] = [],
+): ParsedHttpError {
   if (!(error instanceof HttpErrorResponse)) {
     return { status: 0, message: 'Something went wrong. Please try again.', fields: {} };
   }
   const status = error.status;
   if (status === 0) {
-    return { status, message: "Can't reach the server. Check your connection and try again.", fields: {} };
+    return {
+      status,
+      message: "Can't reach the server. Check your connection and try again.",
+      fields: {},
+    };
   }
   if (status === 429) {
     const retryAfterSeconds = parseRetryAfter(error.headers.get('Retry-After'));
@@ -56,7 +63,9 @@ export function parseHttpError(error: unknown, fieldNames: readonly string[] = [
   const fields: Record<string, string> = {};
   const general: string[] = [];
   for (const message of messages) {
-    const field = fieldNames.find((name) => message.toLowerCase().startsWith(name.toLowerCase() + ' '));
+    const field = fieldNames.find((name) =>
+      message.toLowerCase().startsWith(name.toLowerCase() + ' '),
+    );
     if (field && !fields[field]) fields[field] = capitalize(message) + '.';
     else if (!field) general.push(capitalize(message));
   }
