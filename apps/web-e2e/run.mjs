@@ -129,6 +129,22 @@ async function main() {
   });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
+  // Never leave the server behind: not on Ctrl+C, a kill, or a closed stdout (`| head`).
+  const killChild = () => {
+    try {
+      if (child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', killChild);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => {
+      killChild();
+      process.exit(130);
+    });
+  }
+  process.stdout.on('error', () => undefined);
 
   const harness = createHarness();
   let browser;

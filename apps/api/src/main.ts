@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './create-app';
 import { loadAppConfig } from './core/config/app-config';
 import { EnvironmentError } from './core/config/environment';
+import { onShutdownSignal } from './shutdown';
 
 async function bootstrap(): Promise<void> {
   // Validate before building anything, so a bad environment is one clear message, not a trace.
@@ -15,27 +16,11 @@ async function bootstrap(): Promise<void> {
   }
   logger.log(`listening on http://localhost:${config.port} (${config.nodeEnv})`);
 
-  // Graceful stop: refuse new connections, let in-flight work finish, close sockets so clients
-  // reconnect elsewhere, close the pools; give up after SHUTDOWN_GRACE_MS.
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal}: shutting down`);
-    setTimeout(() => {
-      logger.error('shutdown took too long, exiting');
-      process.exit(1);
-    }, config.shutdownGraceMs).unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error(`shutdown failed: ${String(err)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  onShutdownSignal(config.shutdownGraceMs, async () => {
+    // No new connections from here on; open ones are closed by app.close() after the drain.
+    app.getHttpServer().close();
+    await app.close();
+  });
 }
 
 bootstrap().catch((err: unknown) => {

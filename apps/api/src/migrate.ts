@@ -20,7 +20,8 @@ async function main(command: string): Promise<void> {
     embedded = new EmbeddedPostgres(config.database.dataDir, 2);
     url = await embedded.start();
   }
-  const dataSource = new DataSource(dataSourceOptions(url, 2));
+  // Two connections on PostgreSQL (one holds the migration lock); PGlite takes one at a time.
+  const dataSource = new DataSource(dataSourceOptions(url, embedded ? 1 : 2));
   await dataSource.initialize();
   try {
     if (command === 'up') {

@@ -9,6 +9,12 @@ import { freePort, startServer, tempDir, waitForHealth } from '../server-process
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+const T0 = Date.now();
+/** Progress on stderr with FAULTS_DEBUG=1 (a hung step is then easy to find). */
+export function debug(...args) {
+  if (process.env.FAULTS_DEBUG) process.stderr.write(`[faults +${Date.now() - T0}ms] ${args.join(' ')}\n`);
+}
+
 /** Polls `check` every `everyMs` until it returns a truthy value or `timeoutMs` passes. */
 export async function until(check, { timeoutMs = 10_000, everyMs = 50, what = 'condition' } = {}) {
   const deadline = Date.now() + timeoutMs;

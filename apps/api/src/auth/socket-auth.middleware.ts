@@ -5,7 +5,8 @@ import { TokenService } from './token.service';
 
 /** What a refused handshake carries to the client's `connect_error` (`err.data`). */
 export interface ConnectErrorData {
-  code: 'UNAUTHORIZED';
+  /** UNAUTHORIZED: log in again. INTERNAL: a passing fault, retry the connection. */
+  code: 'UNAUTHORIZED' | 'INTERNAL';
   message: string;
 }
 
@@ -45,12 +46,13 @@ export function socketAuthMiddleware(tokens: TokenService): SocketMiddleware {
         (socket.data as SocketData).user = user;
         next();
       })
-      .catch(() => next(connectError('Could not check the token, try again')));
+      .catch(() => next(connectError('Could not check the token, try again', 'INTERNAL')));
   };
 }
 
-function connectError(message: string): Error {
-  const err = new Error(`Unauthorized: ${message}`) as Error & { data: ConnectErrorData };
-  err.data = { code: 'UNAUTHORIZED', message };
+function connectError(message: string, code: ConnectErrorData['code'] = 'UNAUTHORIZED'): Error {
+  const prefix = code === 'UNAUTHORIZED' ? 'Unauthorized' : 'Unavailable';
+  const err = new Error(`${prefix}: ${message}`) as Error & { data: ConnectErrorData };
+  err.data = { code, message };
   return err;
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { returningRows } from '../core/database/returning';
@@ -43,7 +43,7 @@ class ClientIdRace extends Error {}
  * the senders' own watermarks. A clientId already stored resolves to the first message.
  */
 @Injectable()
-export class MessageWriter {
+export class MessageWriter implements BeforeApplicationShutdown {
   private queue: Pending[] = [];
   private inFlight = 0;
 
@@ -57,6 +57,14 @@ export class MessageWriter {
       this.queue.push({ message, enqueuedAt: performance.now(), resolve, reject });
       this.pump();
     });
+  }
+
+  /** On shutdown, sends already received are committed (and acked) before sockets close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while ((this.inFlight > 0 || this.queue.length > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   private pump(): void {

@@ -98,6 +98,8 @@ export class MessagesService {
     const content = (body.content ?? '').trim();
     const max = this.config.limits.maxMessageLength;
     if (content.length > max) throw new BadRequestException(`content must be at most ${max} characters`);
+    // PostgreSQL text cannot hold NUL; refusing it here keeps it from failing a whole batch.
+    if (content.includes('\u0000')) throw new BadRequestException('content must not contain NUL characters');
     if (type === 'text') {
       if (content.length === 0) throw new BadRequestException('content must not be empty');
       if (body.fileUrl) throw new BadRequestException('fileUrl is only for image messages');

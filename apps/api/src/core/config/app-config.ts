@@ -29,6 +29,7 @@ export interface AppConfig {
     messageRatePerSecond: number;
     messageRateBurst: number;
     maxMessageLength: number;
+    connectionsPerIp: number;
   };
   presenceGraceMs: number;
   shutdownGraceMs: number;
@@ -70,7 +71,9 @@ export function buildAppConfig(env: Environment): AppConfig {
   const production = nodeEnv === 'production';
   const url = databaseUrl(env);
   const migrateOnStart = env.DB_MIGRATE_ON_START !== 'false';
-  const poolSize = env.DB_POOL_SIZE ?? (url ? 20 : 4);
+  // PGlite is one connection: its socket server multiplexes clients but can interleave their
+  // extended-protocol messages, so the embedded pool holds exactly one connection.
+  const poolSize = url ? (env.DB_POOL_SIZE ?? 20) : 1;
   const redis = redisUrl(env);
   const expiresIn = env.JWT_EXPIRES_IN ?? '7d';
 
@@ -106,6 +109,7 @@ export function buildAppConfig(env: Environment): AppConfig {
       messageRatePerSecond: env.MESSAGE_RATE_PER_SECOND ?? 20,
       messageRateBurst: env.MESSAGE_RATE_BURST ?? 40,
       maxMessageLength: env.MAX_MESSAGE_LENGTH ?? DEFAULT_LIMITS.maxMessageLength,
+      connectionsPerIp: env.MAX_CONNECTIONS_PER_IP ?? 50,
     },
     presenceGraceMs: env.PRESENCE_GRACE_MS ?? 3000,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,

@@ -134,6 +134,9 @@ export class Environment {
   MAX_MESSAGE_LENGTH?: number;
 
   @Transform(toInt) @IsOptional() @IsInt() @Min(0)
+  MAX_CONNECTIONS_PER_IP?: number;
+
+  @Transform(toInt) @IsOptional() @IsInt() @Min(0)
   PRESENCE_GRACE_MS?: number;
 
   @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(600_000)

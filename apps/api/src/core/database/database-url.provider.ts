@@ -29,7 +29,8 @@ export class DatabaseEndpoint {
       this.logger.log(`database: PostgreSQL at ${redactUrl(db.url)}`);
       return db.url;
     }
-    this.embedded = new EmbeddedPostgres(db.dataDir, Math.max(2, db.poolSize));
+    // Room for the app's pool and a `npm run migrate` alongside.
+    this.embedded = new EmbeddedPostgres(db.dataDir, 2);
     const url = await this.embedded.start();
     this.logger.log('database: embedded PGlite (set DB_HOST or DATABASE_URL for PostgreSQL)');
     return url;

@@ -7,7 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { QueryFailedError } from 'typeorm';
+import { badInputFromDatabase, MALFORMED_TEXT } from '../database/pg-errors';
 import { RateLimitedException } from './rate-limited.exception';
 
 interface HttpErrorLike {
@@ -17,16 +17,6 @@ interface HttpErrorLike {
   expose?: boolean;
   message?: string;
 }
-
-/** PostgreSQL error codes that mean bad input rather than a fault of ours. */
-const PG_BAD_INPUT: Record<string, { status: number; message: string }> = {
-  '22P02': { status: 400, message: 'malformed value' },
-  '22001': { status: 400, message: 'value too long' },
-  '22003': { status: 400, message: 'number out of range' },
-  '22021': { status: 400, message: 'invalid character' },
-  '23505': { status: 409, message: 'already exists' },
-  '23503': { status: 400, message: 'refers to something that does not exist' },
-};
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -79,10 +69,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private clientError(exception: unknown): { status: number; message: string } | null {
-    if (exception instanceof QueryFailedError) {
-      const code = (exception.driverError as { code?: string } | undefined)?.code;
-      return code ? (PG_BAD_INPUT[code] ?? null) : null;
-    }
+    const fromDatabase = badInputFromDatabase(exception);
+    if (fromDatabase) return fromDatabase;
+    if (exception instanceof URIError) return { status: 400, message: MALFORMED_TEXT };
     const err = exception as HttpErrorLike | null;
     const status = err?.status ?? err?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {

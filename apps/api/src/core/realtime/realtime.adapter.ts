@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
+import { ConnectionCap } from './connection-cap';
 
 /** Runs once per connection attempt, before any gateway sees the socket. */
 export type SocketMiddleware = (socket: Socket, next: (err?: Error) => void) => void;
@@ -30,6 +31,7 @@ export class RealtimeAdapter extends IoAdapter {
   override createIOServer(port: number, options?: ServerOptions): Server {
     // Every gateway asks for the default namespace of one server: build it once.
     if (this.server) return this.server;
+    const cap = new ConnectionCap(this.config.limits.connectionsPerIp, this.config.trustProxy);
     const server: Server = super.createIOServer(port, {
       ...options,
       cors: { origin: this.config.corsOrigins, credentials: true },
@@ -37,8 +39,16 @@ export class RealtimeAdapter extends IoAdapter {
       pingInterval: 20_000,
       pingTimeout: 20_000,
       connectTimeout: 10_000,
-      allowRequest: (req: IncomingMessage, callback: (err: string | null, ok: boolean) => void) =>
-        callback(null, this.originAllowed(req.headers.origin)),
+      allowRequest: (req: IncomingMessage, callback: (err: string | null, ok: boolean) => void) => {
+        if (!this.originAllowed(req.headers.origin)) return callback('Origin not allowed', false);
+        // Only a new session (no sid) opens a connection; polling requests of one reuse it.
+        const handshake = !new URL(req.url ?? '/', 'http://x').searchParams.has('sid');
+        if (handshake && !cap.allows(req)) return callback('Too many connections from this address', false);
+        callback(null, true);
+      },
+    });
+    server.engine.on('connection', (socket: { request: IncomingMessage; once(e: 'close', f: () => void): void }) => {
+      socket.once('close', cap.opened(socket.request));
     });
     for (const middleware of this.middlewares) server.use(middleware);
     if (this.redis.enabled) {

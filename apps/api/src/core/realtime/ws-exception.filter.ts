@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, WsExceptionFilter } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import type { Ack, SocketError, SocketErrorCode } from '@chat/shared-dto';
+import { badInputFromDatabase, MALFORMED_TEXT } from '../database/pg-errors';
 
 const STATUS_CODES: Record<number, SocketErrorCode> = {
   400: 'BAD_REQUEST',
@@ -38,6 +39,9 @@ export class AckExceptionFilter implements WsExceptionFilter {
           : exception.message;
       return { code: STATUS_CODES[exception.getStatus()] ?? 'INTERNAL', message };
     }
+    const fromDatabase = badInputFromDatabase(exception);
+    if (fromDatabase) return { code: STATUS_CODES[fromDatabase.status], message: fromDatabase.message };
+    if (exception instanceof URIError) return { code: 'BAD_REQUEST', message: MALFORMED_TEXT };
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { code: 'INTERNAL', message: 'Internal error' };
   }

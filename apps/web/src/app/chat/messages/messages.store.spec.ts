@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import type { MessageView } from '@chat/shared-dto';
-import { of } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { of, throwError } from 'rxjs';
 import type { HistoryQuery } from '../conversations/conversations.api';
 import { ConversationsApi } from '../conversations/conversations.api';
 import { MessagesStore } from './messages.store';
@@ -23,7 +24,7 @@ function fakeApi(total: { value: number }) {
   const calls: HistoryQuery[] = [];
   const api = {
     calls,
-    messages: (_id: string, query: HistoryQuery = {}) => {
+    messages: (_id: string, query: HistoryQuery = {}): Observable<MessageView[]> => {
       calls.push(query);
       const all = Array.from({ length: total.value }, (_, i) => msg(i + 1));
       const limit = query.limit ?? 50;
@@ -92,6 +93,28 @@ describe('MessagesStore', () => {
     await store.catchUp('c1');
     expect(api.calls.map((q) => q.after)).toEqual([120, 220, 320]);
     expect(store.newest('c1')?.seq).toBe(350);
+  });
+
+  it('retries a failed catch-up so no hole is left', async () => {
+    jest.useFakeTimers();
+    await store.open('c1');
+    total.value = 125;
+    const real = api.messages;
+    let fail = true;
+    api.messages = (id: string, query: HistoryQuery = {}) => {
+      if (fail && query.after !== undefined) {
+        fail = false;
+        return throwError(() => new Error('500'));
+      }
+      return real(id, query);
+    };
+    await store.catchUp('c1');
+    expect(store.newest('c1')?.seq).toBe(120);
+    jest.advanceTimersByTime(600);
+    await settle();
+    await settle();
+    expect(store.newest('c1')?.seq).toBe(125);
+    jest.useRealTimers();
   });
 
   it('ignores a duplicate and messages of conversations never opened', async () => {

@@ -9,6 +9,8 @@ import { parseHttpError } from '../../core/http/http-error';
 
 export const PAGE_SIZE = 50;
 export const CATCH_UP_PAGE = 100;
+const MAX_RETRIES = 4;
+const RETRY_BASE_MS = 500;
 
 export interface Thread {
   messages: readonly MessageView[];
@@ -37,6 +39,7 @@ export class MessagesStore {
   private readonly threads = signal<Readonly<Record<string, Thread>>>({});
   private readonly views = new Map<string, Signal<Thread>>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly catchUpFailures = new Map<string, number>();
   private generation = 0;
 
   /** The thread of a conversation (an empty, loading one before it is opened). */
@@ -71,7 +74,7 @@ export class MessagesStore {
     this.patch(conversationId, { status: 'loading', error: null });
     const generation = this.generation;
     try {
-      const page = await this.fetch(conversationId, { limit: PAGE_SIZE });
+      const page = await this.fetchRetrying(conversationId, { limit: PAGE_SIZE });
       if (generation !== this.generation) return;
       this.patch(conversationId, (thread) => ({
         messages: mergeMessages(thread.messages, page),
@@ -151,6 +154,7 @@ export class MessagesStore {
     this.generation++;
     this.threads.set({});
     this.queues.clear();
+    this.catchUpFailures.clear();
   }
 
   private async catchUpNow(conversationId: string): Promise<void> {
@@ -177,8 +181,35 @@ export class MessagesStore {
       this.patch(conversationId, (current) => ({
         messages: mergeMessages(current.messages, [...filled, ...tail]),
       }));
+      this.catchUpFailures.delete(conversationId);
     } catch {
-      // Offline again: the next reconnect catches up.
+      // A failed catch-up must not leave a hole: try again a few times (the next reconnect
+      // catches up anyway).
+      if (generation !== this.generation) return;
+      const failures = (this.catchUpFailures.get(conversationId) ?? 0) + 1;
+      this.catchUpFailures.set(conversationId, failures);
+      if (failures <= MAX_RETRIES) {
+        setTimeout(
+          () => {
+            if (generation === this.generation) void this.catchUp(conversationId);
+          },
+          RETRY_BASE_MS * 2 ** (failures - 1),
+        );
+      }
+    }
+  }
+
+  /** A first page is worth a couple of quick retries before the user sees an error. */
+  private async fetchRetrying(conversationId: string, query: HistoryQuery): Promise<MessageView[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.fetch(conversationId, query);
+      } catch (err) {
+        const status = (err as { status?: number }).status ?? 0;
+        const transient = status === 0 || status >= 500 || status === 429;
+        if (!transient || attempt >= 2) throw err;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_BASE_MS * 2 ** attempt));
+      }
     }
   }
 

@@ -1,0 +1,23 @@
+import { QueryFailedError } from 'typeorm';
+
+/** PostgreSQL errors caused by the input, not by us: a 4xx with a plain reason. */
+const BAD_INPUT: Record<string, { status: 400 | 409; message: string }> = {
+  '22P02': { status: 400, message: 'malformed value' },
+  '22001': { status: 400, message: 'value too long' },
+  '22003': { status: 400, message: 'number out of range' },
+  '22021': { status: 400, message: 'invalid character' },
+  '23505': { status: 409, message: 'already exists' },
+  '23503': { status: 400, message: 'refers to something that does not exist' },
+};
+
+export function badInputFromDatabase(exception: unknown): { status: 400 | 409; message: string } | null {
+  if (!(exception instanceof QueryFailedError)) return null;
+  const code = (exception.driverError as { code?: string } | undefined)?.code;
+  return code ? (BAD_INPUT[code] ?? null) : null;
+}
+
+/**
+ * validator.js calls `encodeURI` on some checks (isEmail, isURL), which throws URIError on a
+ * lone UTF-16 surrogate: that is malformed input, not a fault.
+ */
+export const MALFORMED_TEXT = 'malformed text (invalid Unicode)';

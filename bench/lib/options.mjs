@@ -1,0 +1,84 @@
+// Command-line flags of `npm run bench` and the defaults of the full and quick modes.
+
+export const USAGE = `npm run bench -- [flags]      (or: node bench/run.mjs [flags])
+
+  --quick                    smaller and shorter (about 3 minutes); the default is the full run (about 15-20)
+  --only=a,b                 parts to run: throughput, idle, history, login (default: all)
+  --targets=a,b              throughput targets: product, relay, relay-pg (default: all)
+  --steps=500,1000,...       offered msg/s per step (stepping stops at saturation)
+  --step-seconds=N           length of each step (full 10, quick 5)
+  --users=N                  sockets in the throughput test, one user each (default 1000)
+  --workers=N                load-generator processes (default 4)
+  --idle=5000,20000          idle socket counts (quick: 2000)
+  --history-rows=N           rows bulk-loaded for the history test (full 10000000, quick 1000000)
+  --history-requests=N       history pages timed (full 3000, quick 1000)
+  --login-cost=12            bcrypt cost(s) for the login rate, comma separated
+  --api-entry=main|cluster   the built entry to run for the throughput test (default main: one process)
+  --profile                  CPU-profile the API during the throughput test (node --cpu-prof) and summarise it
+  --env=KEY=VALUE            extra environment for the API (repeatable)
+  --log-level=warn           API LOG_LEVEL during the run
+  --write-docs / --no-docs   write the figures into docs/performance.md and the chart (default: full yes, quick no)
+  --build                    build api and web first
+  --keep                     keep the bench database and Redis keys (for inspection)
+`;
+
+const num = (v) => Number(v);
+const list = (v) => String(v).split(',').map((s) => s.trim()).filter(Boolean);
+
+export function parseOptions(argv) {
+  const flags = {};
+  const env = {};
+  for (const arg of argv) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new Error(`unknown argument ${arg}\n\n${USAGE}`);
+    const [, key, value] = m;
+    if (key === 'env') {
+      const eq = value?.indexOf('=') ?? -1;
+      if (eq <= 0) throw new Error('--env wants KEY=VALUE');
+      env[value.slice(0, eq)] = value.slice(eq + 1);
+    } else flags[key] = value ?? true;
+  }
+  if (flags.help) return { help: true };
+  const quick = Boolean(flags.quick);
+  const known = ['quick', 'only', 'targets', 'steps', 'step-seconds', 'users', 'workers', 'idle', 'history-rows', 'history-requests', 'login-cost', 'log-level', 'write-docs', 'no-docs', 'build', 'keep', 'groups', 'group-size', 'group-share', 'content-size', 'drain-seconds', 'half-max-refs', 'api-entry', 'profile'];
+  for (const k of Object.keys(flags)) if (!known.includes(k)) throw new Error(`unknown flag --${k}\n\n${USAGE}`);
+
+  const opts = {
+    quick,
+    only: flags.only ? list(flags.only) : ['throughput', 'idle', 'history', 'login'],
+    targets: flags.targets ? list(flags.targets) : ['product', 'relay', 'relay-pg'],
+    steps: flags.steps
+      ? list(flags.steps).map(num)
+      : quick
+        ? [500, 1000, 2000, 4000, 8000]
+        : [250, 500, 1000, 2000, 3000, 4000, 6000, 8000, 10000, 12000, 14000, 16000],
+    stepSeconds: num(flags['step-seconds'] ?? (quick ? 5 : 10)),
+    warmupSeconds: quick ? 2 : 4,
+    drainSeconds: num(flags['drain-seconds'] ?? (quick ? 20 : 40)),
+    users: num(flags.users ?? 1000),
+    groups: num(flags.groups ?? 20),
+    groupSize: num(flags['group-size'] ?? 10),
+    // Share of a group member's sends that go to the group (the rest go to their direct chat).
+    groupShare: num(flags['group-share'] ?? 0.25),
+    contentSize: num(flags['content-size'] ?? 64),
+    workers: num(flags.workers ?? 4),
+    halfMax: true,
+    halfMaxRefs: Boolean(flags['half-max-refs', 'api-entry', 'profile']),
+    idle: flags.idle ? list(flags.idle).map(num) : quick ? [2000] : [5000, 20000],
+    historyRows: num(flags['history-rows'] ?? (quick ? 1_000_000 : 10_000_000)),
+    historyRequests: num(flags['history-requests'] ?? (quick ? 1000 : 3000)),
+    loginCosts: list(flags['login-cost'] ?? '12').map(num),
+    loginSeconds: quick ? 5 : 10,
+    logLevel: flags['log-level'] ?? 'warn',
+    writeDocs: flags['no-docs'] ? false : flags['write-docs'] ? true : !quick,
+    build: Boolean(flags.build),
+    keep: Boolean(flags.keep),
+    profile: Boolean(flags.profile),
+    env,
+  };
+  opts.apiEntry = flags['api-entry'] ?? 'main';
+  if (!['main', 'cluster'].includes(opts.apiEntry)) throw new Error('--api-entry is main or cluster');
+  for (const part of opts.only) if (!['throughput', 'idle', 'history', 'login'].includes(part)) throw new Error(`unknown part ${part}`);
+  for (const t of opts.targets) if (!['product', 'relay', 'relay-pg'].includes(t)) throw new Error(`unknown target ${t}`);
+  return opts;
+}
