@@ -4,9 +4,9 @@
 // bench/results/<timestamp>.json, prints a table and (full mode) refreshes docs/performance.md's
 // figures and docs/perf/latency-throughput.svg. See docs/performance.md.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { cleanRedisPrefix, createDatabase, dropDatabase } from './lib/infra.mjs';
 import { parseOptions, USAGE } from './lib/options.mjs';
 import { printSummary, writeDocs } from './lib/report.mjs';
@@ -15,7 +15,16 @@ import { ROOT } from './lib/server.mjs';
 const log = (line) => process.stdout.write(`${line}\n`);
 
 async function main() {
-  const opts = parseOptions(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  // --from=<results.json>: re-render the tables, docs and chart from an earlier run.
+  const from = args.find((a) => a.startsWith('--from='))?.slice('--from='.length);
+  if (from) {
+    const results = JSON.parse(readFileSync(from, 'utf8'));
+    printSummary(results, log);
+    if (!args.includes('--no-docs')) log(`docs: ${writeDocs(results, resolve(from)).join(', ')}`);
+    return;
+  }
+  const opts = parseOptions(args);
   if (opts.help) return void log(USAGE);
 
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '_').toLowerCase();

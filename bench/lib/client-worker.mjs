@@ -83,7 +83,10 @@ async function connectAll({ url, users, localAddresses = [], concurrency = 100, 
       });
       socket.once('connect_error', (err) => {
         failed++;
-        errors[err.message] = (errors[err.message] ?? 0) + 1;
+        // "websocket error" alone says nothing: add the underlying cause (EMFILE, ECONNRESET...).
+        const cause = err.description?.error?.code ?? err.description?.message ?? err.description?.code ?? '';
+        const key = cause ? `${err.message}: ${cause}` : err.message;
+        errors[key] = (errors[key] ?? 0) + 1;
         socket.close();
         resolve();
       });

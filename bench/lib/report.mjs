@@ -78,7 +78,7 @@ function headline(results) {
     rows.push({ m: `send→receive p99 at ½ of the product's max (${v(tp.halfMaxRate)} msg/s)`, t: '≤ 50 ms', r: `${v(tp.p99AtHalfMaxMs)} ms`, ok: verdict(tp.p99AtHalfMaxMs === null ? null : tp.p99AtHalfMaxMs <= 50) });
   }
   for (const p of idle) {
-    rows.push({ m: `memory per idle socket at ${p.connected} sockets (RSS delta / N)`, t: '≤ 15 KB', r: `${v(p.perSocketKb)} KB`, ok: verdict(p.perSocketKb <= 15) });
+    rows.push({ m: `memory per idle socket at ${p.connected} sockets (RSS delta / N; live heap)`, t: '≤ 15 KB', r: `${v(p.perSocketKb)} KB; ${v(p.heapPerSocketKb)} KB`, ok: verdict(p.perSocketKb <= 15) });
   }
   if (hist && !hist.error) {
     rows.push({ m: `history page (limit 50, random before) p99, ${(hist.rows / 1e6).toFixed(1)}M rows, 1 at a time`, t: '≤ 10 ms', r: `${v(hist.sequential.p99Ms)} ms`, ok: verdict(hist.sequential.p99Ms <= 10) });
@@ -165,9 +165,17 @@ function markdown(results, file) {
     out.push('');
     out.push('### Idle sockets and memory');
     out.push('');
-    out.push(`One API process (open-file limit ${idle.fdLimit}), baseline RSS ${idle.baselineRssMiB} MiB; sockets from ${results.options.workers} client processes over loopback source addresses 127.0.0.2-5.`);
+    out.push(`One server process (open-file limit ${idle.fdLimit}${idle.cappedByFdLimit ? `, so the largest count is capped at ${idle.fdLimit - 150}` : ''}); sockets from ${results.options.workers} client processes over loopback source addresses 127.0.0.2-5. Memory after a forced full GC; "live heap" is the JS heap delta, RSS the resident-set delta, both divided by the sockets.`);
     out.push('');
-    out.push(mdTable(idle.points, [['connected', 'sockets'], ['failed', 'failed'], ['connectPerSec', 'connects/s'], ['rssMiB', 'RSS MiB'], ['perSocketKb', 'KB/socket (RSS)'], ['heapPerSocketKb', 'KB/socket (JS heap)'], ['idleServerCpuPct', 'idle CPU %'], ['healthP99Ms', '/health p99 ms']]));
+    const rows = Object.values(idle.targets ?? { product: { points: idle.points } }).flatMap((t) => t.points);
+    out.push(mdTable(rows, [['target', 'process'], ['connected', 'sockets'], ['failed', 'failed'], ['connectPerSec', 'connects/s'], ['rssMiB', 'RSS MiB'], ['perSocketKb', 'KB/socket (RSS)'], ['heapPerSocketKb', 'KB/socket (live heap)'], ['idleCpuPct', 'idle CPU %'], ['healthP99Ms', '/health p99 ms']]));
+    const prof = idle.targets?.product?.heapProfile;
+    if (prof) {
+      out.push('');
+      out.push(`Where the API's per-socket heap goes (sampling heap profile of what was allocated while connecting and is still alive, ${Math.round(prof.totalKb / 1024)} MiB in all):`);
+      out.push('');
+      out.push(mdTable(prof.byPackage.slice(0, 8).map((p) => ({ what: p.what, mib: Math.round(p.kb / 102.4) / 10, per: Math.round((p.kb / idle.points[idle.points.length - 1].connected) * 10) / 10 })), [['what', 'package'], ['mib', 'MiB'], ['per', 'KB per socket']]));
+    }
   }
   const h = results.parts.history;
   if (h && !h.error) {

@@ -23,6 +23,8 @@ export const NO_LIMITS = {
   MESSAGE_RATE_PER_SECOND: '0',
   LOGIN_MAX_FAILURES_ACCOUNT: '0',
   LOGIN_MAX_FAILURES_IP: '0',
+  // Sockets per client address: every bench socket comes from a handful of loopback addresses.
+  MAX_CONNECTIONS_PER_IP: '0',
 };
 
 export function freePort() {
@@ -115,7 +117,7 @@ export async function startApi({ database, redisPrefix, logFile, bcryptCost = 4,
 }
 
 /** The reference relay; `database` set means variant (b), batched inserts into PostgreSQL. */
-export async function startRelay({ database = null, logFile, extraEnv = {} }) {
+export async function startRelay({ database = null, logFile, extraEnv = {}, nodeArgs = [] }) {
   const port = await freePort();
   const env = {
     ...baseEnv(),
@@ -123,7 +125,7 @@ export async function startRelay({ database = null, logFile, extraEnv = {} }) {
     ...(database ? { RELAY_DATABASE_URL: databaseUrl(database) } : {}),
     ...extraEnv,
   };
-  const server = launch({ name: database ? 'relay-pg' : 'relay', main: RELAY_MAIN, env, logFile });
+  const server = launch({ name: database ? 'relay-pg' : 'relay', main: RELAY_MAIN, env, logFile, nodeArgs });
   const url = `http://127.0.0.1:${port}`;
   if (!(await waitForHealth(url, server.child, 30_000))) {
     await server.stop();

@@ -4,7 +4,7 @@
 import { ClientCluster } from '../lib/cluster-of-clients.mjs';
 import { backgroundLoad, cpuMeter, processTree } from '../lib/proc.mjs';
 import { directConversation, groupConversation, mapLimit, registerUsers } from '../lib/rest.mjs';
-import { apiMain, startApi, startRelay } from '../lib/server.mjs';
+import { apiMain, ROOT, startApi, startRelay } from '../lib/server.mjs';
 import { concat, round, summarize } from '../lib/stats.mjs';
 import { checkDatabase, checkDelivery } from '../lib/verify.mjs';
 import { dbClient } from '../lib/infra.mjs';
@@ -193,7 +193,8 @@ export async function throughputScenario(ctx) {
 
   log('throughput: starting the API (BCRYPT_COST=4 for bulk registration)');
   // --profile: V8 CPU profile of the API for the whole throughput test, summarised below.
-  const profileDir = ctx.logFile('api-profile').replace(/\.log$/, '');
+  // Under tmp/ (git-ignored): profiles are tens of MB.
+  const profileDir = join(ROOT, 'tmp/bench-profiles', ctx.tag);
   const nodeArgs = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const api = await startApi({ database: ctx.database, redisPrefix: ctx.redisPrefix, logFile: ctx.logFile('api-throughput'), logLevel: opts.logLevel, extraEnv: opts.env, main: apiMain(opts.apiEntry), nodeArgs });
   let world;

@@ -61,7 +61,7 @@ export async function waitForHealth(url, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${url}/health`);
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return true;
     } catch {
       // not listening yet

@@ -18,6 +18,7 @@ import { onShutdownSignal } from './shutdown';
  * nginx do. Not for the embedded mode: PGlite lives inside one process.
  */
 const logger = new Logger('Cluster');
+const WORKER_READY = 'chat:worker-ready';
 
 async function primary(): Promise<void> {
   const config = loadAppConfig();
@@ -37,8 +38,14 @@ async function primary(): Promise<void> {
     logger.warn(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     cluster.fork();
   });
+  // Take connections only once every worker can receive them: a connection handed to a
+  // worker that is still booting would be dropped.
+  let ready = 0;
+  cluster.on('message', (_worker, message: { type?: string }) => {
+    if (message?.type !== WORKER_READY || ++ready !== workers) return;
+    server.listen(config.port, () => logger.log(`listening on http://localhost:${config.port} with ${workers} workers`));
+  });
   for (let i = 0; i < workers; i++) cluster.fork();
-  server.listen(config.port, () => logger.log(`listening on http://localhost:${config.port} with ${workers} workers`));
 
   onShutdownSignal(config.shutdownGraceMs + 2000, async () => {
     stopping = true;
@@ -63,7 +70,7 @@ async function worker(): Promise<void> {
   const io = app.get(RealtimeServer).io;
   if (!io) throw new Error('Socket.IO server not initialised');
   setupWorker(io);
-  logger.log(`worker ${process.pid} ready`);
+  process.send?.({ type: WORKER_READY });
   onShutdownSignal(config.shutdownGraceMs, () => app.close());
 }
 

@@ -138,10 +138,12 @@ describe('npm run cluster (one worker per core, sticky sessions)', { skip: missi
     const db = await freshDatabase('cluster');
     cleanups.push(() => db.drop());
     const port = await freePort();
+    // node --test marks its children with NODE_TEST_CONTEXT; a server must not inherit it.
+    const { NODE_TEST_CONTEXT: _testContext, ...parentEnv } = process.env;
     const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/apps/api/src/cluster.js')], {
       cwd: ROOT,
-      env: { ...process.env, ...LIMITS_OFF, NODE_ENV: 'test', PORT: String(port), WEB_CONCURRENCY: '2', JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789', DATABASE_URL: db.url, REDIS_URL, REDIS_KEY_PREFIX: redisPrefix('cluster'), UPLOAD_DIR: tempDir('chat-cl-up-') },
-      stdio: 'ignore',
+      env: { ...parentEnv, ...LIMITS_OFF, NODE_ENV: 'test', PORT: String(port), WEB_CONCURRENCY: '2', JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789', DATABASE_URL: db.url, REDIS_URL, REDIS_KEY_PREFIX: redisPrefix('cluster'), UPLOAD_DIR: tempDir('chat-cl-up-') },
+      stdio: process.env.E2E_DEBUG ? 'inherit' : 'ignore',
     });
     const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     cleanups.push(async () => {

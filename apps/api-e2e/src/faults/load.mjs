@@ -1,7 +1,8 @@
 // Clients for the fault tests: REST helpers, Socket.IO connections, senders that record every
 // clientId with what became of it (acked, refused, no answer), receivers that record what they
 // got, a /health sampler, and the database checks that decide "exactly once" and "gap-free".
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { connect as netConnect } from 'node:net';
 import pg from 'pg';
 import { io } from 'socket.io-client';
 import { sleep, until } from './processes.mjs';
@@ -418,3 +419,58 @@ export function percentile(values, p) {
 }
 
 export { until, sleep };
+
+// ---------------------------------------------------------------------------------------------
+// A stalled consumer: a hand-made WebSocket connection to Socket.IO that authenticates, reads
+// until the server has accepted it, then never reads again (nor answers pings). Unlike a
+// paused socket.io-client, nothing on the client side gives up: whatever protects the server
+// must be the server's doing.
+
+export function stalledClient(url, token, { timeoutMs = 10_000 } = {}) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const sock = netConnect({ host: hostname, port: Number(port) });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error('stalled client: no Socket.IO connect in time'));
+    }, timeoutMs);
+    let seen = '';
+    sock.once('connect', () => {
+      sock.write(
+        `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+          `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n` +
+          `Sec-WebSocket-Version: 13\r\n\r\n`,
+      );
+      // Socket.IO CONNECT to the default namespace with the token (sent after engine.io's open).
+      sock.write(wsTextFrame(`40${JSON.stringify({ token })}`));
+    });
+    const onData = (chunk) => {
+      seen += chunk.toString('latin1');
+      if (seen.includes('40{"sid"')) {
+        // Accepted: from now on nothing is read; the kernel buffers fill, then the server's.
+        clearTimeout(timer);
+        sock.off('data', onData);
+        sock.pause();
+        resolve({ socket: sock, close: () => sock.destroy() });
+      } else if (seen.includes('44{')) {
+        clearTimeout(timer);
+        sock.destroy();
+        reject(new Error(`stalled client refused: ${seen.slice(seen.indexOf('44{'), seen.indexOf('44{') + 200)}`));
+      }
+    };
+    sock.on('data', onData);
+    sock.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+/** A masked client-to-server text frame (RFC 6455 5.2), payload under 64 KiB. */
+function wsTextFrame(text) {
+  const payload = Buffer.from(text);
+  const mask = randomBytes(4);
+  const header = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
+  return Buffer.concat([header, mask, masked]);
+}

@@ -146,7 +146,7 @@ describe('UploadController (HTTP)', () => {
         `inline; filename="${view.url.split('/').pop()}"`,
       );
       expect(file.headers['content-security-policy']).toBe(
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox",
       );
       expect(Number(file.headers['content-length'])).toBe(view.size);
       expect((file.body as Buffer).length).toBe(view.size);

@@ -64,7 +64,7 @@ describe('uploads (integration)', () => {
       'x-content-type-options': 'nosniff',
       'cache-control': 'public, max-age=31536000, immutable',
       'content-security-policy':
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox",
     });
     const stored = await sharp(file.body as Buffer).metadata();
     expect(stored).toMatchObject({ format: 'jpeg', width: 300, height: 400 });

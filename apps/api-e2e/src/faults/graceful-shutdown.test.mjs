@@ -1,0 +1,176 @@
+// Fault: SIGTERM to one of two instances (a deploy, a scale-down) in the middle of a send burst.
+// Promises checked: it stops taking new connections at once, finishes the sends it already
+// received (each one emitted before the signal gets its ack: no ack is lost), closes its
+// sockets so that clients reconnect to the other instance, exits 0 within SHUTDOWN_GRACE_MS,
+// and every acked message is stored exactly once (the unacked ones too, once resent).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { HealthSampler, Receiver, Sender, closeAllSockets, connect, direct, register, verifyStored } from './load.mjs';
+import { killAll, prerequisites, sleep, startApi, startPostgres, startRedis, uniquePrefix, until } from './processes.mjs';
+
+const GRACE_MS = 5_000;
+const BURST = 200;
+/** Signal delivery and the first turn of the event loop: attempts after this must be refused. */
+const SIGNAL_MARGIN_MS = 50;
+
+const options = { ...prerequisites({ postgres: true, redis: true }), timeout: 30_000 };
+let pg;
+let redis;
+let a;
+let b;
+const seen = {};
+
+before(async () => {
+  if (options.skip) return;
+  pg = await startPostgres();
+  redis = await startRedis();
+  const prefix = uniquePrefix('term');
+  [a, b] = await Promise.all([
+    startApi({ pg, redis, prefix, env: { SHUTDOWN_GRACE_MS: String(GRACE_MS) } }),
+    startApi({ pg, redis, prefix }),
+  ]);
+  await runScenario();
+}, { timeout: 100_000 });
+
+after(async () => {
+  closeAllSockets();
+  await Promise.all([a?.stop(), b?.stop()]);
+  await redis?.stop();
+  await pg?.stop();
+  killAll();
+});
+
+async function runScenario() {
+  const [s, r] = await Promise.all(['ts', 'tr'].map((n) => register(b.url, n)));
+  const conv = await direct(b.url, s, r);
+  const inbox = new Receiver('r');
+  inbox.attach(await connect(b.url, r.token)); // the reader is on B, the instance that stays
+  const sInbox = new Receiver('s');
+  const sSocket = sInbox.attach(await connect(a.url, s.token));
+  const sender = new Sender({ name: 's', socket: sSocket, conversationId: conv.id, receiver: sInbox });
+  const closed = new Promise((resolve) => sSocket.once('disconnect', (reason) => resolve({ at: Date.now(), reason })));
+  const health = new HealthSampler(a.url, 50, 1000).start();
+
+  // Warm-up, then a burst the server is still working through when the signal comes.
+  await sender.run(1_000);
+  // The signal goes out once the burst has left the client (written to the kernel), but before
+  // the server has acked it all: those sends are in flight on the server.
+  [...Array(BURST)].forEach(() => sender.emitOne());
+  await until(() => (sSocket.io.engine.transport.ws?.bufferedAmount ?? 0) === 0, { timeoutMs: 2_000, everyMs: 1 });
+  await sleep(2);
+  const sigtermAt = Date.now();
+  a.child.kill('SIGTERM');
+  seen.unackedAtSigterm = sender.unacked.length;
+
+  // New connections after the signal: each attempt on its own, every 100 ms, until exit.
+  const attempts = [];
+  const exited = a.exited.then((how) => ({ ...how, at: Date.now() }));
+  let done = false;
+  exited.then(() => (done = true));
+  const prober = (async () => {
+    for (let i = 0; i < 100 && !done; i++) {
+      const at = Date.now();
+      const attempt = { afterSigtermMs: at - sigtermAt, result: 'pending' };
+      attempts.push(attempt);
+      connect(a.url, s.token, { timeoutMs: 1_000 }).then(
+        (sock) => {
+          attempt.result = 'connected';
+          sock.once('disconnect', () => (attempt.closedAfterMs = Date.now() - at));
+        },
+        (err) => (attempt.result = `refused: ${err.message}`),
+      );
+      await sleep(100);
+    }
+  })();
+  // The sender keeps going after the signal, as a real client would.
+  const after = sender.run(2_000);
+
+  const gone = await Promise.race([closed, sleep(GRACE_MS + 5_000).then(() => null)]);
+  const how = await Promise.race([exited, sleep(GRACE_MS + 10_000).then(() => null)]);
+  sender.running = false;
+  await after;
+  await prober;
+  await health.stop();
+  await sleep(1_200); // the last connection attempts end
+  // The balancer's job: the client reconnects to B and resends what got no ok ack.
+  const sAgain = sInbox.attach(await connect(b.url, s.token));
+  await sender.settle();
+  const beforeSig = [...sender.sent.values()].filter((e) => e.emittedAt < sigtermAt);
+  seen.emittedBeforeSigterm = beforeSig.length;
+  seen.ackedBeforeResend = beforeSig.filter((e) => e.message).length;
+  seen.inFlightAckLost = beforeSig.filter((e) => !e.message).length;
+  seen.inFlightAckCodes = countBy(beforeSig.filter((e) => !e.message).map((e) => e.acks[0]?.code ?? 'none'));
+  seen.emittedAfterSigterm = sender.sent.size - beforeSig.length;
+  seen.firstTry = sender.summary();
+  seen.stillUnacked = await sender.resendUnacked({ socket: sAgain });
+  seen.stored = await verifyStored(pg.url, conv.id, [sender]);
+  await sleep(300);
+  seen.readerCaughtUp = await inbox.catchUp(b.url, r.token, conv.id);
+  seen.readerSeqs = inbox.seqs(conv.id);
+  seen.readerDuplicates = inbox.duplicates;
+  seen.all = Array.from({ length: seen.stored.rowsInConversation }, (_, i) => i + 1);
+  seen.exit = how && { code: how.code, signal: how.signal, afterSigtermMs: how.at - sigtermAt };
+  seen.socketClosed = gone && { afterSigtermMs: gone.at - sigtermAt, reason: gone.reason, beforeExit: how ? gone.at <= how.at : null };
+  seen.attempts = attempts;
+  seen.acceptedAfterSigterm = attempts.filter((x) => x.result === 'connected' && x.afterSigtermMs >= SIGNAL_MARGIN_MS);
+  seen.healthAfterSigterm = health.describe(sigtermAt, Date.now());
+  seen.logs = a.logs().split('\n').filter(Boolean).slice(-10).join('\n');
+}
+
+function countBy(values) {
+  const counts = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}
+
+test('SIGTERM: the figures; the instance exits 0 within SHUTDOWN_GRACE_MS', options, (t) => {
+  const { stored, readerSeqs, all, attempts, logs, ...rest } = seen;
+  t.diagnostic(
+    `FIGURES graceful-shutdown ${JSON.stringify({
+      sent: stored?.perSender,
+      rows: stored?.rowsInConversation,
+      lost: stored?.lost,
+      duplicates: stored?.duplicates,
+      seqGaps: stored?.seqGaps,
+      connectAttempts: attempts?.map((x) => `${x.afterSigtermMs}ms ${x.result.slice(0, 40)}`),
+      ...rest,
+    })}`,
+  );
+  assert.ok(seen.exit, `the instance did not exit; logs:\n${logs}`);
+  assert.equal(seen.exit.code, 0, `exit code ${seen.exit.code} (${seen.exit.signal}); logs:\n${logs}`);
+  assert.ok(seen.exit.afterSigtermMs <= GRACE_MS, `exited ${seen.exit.afterSigtermMs} ms after SIGTERM (grace ${GRACE_MS} ms)`);
+});
+
+test('SIGTERM: every send emitted before the signal is acked (in-flight sends finish, no ack lost)', options, () => {
+  assert.ok(seen.emittedBeforeSigterm >= BURST, 'the burst was emitted before the signal');
+  assert.ok(seen.unackedAtSigterm > 0, 'nothing was in flight at the signal: the test proves nothing');
+  assert.equal(
+    seen.inFlightAckLost,
+    0,
+    `${seen.inFlightAckLost} of ${seen.emittedBeforeSigterm} sends emitted before SIGTERM got no ok ack (${JSON.stringify(seen.inFlightAckCodes)})`,
+  );
+});
+
+test('SIGTERM: every acked message stored exactly once; resends through the other instance deduplicated; gap-free', options, () => {
+  assert.equal(seen.stored.lost, 0, 'an acked message is missing');
+  assert.equal(seen.stored.duplicates, 0);
+  assert.equal(seen.stored.ackMismatch, 0);
+  assert.equal(seen.stored.seqGaps + seen.stored.seqDupes, 0);
+  assert.equal(seen.stillUnacked, 0);
+  assert.equal(seen.readerDuplicates, 0);
+  assert.deepEqual(seen.readerSeqs, seen.all, 'the reader on the other instance has every seq');
+});
+
+test('SIGTERM: sockets are closed before exit, so clients reconnect elsewhere', options, () => {
+  assert.ok(seen.socketClosed, 'the client socket was never closed');
+  assert.equal(seen.socketClosed.beforeExit, true);
+});
+
+test('SIGTERM: no new connection is accepted after the signal', options, () => {
+  assert.ok(seen.attempts.length >= 1);
+  assert.deepEqual(
+    seen.acceptedAfterSigterm.map((x) => `${x.afterSigtermMs} ms after SIGTERM, closed after ${x.closedAfterMs ?? 'never'} ms`),
+    [],
+    'connections accepted after SIGTERM',
+  );
+});
