@@ -6,7 +6,15 @@ export default [
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   {
-    ignores: ['**/dist', '**/node_modules', '**/coverage', '**/.angular', '**/.nx', 'tmp/**', 'data/**'],
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/coverage',
+      '**/.angular',
+      '**/.nx',
+      'tmp/**',
+      'data/**',
+    ],
   },
   {
     files: ['**/*.ts'],
@@ -20,12 +28,26 @@ export default [
             {
               sourceTag: 'platform:isomorphic',
               onlyDependOnLibsWithTags: [],
-              bannedExternalImports: ['@nestjs/*', '@angular/*', 'typeorm', 'node:*', 'express', 'socket.io'],
+              bannedExternalImports: [
+                '@nestjs/*',
+                '@angular/*',
+                'typeorm',
+                'node:*',
+                'express',
+                'socket.io',
+              ],
             },
             {
               sourceTag: 'platform:web',
               onlyDependOnLibsWithTags: ['platform:isomorphic', 'platform:web'],
-              bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'socket.io', 'express'],
+              bannedExternalImports: [
+                '@nestjs/*',
+                'typeorm',
+                'pg',
+                'ioredis',
+                'socket.io',
+                'express',
+              ],
             },
             {
               sourceTag: 'platform:node',
@@ -50,7 +72,10 @@ export default [
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   prettier,

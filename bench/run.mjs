@@ -16,12 +16,22 @@ const log = (line) => process.stdout.write(`${line}\n`);
 
 async function main() {
   const args = process.argv.slice(2);
-  // --from=<results.json>: re-render the tables, docs and chart from an earlier run.
+  // --from=a.json[,b.json]: re-render the tables, docs and chart from earlier runs; with
+  // several files, each part comes from the last file that has it without an error.
   const from = args.find((a) => a.startsWith('--from='))?.slice('--from='.length);
   if (from) {
-    const results = JSON.parse(readFileSync(from, 'utf8'));
+    const files = from.split(',');
+    const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+    const results = { ...runs[0], parts: {}, partSources: {} };
+    runs.forEach((r, i) => {
+      for (const [part, value] of Object.entries(r.parts)) {
+        if (value?.error && results.parts[part]) continue;
+        results.parts[part] = value;
+        results.partSources[part] = files[i];
+      }
+    });
     printSummary(results, log);
-    if (!args.includes('--no-docs')) log(`docs: ${writeDocs(results, resolve(from)).join(', ')}`);
+    if (!args.includes('--no-docs')) log(`docs: ${writeDocs(results, resolve(files[0])).join(', ')}`);
     return;
   }
   const opts = parseOptions(args);

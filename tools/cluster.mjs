@@ -9,6 +9,10 @@ const code = await nx(['run-many', '-t', 'build', '--projects=api,web', '--outpu
 if (code !== 0) process.exit(code);
 
 const entry = join(ROOT, 'dist/apps/api/apps/api/src/cluster.js');
-const primary = spawn(process.execPath, [entry], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...NX_ENV } });
+const primary = spawn(process.execPath, [entry], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, ...NX_ENV },
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => primary.kill(signal));
 primary.on('exit', (exitCode, signal) => process.exit(exitCode ?? (signal ? 0 : 1)));

@@ -8,8 +8,10 @@ if (built !== 0) process.exit(built);
 const code = await run('npx', [
   'concurrently',
   '--kill-others-on-fail',
-  '--names', 'tsc,alias,api,web',
-  '--prefix-colors', 'blue,gray,green,magenta',
+  '--names',
+  'tsc,alias,api,web',
+  '--prefix-colors',
+  'blue,gray,green,magenta',
   'tsc -p apps/api/tsconfig.app.json --watch --preserveWatchOutput',
   'tsc-alias -p apps/api/tsconfig.app.json --watch',
   `node --watch-path=dist/apps/api --watch-preserve-output ${API_MAIN}`,

@@ -11,6 +11,10 @@ if (!skipBuild) {
   if (code !== 0) process.exit(code);
 }
 
-const server = spawn(process.execPath, [API_MAIN], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...NX_ENV } });
+const server = spawn(process.execPath, [API_MAIN], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, ...NX_ENV },
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

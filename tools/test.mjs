@@ -26,7 +26,8 @@ const reachable = (host, port) =>
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
-const hasCommand = async (name) => (await run('sh', ['-c', `command -v ${name} >/dev/null 2>&1`], { stdio: 'ignore' })) === 0;
+const hasCommand = async (name) =>
+  (await run('sh', ['-c', `command -v ${name} >/dev/null 2>&1`], { stdio: 'ignore' })) === 0;
 
 const postgres = await reachable('127.0.0.1', 5432);
 const redis = await reachable('127.0.0.1', 6379);
@@ -36,24 +37,59 @@ const nginx = await hasCommand('nginx');
 /** jest with a JSON report, so the summary can count tests. */
 const jest = (name, config, extra = []) => ({
   name,
-  command: ['npx', 'jest', '-c', config, '--ci', '--json', `--outputFile=${join(RESULTS, `${name}.json`)}`, ...extra],
+  command: [
+    'npx',
+    'jest',
+    '-c',
+    config,
+    '--ci',
+    '--json',
+    `--outputFile=${join(RESULTS, `${name}.json`)}`,
+    ...extra,
+  ],
   count: () => countJest(join(RESULTS, `${name}.json`)),
 });
 
 const steps = [
   { name: 'lint', command: ['npx', 'nx', 'run-many', '-t', 'lint', '--output-style=stream'] },
-  { name: 'typecheck', command: ['npx', 'nx', 'run-many', '-t', 'typecheck', '--output-style=stream'] },
+  {
+    name: 'typecheck',
+    command: ['npx', 'nx', 'run-many', '-t', 'typecheck', '--output-style=stream'],
+  },
   ...['libs/shared-dto', 'apps/api', 'apps/web']
     .filter((dir) => existsSync(join(ROOT, dir, 'jest.config.ts')))
     .map((dir) => jest(`unit:${dir.split('/')[1]}`, `${dir}/jest.config.ts`)),
-  { name: 'build', command: ['npx', 'nx', 'run-many', '-t', 'build', '--projects=api,web', '--output-style=stream'] },
+  {
+    name: 'build',
+    command: [
+      'npx',
+      'nx',
+      'run-many',
+      '-t',
+      'build',
+      '--projects=api,web',
+      '--output-style=stream',
+    ],
+  },
   {
     ...jest('integration:api', 'apps/api/jest.integration.config.ts', ['--runInBand']),
-    note: postgres && redis ? 'PostgreSQL + Redis' : `${postgres ? '' : 'PGlite instead of PostgreSQL; '}${redis ? '' : 'Redis tests skipped'}`,
+    note:
+      postgres && redis
+        ? 'PostgreSQL + Redis'
+        : `${postgres ? '' : 'PGlite instead of PostgreSQL; '}${redis ? '' : 'Redis tests skipped'}`,
   },
   {
     name: 'e2e:api',
-    command: ['node', '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./tools/node-test-counter.mjs', `--test-reporter-destination=${join(RESULTS, 'e2e-api.json')}`, 'apps/api-e2e/src/'],
+    command: [
+      'node',
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=./tools/node-test-counter.mjs',
+      `--test-reporter-destination=${join(RESULTS, 'e2e-api.json')}`,
+      'apps/api-e2e/src/',
+    ],
     count: () => readCount(join(RESULTS, 'e2e-api.json')),
   },
   existsSync(join(ROOT, 'apps/web-e2e/run.mjs')) && {
@@ -89,17 +125,28 @@ for (const step of steps) {
     else failed += 1;
   }
   if (code !== 0 && counts && counts.failed === 0) failed += 1; // a crash outside any test
-  const detail = [counts ? `${counts.passed} passed, ${counts.failed} failed` : null, step.note, `${seconds}s`]
+  const detail = [
+    counts ? `${counts.passed} passed, ${counts.failed} failed` : null,
+    step.note,
+    `${seconds}s`,
+  ]
     .filter(Boolean)
     .join(' · ');
   summary.push({ name: step.name, status: code === 0 ? 'PASS' : 'FAIL', detail });
 }
 
 process.stdout.write('\n━━━ summary ━━━\n');
-for (const { name, status, detail } of summary) process.stdout.write(`${status.padEnd(8)} ${name.padEnd(18)} ${detail ?? ''}\n`);
+for (const { name, status, detail } of summary)
+  process.stdout.write(`${status.padEnd(8)} ${name.padEnd(18)} ${detail ?? ''}\n`);
 if (!CI) {
-  if (!postgres) process.stdout.write('note: PostgreSQL not reachable on 127.0.0.1:5432: integration ran on embedded PGlite\n');
-  if (!redis) process.stdout.write('note: Redis not reachable on 127.0.0.1:6379: Redis and scale-out tests were skipped\n');
+  if (!postgres)
+    process.stdout.write(
+      'note: PostgreSQL not reachable on 127.0.0.1:5432: integration ran on embedded PGlite\n',
+    );
+  if (!redis)
+    process.stdout.write(
+      'note: Redis not reachable on 127.0.0.1:6379: Redis and scale-out tests were skipped\n',
+    );
 }
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(summary.some((s) => s.status === 'FAIL') ? 1 : 0);
@@ -107,18 +154,24 @@ process.exit(summary.some((s) => s.status === 'FAIL') ? 1 : 0);
 function countJest(file) {
   if (!existsSync(file)) return null;
   const report = JSON.parse(readFileSync(file, 'utf8'));
-  return { passed: report.numPassedTests, failed: report.numFailedTests + report.numRuntimeErrorTestSuites };
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests + report.numRuntimeErrorTestSuites,
+  };
 }
 
 function readCount(file) {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
 }
 
-
 /** Runs a step with its output passed through, keeping the end of it for counting. */
 function runCapturing([command, ...args]) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...NX_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...NX_ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let tail = '';
     const keep = (chunk) => {
       tail = (tail + chunk.toString()).slice(-8192);

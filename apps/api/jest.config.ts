@@ -3,7 +3,9 @@ export default {
   displayName: 'api',
   preset: '../../jest.preset.js',
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true }],
+  },
   moduleFileExtensions: ['ts', 'js'],
   setupFiles: ['reflect-metadata'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],

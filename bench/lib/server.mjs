@@ -88,6 +88,8 @@ function baseEnv() {
  * presence), limits off. `extraEnv` (from `--env=K=V`) wins, e.g. to try a pool size.
  */
 export async function startApi({ database, redisPrefix, logFile, bcryptCost = 4, logLevel = 'warn', extraEnv = {}, main = API_MAIN, nodeArgs = [] }) {
+  // A concurrent rebuild empties dist for a while: wait for it (bounded) rather than fail.
+  for (let i = 0; i < 180 && !existsSync(main); i++) await new Promise((r) => setTimeout(r, 1000));
   if (!existsSync(main)) {
     throw new Error(`${main} is missing: build first (NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build --projects=api,web) or pass --build`);
   }

@@ -22,7 +22,7 @@ const fmt = (v) => (v >= 1000 ? `${v / 1000}k` : String(v));
  * refLines: [{ y, label }].
  */
 export function lineChart({ title, xLabel, yLabel, series, refLines = [], width = 820, height = 500 }) {
-  const m = { left: 70, right: 200, top: 46, bottom: 56 };
+  const m = { left: 70, right: 230, top: 46, bottom: 56 };
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
   const all = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && y > 0);

@@ -16,7 +16,10 @@ export async function register(baseUrl, prefix = 'user') {
 export async function api(baseUrl, token, method, path, body) {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -25,7 +28,13 @@ export async function api(baseUrl, token, method, path, body) {
 
 /** Connects and resolves once the server accepted the handshake. */
 export function connectSocket(baseUrl, token, options = {}) {
-  const socket = io(baseUrl, { auth: { token }, reconnection: false, forceNew: true, transports: ['websocket'], ...options });
+  const socket = io(baseUrl, {
+    auth: { token },
+    reconnection: false,
+    forceNew: true,
+    transports: ['websocket'],
+    ...options,
+  });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);
@@ -37,7 +46,10 @@ export const sendMessage = (socket, conversationId, content, clientId = randomUU
 
 export function nextEvent(socket, event, timeoutMs = 5000) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no ${event} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.once(event, (payload) => {
       clearTimeout(timer);
       resolve(payload);

@@ -13,10 +13,17 @@ after(async () => {
   for (const server of servers) await server.stop();
 });
 
-const user = { username: `embedded_${Date.now().toString(36)}`, email: `e${Date.now()}@example.test`, password: 'embedded-pass' };
+const user = {
+  username: `embedded_${Date.now().toString(36)}`,
+  email: `e${Date.now()}@example.test`,
+  password: 'embedded-pass',
+};
 
 test('boots on embedded PGlite with no configuration, migrates and answers /health', async () => {
-  const server = await startServer({ EMBEDDED_DATA_DIR: dataDir, UPLOAD_DIR: tempDir('chat-e2e-up-') });
+  const server = await startServer({
+    EMBEDDED_DATA_DIR: dataDir,
+    UPLOAD_DIR: tempDir('chat-e2e-up-'),
+  });
   servers.push(server);
   assert.ok(await waitForHealth(server.url), `no /health 200; logs:\n${server.logs()}`);
   const health = await (await fetch(`${server.url}/health`)).json();
@@ -40,7 +47,9 @@ test('boots on embedded PGlite with no configuration, migrates and answers /heal
   assert.equal(registered.status, 201);
 
   if (existsSync(join(ROOT, 'dist/apps/web/browser/index.html'))) {
-    const page = await fetch(`${server.url}/conversations/deep/link`, { headers: { accept: 'text/html' } });
+    const page = await fetch(`${server.url}/conversations/deep/link`, {
+      headers: { accept: 'text/html' },
+    });
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<chat-root/);
     assert.ok(page.headers.get('content-security-policy')?.includes("frame-ancestors 'none'"));
@@ -53,7 +62,10 @@ test('boots on embedded PGlite with no configuration, migrates and answers /heal
 });
 
 test('keeps its data across a restart and does not migrate twice', async () => {
-  const server = await startServer({ EMBEDDED_DATA_DIR: dataDir, UPLOAD_DIR: tempDir('chat-e2e-up-') });
+  const server = await startServer({
+    EMBEDDED_DATA_DIR: dataDir,
+    UPLOAD_DIR: tempDir('chat-e2e-up-'),
+  });
   servers.push(server);
   assert.ok(await waitForHealth(server.url), `no /health 200; logs:\n${server.logs()}`);
   assert.match(server.logs(), /schema up to date/);

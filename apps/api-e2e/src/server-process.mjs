@@ -10,7 +10,18 @@ export const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
 export const API_MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 
 /** Variables that would point the server at real services: removed unless a test sets them. */
-const SERVICE_VARS = ['DATABASE_URL', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'REDIS_URL', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_PASSWORD'];
+const SERVICE_VARS = [
+  'DATABASE_URL',
+  'DB_HOST',
+  'DB_PORT',
+  'DB_NAME',
+  'DB_USER',
+  'DB_PASSWORD',
+  'REDIS_URL',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_PASSWORD',
+];
 
 export function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -33,7 +44,14 @@ export async function startServer(env = {}) {
   let output = '';
   const child = spawn(process.execPath, [API_MAIN], {
     cwd: ROOT,
-    env: { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789', ...env, PORT: String(port) },
+    env: {
+      ...base,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789',
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => (output += d));

@@ -43,7 +43,9 @@ async function primary(): Promise<void> {
   let ready = 0;
   cluster.on('message', (_worker, message: { type?: string }) => {
     if (message?.type !== WORKER_READY || ++ready !== workers) return;
-    server.listen(config.port, () => logger.log(`listening on http://localhost:${config.port} with ${workers} workers`));
+    server.listen(config.port, () =>
+      logger.log(`listening on http://localhost:${config.port} with ${workers} workers`),
+    );
   });
   for (let i = 0; i < workers; i++) cluster.fork();
 
@@ -75,6 +77,8 @@ async function worker(): Promise<void> {
 }
 
 (cluster.isPrimary ? primary() : worker()).catch((err: unknown) => {
-  process.stderr.write(`${err instanceof EnvironmentError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `${err instanceof EnvironmentError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

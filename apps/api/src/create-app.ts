@@ -18,7 +18,11 @@ export async function createApp(): Promise<NestExpressApplication> {
   });
   app.useLogger(app.get(Logger));
   const config = app.get<AppConfig>(APP_CONFIG);
-  app.useWebSocketAdapter(new RealtimeAdapter(app, config, app.get(RedisService), [socketAuthMiddleware(app.get(TokenService))]));
+  app.useWebSocketAdapter(
+    new RealtimeAdapter(app, config, app.get(RedisService), [
+      socketAuthMiddleware(app.get(TokenService)),
+    ]),
+  );
   configureApp(app, config);
   return app;
 }

@@ -27,7 +27,9 @@ bootstrap().catch((err: unknown) => {
   if (err instanceof EnvironmentError) {
     process.stderr.write(`${err.message}\n`);
   } else {
-    process.stderr.write(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -43,6 +43,8 @@ async function main(command: string): Promise<void> {
 }
 
 main(process.argv[2] ?? 'up').catch((err: unknown) => {
-  process.stderr.write(`${err instanceof EnvironmentError || !(err instanceof Error) ? String(err instanceof Error ? err.message : err) : (err.stack ?? err.message)}\n`);
+  process.stderr.write(
+    `${err instanceof EnvironmentError || !(err instanceof Error) ? String(err instanceof Error ? err.message : err) : (err.stack ?? err.message)}\n`,
+  );
   process.exit(1);
 });

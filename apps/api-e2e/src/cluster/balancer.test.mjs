@@ -45,7 +45,13 @@ describe('three instances behind nginx', { skip: missing ?? false }, () => {
   before(async () => {
     const db = await freshDatabase('lb');
     cleanups.push(() => db.drop());
-    const env = { ...LIMITS_OFF, DATABASE_URL: db.url, REDIS_URL, REDIS_KEY_PREFIX: redisPrefix('lb'), UPLOAD_DIR: tempDir('chat-lb-up-') };
+    const env = {
+      ...LIMITS_OFF,
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: redisPrefix('lb'),
+      UPLOAD_DIR: tempDir('chat-lb-up-'),
+    };
     // All three boot at once: the advisory lock must serialise their migrations.
     instances = await Promise.all([startServer(env), startServer(env), startServer(env)]);
     for (const s of instances) cleanups.push(() => s.stop());
@@ -59,9 +65,26 @@ describe('three instances behind nginx', { skip: missing ?? false }, () => {
       prefix,
     });
     writeFileSync(join(prefix, 'nginx.conf'), conf);
-    const check = spawnSync(NGINX, ['-t', '-c', join(prefix, 'nginx.conf'), '-p', prefix, '-e', join(prefix, 'error.log')], { encoding: 'utf8' });
+    const check = spawnSync(
+      NGINX,
+      ['-t', '-c', join(prefix, 'nginx.conf'), '-p', prefix, '-e', join(prefix, 'error.log')],
+      { encoding: 'utf8' },
+    );
     assert.equal(check.status, 0, check.stderr);
-    const nginx = spawn(NGINX, ['-c', join(prefix, 'nginx.conf'), '-p', prefix, '-e', join(prefix, 'error.log'), '-g', 'daemon off;'], { stdio: 'ignore' });
+    const nginx = spawn(
+      NGINX,
+      [
+        '-c',
+        join(prefix, 'nginx.conf'),
+        '-p',
+        prefix,
+        '-e',
+        join(prefix, 'error.log'),
+        '-g',
+        'daemon off;',
+      ],
+      { stdio: 'ignore' },
+    );
     cleanups.push(
       () =>
         new Promise((resolve) => {
@@ -85,7 +108,10 @@ describe('three instances behind nginx', { skip: missing ?? false }, () => {
       users.map((u, i) => connectSocket(lb, u.token, { localAddress: `127.0.0.${i + 2}` })),
     );
     const spread = await socketsPerInstance(instances.map((s) => s.url));
-    assert.equal(spread.reduce((a, b) => a + b, 0), sockets.length);
+    assert.equal(
+      spread.reduce((a, b) => a + b, 0),
+      sockets.length,
+    );
     assert.ok(spread.filter((n) => n > 0).length >= 2, `sockets all on one instance: ${spread}`);
 
     // Everyone talks to everyone in a group: every message reaches every other member once.
@@ -97,8 +123,13 @@ describe('three instances behind nginx', { skip: missing ?? false }, () => {
     assert.equal(group.status, 201);
     const received = sockets.map(() => []);
     sockets.forEach((s, i) => s.on('message:new', (m) => received[i].push(m)));
-    const acks = await Promise.all(sockets.map((s, i) => sendMessage(s, group.body.id, `hello from ${i}`)));
-    assert.ok(acks.every((a) => a.ok), JSON.stringify(acks.filter((a) => !a.ok)));
+    const acks = await Promise.all(
+      sockets.map((s, i) => sendMessage(s, group.body.id, `hello from ${i}`)),
+    );
+    assert.ok(
+      acks.every((a) => a.ok),
+      JSON.stringify(acks.filter((a) => !a.ok)),
+    );
     await new Promise((r) => setTimeout(r, 800));
     received.forEach((list, i) => {
       assert.equal(list.length, sockets.length - 1, `user ${i} got ${list.length} messages`);
@@ -110,7 +141,9 @@ describe('three instances behind nginx', { skip: missing ?? false }, () => {
     // Each sender has read up to its own message; a newer one from user 0 is unread for user 5.
     const latest = await sendMessage(sockets[0], group.body.id, 'read me');
     const read = nextEvent(sockets[0], 'message:read');
-    await sockets[5].timeout(5000).emitWithAck('message:read', { conversationId: group.body.id, messageId: latest.message.id });
+    await sockets[5]
+      .timeout(5000)
+      .emitWithAck('message:read', { conversationId: group.body.id, messageId: latest.message.id });
     assert.equal((await read).userId, users[5].user.id);
 
     const typing = nextEvent(sockets[1], 'typing:start');
@@ -130,47 +163,62 @@ describe('three instances behind nginx', { skip: missing ?? false }, () => {
   });
 });
 
-describe('npm run cluster (one worker per core, sticky sessions)', { skip: missing ?? false }, () => {
-  const cleanups = [];
-  let url;
+describe(
+  'npm run cluster (one worker per core, sticky sessions)',
+  { skip: missing ?? false },
+  () => {
+    const cleanups = [];
+    let url;
 
-  before(async () => {
-    const db = await freshDatabase('cluster');
-    cleanups.push(() => db.drop());
-    const port = await freePort();
-    // node --test marks its children with NODE_TEST_CONTEXT; a server must not inherit it.
-    const { NODE_TEST_CONTEXT: _testContext, ...parentEnv } = process.env;
-    const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/apps/api/src/cluster.js')], {
-      cwd: ROOT,
-      env: { ...parentEnv, ...LIMITS_OFF, NODE_ENV: 'test', PORT: String(port), WEB_CONCURRENCY: '2', JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789', DATABASE_URL: db.url, REDIS_URL, REDIS_KEY_PREFIX: redisPrefix('cluster'), UPLOAD_DIR: tempDir('chat-cl-up-') },
-      stdio: process.env.E2E_DEBUG ? 'inherit' : 'ignore',
+    before(async () => {
+      const db = await freshDatabase('cluster');
+      cleanups.push(() => db.drop());
+      const port = await freePort();
+      // node --test marks its children with NODE_TEST_CONTEXT; a server must not inherit it.
+      const { NODE_TEST_CONTEXT: _testContext, ...parentEnv } = process.env;
+      const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/apps/api/src/cluster.js')], {
+        cwd: ROOT,
+        env: {
+          ...parentEnv,
+          ...LIMITS_OFF,
+          NODE_ENV: 'test',
+          PORT: String(port),
+          WEB_CONCURRENCY: '2',
+          JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789',
+          DATABASE_URL: db.url,
+          REDIS_URL,
+          REDIS_KEY_PREFIX: redisPrefix('cluster'),
+          UPLOAD_DIR: tempDir('chat-cl-up-'),
+        },
+        stdio: process.env.E2E_DEBUG ? 'inherit' : 'ignore',
+      });
+      const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+      cleanups.push(async () => {
+        child.kill('SIGTERM');
+        assert.equal(await exited, 0, 'the cluster exits 0 on SIGTERM');
+      });
+      url = `http://127.0.0.1:${port}`;
+      assert.ok(await waitForHealth(url), 'cluster does not answer /health');
     });
-    const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    cleanups.push(async () => {
-      child.kill('SIGTERM');
-      assert.equal(await exited, 0, 'the cluster exits 0 on SIGTERM');
+
+    after(async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup();
     });
-    url = `http://127.0.0.1:${port}`;
-    assert.ok(await waitForHealth(url), 'cluster does not answer /health');
-  });
 
-  after(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
-
-  test('polling and WebSocket clients on different workers chat through one port', async () => {
-    const [a, b] = [await register(url, 'cla'), await register(url, 'clb')];
-    const conv = await api(url, a.token, 'POST', '/api/conversations', { userId: b.user.id });
-    const sa = await connectSocket(url, a.token, { transports: ['polling'] });
-    const sb = await connectSocket(url, b.token, { transports: ['polling', 'websocket'] });
-    const got = nextEvent(sb, 'message:new');
-    const ack = await sendMessage(sa, conv.body.id, 'across workers');
-    assert.ok(ack.ok);
-    assert.equal((await got).id, ack.message.id);
-    const back = nextEvent(sa, 'message:new');
-    await sendMessage(sb, conv.body.id, 'and back');
-    assert.equal((await back).content, 'and back');
-    sa.disconnect();
-    sb.disconnect();
-  });
-});
+    test('polling and WebSocket clients on different workers chat through one port', async () => {
+      const [a, b] = [await register(url, 'cla'), await register(url, 'clb')];
+      const conv = await api(url, a.token, 'POST', '/api/conversations', { userId: b.user.id });
+      const sa = await connectSocket(url, a.token, { transports: ['polling'] });
+      const sb = await connectSocket(url, b.token, { transports: ['polling', 'websocket'] });
+      const got = nextEvent(sb, 'message:new');
+      const ack = await sendMessage(sa, conv.body.id, 'across workers');
+      assert.ok(ack.ok);
+      assert.equal((await got).id, ack.message.id);
+      const back = nextEvent(sa, 'message:new');
+      await sendMessage(sb, conv.body.id, 'and back');
+      assert.equal((await back).content, 'and back');
+      sa.disconnect();
+      sb.disconnect();
+    });
+  },
+);

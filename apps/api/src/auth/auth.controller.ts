@@ -88,7 +88,10 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke one of your sessions' })
-  async revokeSession(@CurrentUser() me: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async revokeSession(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
     if (!(await this.sessions.revoke(me.id, id))) throw new NotFoundException('Session not found');
   }
 

@@ -23,7 +23,10 @@ describe('auth (integration)', () => {
         .post('/api/auth/register')
         .send({ username, email: `${username}@Example.TEST`, password: 'correct horse' })
         .expect(201);
-      expect(res.body.user).toMatchObject({ username, email: `${username}@example.test`.toLowerCase() });
+      expect(res.body.user).toMatchObject({
+        username,
+        email: `${username}@example.test`.toLowerCase(),
+      });
       expect(res.body.user.passwordHash).toBeUndefined();
       expect(typeof res.body.token).toBe('string');
     });
@@ -34,7 +37,11 @@ describe('auth (integration)', () => {
       await t
         .http()
         .post('/api/auth/register')
-        .send({ username: user.user.username.toUpperCase(), email: `${other}@example.test`, password: 'password1' })
+        .send({
+          username: user.user.username.toUpperCase(),
+          email: `${other}@example.test`,
+          password: 'password1',
+        })
         .expect(409);
       await t
         .http()
@@ -56,9 +63,22 @@ describe('auth (integration)', () => {
     });
 
     it('refuses unknown fields and wrong types with 400, never 500', async () => {
-      await t.http().post('/api/auth/register').send({ username: 'abc', email: 'a@b.co', password: 'password1', admin: true }).expect(400);
-      await t.http().post('/api/auth/register').send({ username: ['x'], email: {}, password: 12345678 }).expect(400);
-      await t.http().post('/api/auth/register').set('Content-Type', 'application/json').send('{"username":').expect(400);
+      await t
+        .http()
+        .post('/api/auth/register')
+        .send({ username: 'abc', email: 'a@b.co', password: 'password1', admin: true })
+        .expect(400);
+      await t
+        .http()
+        .post('/api/auth/register')
+        .send({ username: ['x'], email: {}, password: 12345678 })
+        .expect(400);
+      await t
+        .http()
+        .post('/api/auth/register')
+        .set('Content-Type', 'application/json')
+        .send('{"username":')
+        .expect(400);
       await t.http().post('/api/auth/register').send('x'.repeat(200_000)).expect(413);
     });
   });
@@ -66,8 +86,16 @@ describe('auth (integration)', () => {
   describe('login', () => {
     it('logs in by email or by username, case-insensitively', async () => {
       const u = await t.register('login');
-      await t.http().post('/api/auth/login').send({ email: u.user.email!.toUpperCase(), password: u.password }).expect(200);
-      const res = await t.http().post('/api/auth/login').send({ username: u.user.username, password: u.password }).expect(200);
+      await t
+        .http()
+        .post('/api/auth/login')
+        .send({ email: u.user.email!.toUpperCase(), password: u.password })
+        .expect(200);
+      const res = await t
+        .http()
+        .post('/api/auth/login')
+        .send({ username: u.user.username, password: u.password })
+        .expect(200);
       expect(res.body.user.id).toBe(u.user.id);
     });
 
@@ -76,7 +104,10 @@ describe('auth (integration)', () => {
       const time = async (body: object) => {
         const start = process.hrtime.bigint();
         const res = await t.http().post('/api/auth/login').send(body).expect(401);
-        return { ms: Number(process.hrtime.bigint() - start) / 1e6, message: res.body.message as string };
+        return {
+          ms: Number(process.hrtime.bigint() - start) / 1e6,
+          message: res.body.message as string,
+        };
       };
       const wrong: number[] = [];
       const unknown: number[] = [];
@@ -99,7 +130,11 @@ describe('auth (integration)', () => {
   describe('tokens', () => {
     it('answers /me with the caller and 401 without a valid token', async () => {
       const u = await t.register('me');
-      const me = await t.http().get('/api/auth/me').set('Authorization', `Bearer ${u.token}`).expect(200);
+      const me = await t
+        .http()
+        .get('/api/auth/me')
+        .set('Authorization', `Bearer ${u.token}`)
+        .expect(200);
       expect(me.body).toMatchObject({ id: u.user.id, email: u.user.email });
       await t.http().get('/api/auth/me').expect(401);
       await t.http().get('/api/auth/me').set('Authorization', 'Bearer garbage').expect(401);
@@ -108,10 +143,20 @@ describe('auth (integration)', () => {
     it('refuses alg:none, a wrong secret and an expired token', async () => {
       const u = await t.register('forge');
       const [, payloadPart] = u.token.split('.');
-      const payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString()) as Record<string, unknown>;
+      const payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
       const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payloadPart}.`;
       const wrongSecret = sign(payload, 'another-secret-another-secret-000000');
-      const expired = sign({ ...payload, exp: Math.floor(Date.now() / 1000) - 10, iat: Math.floor(Date.now() / 1000) - 100 }, TEST_JWT_SECRET);
+      const expired = sign(
+        {
+          ...payload,
+          exp: Math.floor(Date.now() / 1000) - 10,
+          iat: Math.floor(Date.now() / 1000) - 100,
+        },
+        TEST_JWT_SECRET,
+      );
       const hs512 = sign(payload, TEST_JWT_SECRET, { algorithm: 'HS512' });
       for (const token of [none, wrongSecret, expired, hs512]) {
         await t.http().get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
@@ -139,24 +184,52 @@ describe('auth (integration)', () => {
         .set('User-Agent', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0')
         .send({ username: u.user.username, password: u.password })
         .expect(200);
-      const list = await t.http().get('/api/auth/sessions').set('Authorization', `Bearer ${u.token}`).expect(200);
+      const list = await t
+        .http()
+        .get('/api/auth/sessions')
+        .set('Authorization', `Bearer ${u.token}`)
+        .expect(200);
       expect(list.body).toHaveLength(2);
       expect(list.body.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
       const other = list.body.find((s: { current: boolean }) => !s.current);
       expect(other.device).toBe('Chrome on Linux');
 
       const stranger = await t.register('stranger');
-      await t.http().delete(`/api/auth/sessions/${other.id}`).set('Authorization', `Bearer ${stranger.token}`).expect(404);
-      await t.http().get('/api/auth/me').set('Authorization', `Bearer ${second.body.token}`).expect(200);
+      await t
+        .http()
+        .delete(`/api/auth/sessions/${other.id}`)
+        .set('Authorization', `Bearer ${stranger.token}`)
+        .expect(404);
+      await t
+        .http()
+        .get('/api/auth/me')
+        .set('Authorization', `Bearer ${second.body.token}`)
+        .expect(200);
 
-      await t.http().delete(`/api/auth/sessions/${other.id}`).set('Authorization', `Bearer ${u.token}`).expect(204);
-      await t.http().get('/api/auth/me').set('Authorization', `Bearer ${second.body.token}`).expect(401);
-      await t.http().delete('/api/auth/sessions/not-a-uuid').set('Authorization', `Bearer ${u.token}`).expect(400);
+      await t
+        .http()
+        .delete(`/api/auth/sessions/${other.id}`)
+        .set('Authorization', `Bearer ${u.token}`)
+        .expect(204);
+      await t
+        .http()
+        .get('/api/auth/me')
+        .set('Authorization', `Bearer ${second.body.token}`)
+        .expect(401);
+      await t
+        .http()
+        .delete('/api/auth/sessions/not-a-uuid')
+        .set('Authorization', `Bearer ${u.token}`)
+        .expect(400);
     });
 
     it('changing the password revokes every other session', async () => {
       const u = await t.register('pw');
-      const other = await t.http().post('/api/auth/login').send({ username: u.user.username, password: u.password }).expect(200);
+      const other = await t
+        .http()
+        .post('/api/auth/login')
+        .send({ username: u.user.username, password: u.password })
+        .expect(200);
       await t
         .http()
         .post('/api/auth/password')
@@ -170,10 +243,22 @@ describe('auth (integration)', () => {
         .send({ currentPassword: u.password, newPassword: 'new-password-1' })
         .expect(200);
       expect(res.body.revokedSessions).toBe(1);
-      await t.http().get('/api/auth/me').set('Authorization', `Bearer ${other.body.token}`).expect(401);
+      await t
+        .http()
+        .get('/api/auth/me')
+        .set('Authorization', `Bearer ${other.body.token}`)
+        .expect(401);
       await t.http().get('/api/auth/me').set('Authorization', `Bearer ${u.token}`).expect(200);
-      await t.http().post('/api/auth/login').send({ username: u.user.username, password: u.password }).expect(401);
-      await t.http().post('/api/auth/login').send({ username: u.user.username, password: 'new-password-1' }).expect(200);
+      await t
+        .http()
+        .post('/api/auth/login')
+        .send({ username: u.user.username, password: u.password })
+        .expect(401);
+      await t
+        .http()
+        .post('/api/auth/login')
+        .send({ username: u.user.username, password: 'new-password-1' })
+        .expect(200);
     });
   });
 
@@ -182,7 +267,9 @@ describe('auth (integration)', () => {
       const u = await t.register('sock');
       const viaAuth = await t.connect(u.token);
       expect(viaAuth.connected).toBe(true);
-      const viaHeader = await t.connect('', { extraHeaders: { Authorization: `Bearer ${u.token}` } });
+      const viaHeader = await t.connect('', {
+        extraHeaders: { Authorization: `Bearer ${u.token}` },
+      });
       expect(viaHeader.connected).toBe(true);
       await expect(t.connect('')).rejects.toThrow(/Missing token/);
     });
@@ -191,13 +278,23 @@ describe('auth (integration)', () => {
 
 describe('brute-force and request limits (integration)', () => {
   it('locks an account after 5 failed logins with 429 and Retry-After, even for the right password', async () => {
-    const t = await createTestApp({ env: { LOGIN_MAX_FAILURES_ACCOUNT: '5', LOGIN_MAX_FAILURES_IP: '100' } });
+    const t = await createTestApp({
+      env: { LOGIN_MAX_FAILURES_ACCOUNT: '5', LOGIN_MAX_FAILURES_IP: '100' },
+    });
     try {
       const u = await t.register('brute');
       for (let i = 0; i < 5; i++) {
-        await t.http().post('/api/auth/login').send({ username: u.user.username, password: 'wrong-pass' }).expect(401);
+        await t
+          .http()
+          .post('/api/auth/login')
+          .send({ username: u.user.username, password: 'wrong-pass' })
+          .expect(401);
       }
-      const res = await t.http().post('/api/auth/login').send({ email: u.user.email, password: u.password }).expect(429);
+      const res = await t
+        .http()
+        .post('/api/auth/login')
+        .send({ email: u.user.email, password: u.password })
+        .expect(429);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
       await t.close();
@@ -205,12 +302,22 @@ describe('brute-force and request limits (integration)', () => {
   });
 
   it('blocks one address after 20 failures across accounts', async () => {
-    const t = await createTestApp({ env: { LOGIN_MAX_FAILURES_ACCOUNT: '100', LOGIN_MAX_FAILURES_IP: '20' } });
+    const t = await createTestApp({
+      env: { LOGIN_MAX_FAILURES_ACCOUNT: '100', LOGIN_MAX_FAILURES_IP: '20' },
+    });
     try {
       for (let i = 0; i < 20; i++) {
-        await t.http().post('/api/auth/login').send({ username: uniqueName('nobody'), password: 'wrong-pass' }).expect(401);
+        await t
+          .http()
+          .post('/api/auth/login')
+          .send({ username: uniqueName('nobody'), password: 'wrong-pass' })
+          .expect(401);
       }
-      const res = await t.http().post('/api/auth/login').send({ username: uniqueName('nobody'), password: 'x' }).expect(429);
+      const res = await t
+        .http()
+        .post('/api/auth/login')
+        .send({ username: uniqueName('nobody'), password: 'x' })
+        .expect(429);
       expect(res.headers['retry-after']).toBeDefined();
     } finally {
       await t.close();
@@ -221,12 +328,25 @@ describe('brute-force and request limits (integration)', () => {
     const t = await createTestApp({ env: { THROTTLE_ANON_LIMIT: '3', THROTTLE_USER_LIMIT: '3' } });
     try {
       const u = await t.register('limit');
-      await t.http().post('/api/auth/login').send({ username: 'nobody1', password: 'x' }).expect(401);
-      await t.http().post('/api/auth/login').send({ username: 'nobody2', password: 'x' }).expect(401);
-      const limited = await t.http().post('/api/auth/login').send({ username: 'nobody3', password: 'x' }).expect(429);
+      await t
+        .http()
+        .post('/api/auth/login')
+        .send({ username: 'nobody1', password: 'x' })
+        .expect(401);
+      await t
+        .http()
+        .post('/api/auth/login')
+        .send({ username: 'nobody2', password: 'x' })
+        .expect(401);
+      const limited = await t
+        .http()
+        .post('/api/auth/login')
+        .send({ username: 'nobody3', password: 'x' })
+        .expect(429);
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       // The user's own budget is separate from the address's.
-      for (let i = 0; i < 3; i++) await t.http().get('/api/auth/me').set('Authorization', `Bearer ${u.token}`).expect(200);
+      for (let i = 0; i < 3; i++)
+        await t.http().get('/api/auth/me').set('Authorization', `Bearer ${u.token}`).expect(200);
       await t.http().get('/api/auth/me').set('Authorization', `Bearer ${u.token}`).expect(429);
       await t.http().get('/health').expect(200);
     } finally {

@@ -44,7 +44,11 @@ export class AuthService {
     return this.startSession(user.id, user.username, device, toUserView(user, true));
   }
 
-  async changePassword(userId: string, currentSessionId: string, dto: ChangePasswordDto): Promise<number> {
+  async changePassword(
+    userId: string,
+    currentSessionId: string,
+    dto: ChangePasswordDto,
+  ): Promise<number> {
     const user = await this.users.findWithPassword(userId);
     if (!user || !(await this.passwords.verify(dto.currentPassword, user.passwordHash))) {
       throw new UnauthorizedException('Current password is wrong');

@@ -32,7 +32,8 @@ export class LoginAttemptsService {
   }
 
   async recordFailure(identifier: string, ip: string): Promise<void> {
-    const { loginFailuresPerAccount, loginFailuresPerIp, loginFailureWindowSeconds } = this.config.limits;
+    const { loginFailuresPerAccount, loginFailuresPerIp, loginFailureWindowSeconds } =
+      this.config.limits;
     await Promise.all([
       this.limiter.hit(accountKey(identifier), loginFailuresPerAccount, loginFailureWindowSeconds),
       this.limiter.hit(ipKey(ip), loginFailuresPerIp, loginFailureWindowSeconds),

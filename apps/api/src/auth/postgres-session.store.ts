@@ -12,7 +12,9 @@ import { SessionStore, StoredSession } from './session-store';
 export class PostgresSessionStore extends SessionStore {
   private readonly cache = new Map<string, StoredSession>();
 
-  constructor(@InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>) {
+  constructor(
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+  ) {
     super();
   }
 

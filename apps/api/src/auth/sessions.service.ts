@@ -40,7 +40,8 @@ export class SessionsService {
   /** The live session behind a token's `jti`, if it belongs to `userId`. */
   async findLive(sessionId: string, userId: string): Promise<StoredSession | null> {
     const session = await this.store.get(sessionId);
-    if (!session || session.userId !== userId || session.expiresAt.getTime() <= Date.now()) return null;
+    if (!session || session.userId !== userId || session.expiresAt.getTime() <= Date.now())
+      return null;
     if (Date.now() - session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
       await this.store.touch(sessionId, new Date());
     }
@@ -77,20 +78,28 @@ export class SessionsService {
 /** A short human label ("Chrome on Linux") for the sessions list; the raw agent is not kept. */
 export function describeDevice(userAgent: string | undefined): string {
   if (!userAgent) return 'Unknown device';
-  const browser =
-    /Edg\//.test(userAgent) ? 'Edge'
-    : /OPR\//.test(userAgent) ? 'Opera'
-    : /Firefox\//.test(userAgent) ? 'Firefox'
-    : /Chrome\/|Chromium\//.test(userAgent) ? 'Chrome'
-    : /Safari\//.test(userAgent) ? 'Safari'
-    : null;
-  const os =
-    /Android/.test(userAgent) ? 'Android'
-    : /iPhone|iPad|iOS/.test(userAgent) ? 'iOS'
-    : /Windows/.test(userAgent) ? 'Windows'
-    : /Mac OS X|Macintosh/.test(userAgent) ? 'macOS'
-    : /Linux/.test(userAgent) ? 'Linux'
-    : null;
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /OPR\//.test(userAgent)
+      ? 'Opera'
+      : /Firefox\//.test(userAgent)
+        ? 'Firefox'
+        : /Chrome\/|Chromium\//.test(userAgent)
+          ? 'Chrome'
+          : /Safari\//.test(userAgent)
+            ? 'Safari'
+            : null;
+  const os = /Android/.test(userAgent)
+    ? 'Android'
+    : /iPhone|iPad|iOS/.test(userAgent)
+      ? 'iOS'
+      : /Windows/.test(userAgent)
+        ? 'Windows'
+        : /Mac OS X|Macintosh/.test(userAgent)
+          ? 'macOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : null;
   if (browser && os) return `${browser} on ${os}`;
   return (browser ?? os ?? userAgent).slice(0, 200);
 }

@@ -1,4 +1,9 @@
-import type { ConversationMemberView, ConversationView, MemberRole, MessageView } from '@chat/shared-dto';
+import type {
+  ConversationMemberView,
+  ConversationView,
+  MemberRole,
+  MessageView,
+} from '@chat/shared-dto';
 
 /** A row of the conversation list query (snake_case from SQL). */
 export interface ConversationRow {

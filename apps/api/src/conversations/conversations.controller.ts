@@ -13,7 +13,12 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ConversationView } from '@chat/shared-dto';
-import { AddMembersDto, CreateConversationDto, UpdateConversationDto, UpdateMemberRoleDto } from '@chat/shared-dto';
+import {
+  AddMembersDto,
+  CreateConversationDto,
+  UpdateConversationDto,
+  UpdateMemberRoleDto,
+} from '@chat/shared-dto';
 import type { Response } from 'express';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -27,14 +32,20 @@ export class ConversationsController {
   constructor(private readonly conversations: ConversationsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your conversations, newest activity first, with last message, unread count and members' })
+  @ApiOperation({
+    summary:
+      'Your conversations, newest activity first, with last message, unread count and members',
+  })
   @ApiOkResponse({ description: 'conversation[]' })
   list(@CurrentUser() me: AuthUser): Promise<ConversationView[]> {
     return this.conversations.list(me.id);
   }
 
   @Post()
-  @ApiOperation({ summary: '{ userId }: get or create the direct conversation (201 new, 200 existing); { type: "group", name, memberIds }: create a group' })
+  @ApiOperation({
+    summary:
+      '{ userId }: get or create the direct conversation (201 new, 200 existing); { type: "group", name, memberIds }: create a group',
+  })
   @ApiBodyOf(CreateConversationDto)
   async create(
     @CurrentUser() me: AuthUser,
@@ -44,14 +55,20 @@ export class ConversationsController {
     if (body.type === 'group') {
       return this.conversations.createGroup(me.id, body.name ?? '', body.memberIds ?? []);
     }
-    const { conversation, created } = await this.conversations.getOrCreateDirect(me.id, body.userId ?? '');
+    const { conversation, created } = await this.conversations.getOrCreateDirect(
+      me.id,
+      body.userId ?? '',
+    );
     res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     return conversation;
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One of your conversations' })
-  findOne(@CurrentUser() me: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ConversationView> {
+  findOne(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<ConversationView> {
     return this.conversations.view(id, me.id);
   }
 
@@ -103,7 +120,10 @@ export class ConversationsController {
   @Post(':id/leave')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Leave a group' })
-  async leave(@CurrentUser() me: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async leave(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
     await this.conversations.removeMember(id, me.id, me.id);
   }
 }

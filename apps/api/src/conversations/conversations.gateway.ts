@@ -1,5 +1,10 @@
 import { UseFilters, UsePipes } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
 import type { Ack } from '@chat/shared-dto';
 import { ConversationRefDto } from '@chat/shared-dto';
 import type { Socket } from 'socket.io';
@@ -19,7 +24,10 @@ export class ConversationsGateway {
    * it only confirms that the caller is a member.
    */
   @SubscribeMessage('conversation:join')
-  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: ConversationRefDto): Promise<Ack> {
+  async join(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: ConversationRefDto,
+  ): Promise<Ack> {
     await this.membership.assertMember(body.conversationId, socketUser(socket).id);
     return { ok: true };
   }

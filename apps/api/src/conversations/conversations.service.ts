@@ -1,4 +1,9 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConversationView, MemberRole } from '@chat/shared-dto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -24,7 +29,9 @@ export class ConversationsService {
 
   /** The caller's conversations, newest activity first, in two queries whatever their number. */
   async list(userId: string): Promise<ConversationView[]> {
-    const rows = await this.db.query<(ConversationRow & Partial<Record<`lm_${string}`, unknown>>)[]>(
+    const rows = await this.db.query<
+      (ConversationRow & Partial<Record<`lm_${string}`, unknown>>)[]
+    >(
       `SELECT ${CONVERSATION_COLUMNS}, row_to_json(lm) AS last_message
          FROM conversation_members me
          JOIN conversations c ON c.id = me.conversation_id
@@ -44,12 +51,20 @@ export class ConversationsService {
     const byConversation = groupBy(members, (m) => m.conversation_id);
     return rows.map((row) => {
       const last = (row as { last_message?: MessageRow | null }).last_message;
-      return toConversationView(row, byConversation.get(row.id) ?? [], last ? toMessageView(last) : null);
+      return toConversationView(
+        row,
+        byConversation.get(row.id) ?? [],
+        last ? toMessageView(last) : null,
+      );
     });
   }
 
   /** One conversation as `userId` sees it; 404 when they are not a member. */
-  async view(conversationId: string, userId: string, manager: EntityManager = this.db.manager): Promise<ConversationView> {
+  async view(
+    conversationId: string,
+    userId: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<ConversationView> {
     const [row] = await manager.query<(ConversationRow & { last_message: MessageRow | null })[]>(
       `SELECT ${CONVERSATION_COLUMNS},
          (SELECT row_to_json(lm) FROM (SELECT ${MESSAGE_COLUMNS} FROM messages m
@@ -59,17 +74,25 @@ export class ConversationsService {
       [conversationId, userId],
     );
     if (!row) throw new NotFoundException('Conversation not found');
-    const members = await manager.query<MemberRow[]>(`${MEMBER_SELECT} WHERE cm.conversation_id = $1 ORDER BY cm.joined_at`, [
-      conversationId,
-    ]);
-    return toConversationView(row, members, row.last_message ? toMessageView(row.last_message) : null);
+    const members = await manager.query<MemberRow[]>(
+      `${MEMBER_SELECT} WHERE cm.conversation_id = $1 ORDER BY cm.joined_at`,
+      [conversationId],
+    );
+    return toConversationView(
+      row,
+      members,
+      row.last_message ? toMessageView(row.last_message) : null,
+    );
   }
 
   /**
    * The one direct conversation of a pair, created by whoever asks first. The unique
    * `direct_key` makes concurrent requests converge on one row.
    */
-  async getOrCreateDirect(userId: string, otherId: string): Promise<{ conversation: ConversationView; created: boolean }> {
+  async getOrCreateDirect(
+    userId: string,
+    otherId: string,
+  ): Promise<{ conversation: ConversationView; created: boolean }> {
     if (otherId === userId) throw new BadRequestException('userId must be someone else');
     await this.assertUsersExist([otherId], 'userId');
     const directKey = [userId, otherId].sort().join(':');
@@ -88,14 +111,18 @@ export class ConversationsService {
     });
     const [{ id }] = created
       ? [{ id: created }]
-      : await this.db.query<{ id: string }[]>('SELECT id FROM conversations WHERE direct_key = $1', [directKey]);
+      : await this.db.query<{ id: string }[]>(
+          'SELECT id FROM conversations WHERE direct_key = $1',
+          [directKey],
+        );
     if (created) await this.announce(id, [userId, otherId]);
     return { conversation: await this.view(id, userId), created: Boolean(created) };
   }
 
   async createGroup(ownerId: string, name: string, memberIds: string[]): Promise<ConversationView> {
     const others = [...new Set(memberIds)].filter((id) => id !== ownerId);
-    if (others.length === 0) throw new BadRequestException('memberIds must name at least one other user');
+    if (others.length === 0)
+      throw new BadRequestException('memberIds must name at least one other user');
     await this.assertUsersExist(others, 'memberIds');
     const id = await this.db.transaction(async (tx) => {
       const [{ id: conversationId }] = await tx.query<{ id: string }[]>(
@@ -115,12 +142,19 @@ export class ConversationsService {
 
   async rename(conversationId: string, actorId: string, name: string): Promise<ConversationView> {
     await this.assertManager(conversationId, actorId);
-    await this.db.query('UPDATE conversations SET name = $2 WHERE id = $1', [conversationId, name.trim()]);
+    await this.db.query('UPDATE conversations SET name = $2 WHERE id = $1', [
+      conversationId,
+      name.trim(),
+    ]);
     await this.announce(conversationId, await this.membership.members(conversationId));
     return this.view(conversationId, actorId);
   }
 
-  async addMembers(conversationId: string, actorId: string, userIds: string[]): Promise<ConversationView> {
+  async addMembers(
+    conversationId: string,
+    actorId: string,
+    userIds: string[],
+  ): Promise<ConversationView> {
     await this.assertManager(conversationId, actorId);
     const ids = [...new Set(userIds)];
     await this.assertUsersExist(ids, 'userIds');
@@ -142,14 +176,20 @@ export class ConversationsService {
     const targetRole = roles.get(userId);
     if (!targetRole) throw new NotFoundException('Not a member');
     const type = await this.typeOf(conversationId);
-    if (type === 'direct') throw new BadRequestException('Direct conversations have no members to remove');
+    if (type === 'direct')
+      throw new BadRequestException('Direct conversations have no members to remove');
     if (actorId !== userId) {
-      if (actorRole === 'member') throw new ForbiddenException('Only the owner or an admin can remove members');
+      if (actorRole === 'member')
+        throw new ForbiddenException('Only the owner or an admin can remove members');
       if (targetRole === 'owner') throw new ForbiddenException('The owner cannot be removed');
-      if (targetRole === 'admin' && actorRole !== 'owner') throw new ForbiddenException('Only the owner can remove an admin');
+      if (targetRole === 'admin' && actorRole !== 'owner')
+        throw new ForbiddenException('Only the owner can remove an admin');
     }
     await this.db.transaction(async (tx) => {
-      await tx.query('DELETE FROM conversation_members WHERE conversation_id = $1 AND user_id = $2', [conversationId, userId]);
+      await tx.query(
+        'DELETE FROM conversation_members WHERE conversation_id = $1 AND user_id = $2',
+        [conversationId, userId],
+      );
       if (targetRole === 'owner') {
         // The owner left: the longest-standing admin, else member, takes over.
         await tx.query(
@@ -166,17 +206,22 @@ export class ConversationsService {
     await this.announce(conversationId, await this.membership.members(conversationId));
   }
 
-  async setRole(conversationId: string, actorId: string, userId: string, role: 'admin' | 'member'): Promise<ConversationView> {
+  async setRole(
+    conversationId: string,
+    actorId: string,
+    userId: string,
+    role: 'admin' | 'member',
+  ): Promise<ConversationView> {
     const roles = await this.roles(conversationId);
     if (!roles.has(actorId)) throw new NotFoundException('Conversation not found');
-    if (roles.get(actorId) !== 'owner') throw new ForbiddenException('Only the owner can change roles');
+    if (roles.get(actorId) !== 'owner')
+      throw new ForbiddenException('Only the owner can change roles');
     if (!roles.has(userId)) throw new NotFoundException('Not a member');
     if (userId === actorId) throw new BadRequestException('The owner keeps their role');
-    await this.db.query('UPDATE conversation_members SET role = $3 WHERE conversation_id = $1 AND user_id = $2', [
-      conversationId,
-      userId,
-      role,
-    ]);
+    await this.db.query(
+      'UPDATE conversation_members SET role = $3 WHERE conversation_id = $1 AND user_id = $2',
+      [conversationId, userId, role],
+    );
     await this.announce(conversationId, roles.keys());
     return this.view(conversationId, actorId);
   }
@@ -193,8 +238,10 @@ export class ConversationsService {
     const roles = await this.roles(conversationId);
     const role = roles.get(actorId);
     if (!role) throw new NotFoundException('Conversation not found');
-    if ((await this.typeOf(conversationId)) !== 'group') throw new BadRequestException('Only groups can be changed');
-    if (role === 'member') throw new ForbiddenException('Only the owner or an admin can change the group');
+    if ((await this.typeOf(conversationId)) !== 'group')
+      throw new BadRequestException('Only groups can be changed');
+    if (role === 'member')
+      throw new ForbiddenException('Only the owner or an admin can change the group');
   }
 
   private async roles(conversationId: string): Promise<Map<string, MemberRole>> {
@@ -206,17 +253,22 @@ export class ConversationsService {
   }
 
   private async typeOf(conversationId: string): Promise<'direct' | 'group'> {
-    const [row] = await this.db.query<{ type: 'direct' | 'group' }[]>('SELECT type FROM conversations WHERE id = $1', [
-      conversationId,
-    ]);
+    const [row] = await this.db.query<{ type: 'direct' | 'group' }[]>(
+      'SELECT type FROM conversations WHERE id = $1',
+      [conversationId],
+    );
     if (!row) throw new NotFoundException('Conversation not found');
     return row.type;
   }
 
   /** An unknown user id is the caller's mistake: 400 naming the field. */
   private async assertUsersExist(ids: string[], field: string): Promise<void> {
-    const rows = await this.db.query<{ id: string }[]>('SELECT id FROM users WHERE id = ANY($1::uuid[])', [ids]);
-    if (rows.length !== ids.length) throw new BadRequestException(`${field} names a user that does not exist`);
+    const rows = await this.db.query<{ id: string }[]>(
+      'SELECT id FROM users WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    if (rows.length !== ids.length)
+      throw new BadRequestException(`${field} names a user that does not exist`);
   }
 }
 

@@ -1,4 +1,10 @@
-import { Injectable, Logger, NotFoundException, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -34,7 +40,9 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     if (!this.redis.enabled) return;
     this.subscriber = this.redis.duplicate();
-    this.subscriber.on('message', (_channel: string, conversationId: string) => this.cache.delete(conversationId));
+    this.subscriber.on('message', (_channel: string, conversationId: string) =>
+      this.cache.delete(conversationId),
+    );
     // Messages missed while Redis was away: forget everything rather than serve stale lists.
     this.subscriber.on('ready', () => this.cache.clear());
     await this.subscriber.subscribe(this.channel);

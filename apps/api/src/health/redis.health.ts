@@ -11,6 +11,8 @@ export class RedisHealthIndicator {
 
   async isHealthy(key: string) {
     const indicator = this.health.check(key);
-    return (await this.redis.ping()) ? indicator.up() : indicator.down({ message: 'Redis did not answer' });
+    return (await this.redis.ping())
+      ? indicator.up()
+      : indicator.down({ message: 'Redis did not answer' });
   }
 }

@@ -2,7 +2,9 @@ import type { AppConfig } from '../core/config/app-config';
 import { MessageRateLimiter } from './message-rate.limiter';
 
 const limiter = (perSecond: number, burst: number) =>
-  new MessageRateLimiter({ limits: { messageRatePerSecond: perSecond, messageRateBurst: burst } } as AppConfig);
+  new MessageRateLimiter({
+    limits: { messageRatePerSecond: perSecond, messageRateBurst: burst },
+  } as AppConfig);
 
 describe('MessageRateLimiter', () => {
   it('allows a burst, then refuses until tokens refill at the rate', () => {

@@ -104,7 +104,9 @@ export class MessageWriter implements BeforeApplicationShutdown {
     const unique = [...new Map(messages.map((m) => [key(m), m])).values()];
 
     for (const row of await this.existing(unique)) {
-      const message = unique.find((m) => m.senderId === row.sender_id && m.clientId === row.client_id)!;
+      const message = unique.find(
+        (m) => m.senderId === row.sender_id && m.clientId === row.client_id,
+      )!;
       results.set(
         key(message),
         row.conversation_id === message.conversationId
@@ -117,7 +119,8 @@ export class MessageWriter implements BeforeApplicationShutdown {
 
     try {
       const rows = await this.insertWithRetry(fresh);
-      for (const row of rows) results.set(`${row.sender_id}:${row.client_id}`, { row, duplicate: false });
+      for (const row of rows)
+        results.set(`${row.sender_id}:${row.client_id}`, { row, duplicate: false });
     } catch (err) {
       if (!(err instanceof ClientIdRace)) throw err;
       // Another writer stored one of these clientIds between our check and our insert. The
@@ -151,7 +154,10 @@ export class MessageWriter implements BeforeApplicationShutdown {
     const conversationIds = [...counts.keys()].sort();
     if (conversationIds.length > 1) {
       // A fixed lock order keeps two batches touching the same conversations from deadlocking.
-      await tx.query('SELECT id FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [conversationIds]);
+      await tx.query(
+        'SELECT id FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+        [conversationIds],
+      );
     }
     const bumped = returningRows<{ id: string; last_seq: string }>(
       await tx.query(

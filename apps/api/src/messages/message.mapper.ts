@@ -26,7 +26,8 @@ export function toMessageView(row: MessageRow): MessageView {
     content: row.content,
     type: row.message_type,
     fileUrl: row.file_url,
-    thumbnailUrl: row.message_type === 'image' && row.file_url ? thumbnailUrlFor(row.file_url) : null,
+    thumbnailUrl:
+      row.message_type === 'image' && row.file_url ? thumbnailUrlFor(row.file_url) : null,
     clientId: row.client_id,
     createdAt: new Date(row.created_at).toISOString(),
   };

@@ -15,7 +15,10 @@ export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
   @Get()
-  @ApiOperation({ summary: 'History in ascending seq: the newest page, or before=<seq> (older), or after=<seq> (catch-up)' })
+  @ApiOperation({
+    summary:
+      'History in ascending seq: the newest page, or before=<seq> (older), or after=<seq> (catch-up)',
+  })
   @ApiQueryOf(MessageHistoryQuery)
   @ApiOkResponse({ description: 'message[]' })
   history(
@@ -27,7 +30,9 @@ export class MessagesController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Send a message over REST: the same storage, ack and broadcast as message:send' })
+  @ApiOperation({
+    summary: 'Send a message over REST: the same storage, ack and broadcast as message:send',
+  })
   @ApiBodyOf(SendMessageBody)
   async send(
     @CurrentUser() me: AuthUser,

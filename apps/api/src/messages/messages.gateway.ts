@@ -1,5 +1,11 @@
 import { UseFilters, UsePipes } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WsException,
+} from '@nestjs/websockets';
 import type { Ack, MessageView } from '@chat/shared-dto';
 import { SendMessageDto } from '@chat/shared-dto';
 import type { Socket } from 'socket.io';
@@ -20,7 +26,10 @@ export class MessagesGateway {
 
   /** Acks only after the message is committed; a resend with the same clientId acks the first. */
   @SubscribeMessage('message:send')
-  async send(@ConnectedSocket() socket: Socket, @MessageBody() body: SendMessageDto): Promise<Ack<{ message: MessageView }>> {
+  async send(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: SendMessageDto,
+  ): Promise<Ack<{ message: MessageView }>> {
     const user = socketUser(socket);
     if (!this.rate.take(user.id)) {
       throw new WsException({ code: 'RATE_LIMITED', message: 'Sending too fast: slow down' });

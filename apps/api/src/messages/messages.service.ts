@@ -68,7 +68,11 @@ export class MessagesService {
   }
 
   /** A page of history in ascending seq: newest, older than `before`, or newer than `after`. */
-  async history(userId: string, conversationId: string, query: HistoryQuery): Promise<MessageView[]> {
+  async history(
+    userId: string,
+    conversationId: string,
+    query: HistoryQuery,
+  ): Promise<MessageView[]> {
     await this.membership.assertMember(conversationId, userId);
     if (query.before !== undefined && query.after !== undefined) {
       throw new BadRequestException('use either before or after, not both');
@@ -97,9 +101,11 @@ export class MessagesService {
     const type = body.type ?? 'text';
     const content = (body.content ?? '').trim();
     const max = this.config.limits.maxMessageLength;
-    if (content.length > max) throw new BadRequestException(`content must be at most ${max} characters`);
+    if (content.length > max)
+      throw new BadRequestException(`content must be at most ${max} characters`);
     // PostgreSQL text cannot hold NUL; refusing it here keeps it from failing a whole batch.
-    if (content.includes('\u0000')) throw new BadRequestException('content must not contain NUL characters');
+    if (content.includes('\u0000'))
+      throw new BadRequestException('content must not contain NUL characters');
     if (type === 'text') {
       if (content.length === 0) throw new BadRequestException('content must not be empty');
       if (body.fileUrl) throw new BadRequestException('fileUrl is only for image messages');
@@ -107,7 +113,8 @@ export class MessagesService {
     }
     if (!body.fileUrl) throw new BadRequestException('fileUrl is required for image messages');
     const image = this.uploads ? await this.uploads.findOwnedImage(senderId, body.fileUrl) : null;
-    if (!image) throw new BadRequestException('fileUrl must be an image you uploaded to this server');
+    if (!image)
+      throw new BadRequestException('fileUrl must be an image you uploaded to this server');
     return { content, type, fileUrl: image.url };
   }
 }

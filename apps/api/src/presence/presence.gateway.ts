@@ -11,10 +11,14 @@ export class PresenceGateway implements OnGatewayConnection, OnGatewayDisconnect
   constructor(private readonly presence: PresenceService) {}
 
   async handleConnection(socket: Socket): Promise<void> {
-    await this.presence.connected(socketUser(socket).id).catch((err: Error) => this.logger.warn(err.message));
+    await this.presence
+      .connected(socketUser(socket).id)
+      .catch((err: Error) => this.logger.warn(err.message));
   }
 
   async handleDisconnect(socket: Socket): Promise<void> {
-    await this.presence.disconnected(socketUser(socket).id).catch((err: Error) => this.logger.warn(err.message));
+    await this.presence
+      .disconnected(socketUser(socket).id)
+      .catch((err: Error) => this.logger.warn(err.message));
   }
 }

@@ -12,7 +12,12 @@ import { APP_CONFIG } from '../core/config/config.module';
 import { returningRows } from '../core/database/returning';
 import { Broadcaster } from '../core/realtime/broadcaster';
 import { RedisService } from '../core/redis/redis.service';
-import { HEARTBEAT_MS, MemoryPresenceStore, PresenceStore, RedisPresenceStore } from './presence.store';
+import {
+  HEARTBEAT_MS,
+  MemoryPresenceStore,
+  PresenceStore,
+  RedisPresenceStore,
+} from './presence.store';
 
 /**
  * Online at a user's first device, offline (with `lastSeen`) a grace period after the last one
@@ -45,7 +50,9 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     }
     await store.heartbeat();
     this.heartbeat = setInterval(() => {
-      void this.tick(store).catch((err: Error) => this.logger.warn(`presence heartbeat: ${err.message}`));
+      void this.tick(store).catch((err: Error) =>
+        this.logger.warn(`presence heartbeat: ${err.message}`),
+      );
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -83,7 +90,9 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     if (devices > 0 || this.pendingOffline.has(userId)) return;
     const timer = setTimeout(() => {
       this.pendingOffline.delete(userId);
-      void this.offlineIfGone(userId).catch((err: Error) => this.logger.warn(`presence: ${err.message}`));
+      void this.offlineIfGone(userId).catch((err: Error) =>
+        this.logger.warn(`presence: ${err.message}`),
+      );
     }, this.config.presenceGraceMs);
     timer.unref();
     this.pendingOffline.set(userId, timer);
@@ -100,9 +109,10 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
 
   private async announceOffline(userId: string): Promise<void> {
     const [row] = returningRows<{ last_seen: Date }>(
-      await this.db.query(`UPDATE users SET status = 'offline', last_seen = now() WHERE id = $1 RETURNING last_seen`, [
-        userId,
-      ]),
+      await this.db.query(
+        `UPDATE users SET status = 'offline', last_seen = now() WHERE id = $1 RETURNING last_seen`,
+        [userId],
+      ),
     );
     if (!row) return;
     const lastSeen = new Date(row.last_seen).toISOString();

@@ -1,5 +1,10 @@
 import { UseFilters, UsePipes } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
 import type { Ack } from '@chat/shared-dto';
 import { ReceiptDto } from '@chat/shared-dto';
 import type { Socket } from 'socket.io';
@@ -15,8 +20,16 @@ export class ReceiptsGateway {
   constructor(private readonly receipts: ReceiptsService) {}
 
   @SubscribeMessage('message:delivered')
-  async delivered(@ConnectedSocket() socket: Socket, @MessageBody() body: ReceiptDto): Promise<Ack> {
-    await this.receipts.mark('delivered', socketUser(socket).id, body.conversationId, body.messageId);
+  async delivered(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: ReceiptDto,
+  ): Promise<Ack> {
+    await this.receipts.mark(
+      'delivered',
+      socketUser(socket).id,
+      body.conversationId,
+      body.messageId,
+    );
     return { ok: true };
   }
 

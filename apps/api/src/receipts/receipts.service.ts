@@ -21,13 +21,19 @@ export class ReceiptsService {
     private readonly broadcaster: Broadcaster,
   ) {}
 
-  async mark(kind: ReceiptKind, userId: string, conversationId: string, messageId: string): Promise<void> {
+  async mark(
+    kind: ReceiptKind,
+    userId: string,
+    conversationId: string,
+    messageId: string,
+  ): Promise<void> {
     const members = await this.membership.assertMember(conversationId, userId);
     const seq = await this.seqOf(conversationId, messageId);
 
     const events = await this.db.transaction(async (tx) => {
-      const [moved] = returningRows<{ read_moved: boolean; delivered_moved: boolean; at: Date }>(await tx.query(
-        `WITH before AS (
+      const [moved] = returningRows<{ read_moved: boolean; delivered_moved: boolean; at: Date }>(
+        await tx.query(
+          `WITH before AS (
            SELECT last_read_seq, last_delivered_seq FROM conversation_members
             WHERE conversation_id = $1 AND user_id = $2 FOR UPDATE)
          UPDATE conversation_members cm
@@ -37,8 +43,9 @@ export class ReceiptsService {
           WHERE cm.conversation_id = $1 AND cm.user_id = $2
          RETURNING ($4 AND before.last_read_seq < $3) AS read_moved,
                    (before.last_delivered_seq < $3) AS delivered_moved, now() AS at`,
-        [conversationId, userId, seq, kind === 'read'],
-      ));
+          [conversationId, userId, seq, kind === 'read'],
+        ),
+      );
       if (!moved) return [];
       const at = new Date(moved.at).toISOString();
       const event: Omit<ReceiptEvent, 'at'> = { conversationId, messageId, seq, userId };
@@ -67,7 +74,11 @@ export class ReceiptsService {
   }
 
   /** Who has a message, derived from the watermarks: everyone whose mark reached its seq. */
-  async forMessage(userId: string, conversationId: string, messageId: string): Promise<MessageReceiptsView> {
+  async forMessage(
+    userId: string,
+    conversationId: string,
+    messageId: string,
+  ): Promise<MessageReceiptsView> {
     await this.membership.assertMember(conversationId, userId);
     const seq = await this.seqOf(conversationId, messageId);
     const rows = await this.db.query<{ user_id: string; kind: ReceiptKind; at: Date }[]>(

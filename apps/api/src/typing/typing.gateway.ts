@@ -1,5 +1,10 @@
 import { UseFilters, UsePipes } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
 import type { Ack } from '@chat/shared-dto';
 import { ConversationRefDto } from '@chat/shared-dto';
 import type { Socket } from 'socket.io';
@@ -15,13 +20,19 @@ export class TypingGateway {
   constructor(private readonly typing: TypingService) {}
 
   @SubscribeMessage('typing:start')
-  async start(@ConnectedSocket() socket: Socket, @MessageBody() body: ConversationRefDto): Promise<Ack> {
+  async start(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: ConversationRefDto,
+  ): Promise<Ack> {
     await this.typing.start(socketUser(socket).id, body.conversationId);
     return { ok: true };
   }
 
   @SubscribeMessage('typing:stop')
-  async stop(@ConnectedSocket() socket: Socket, @MessageBody() body: ConversationRefDto): Promise<Ack> {
+  async stop(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: ConversationRefDto,
+  ): Promise<Ack> {
     await this.typing.stop(socketUser(socket).id, body.conversationId);
     return { ok: true };
   }

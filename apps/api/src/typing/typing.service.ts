@@ -29,11 +29,15 @@ export class TypingService implements OnModuleDestroy {
     const key = `${conversationId}:${userId}`;
     const current = this.typing.get(key);
     if (current) clearTimeout(current.timer);
-    const timer = setTimeout(() => void this.stop(userId, conversationId).catch(() => undefined), DEFAULT_LIMITS.typingExpiryMs);
+    const timer = setTimeout(
+      () => void this.stop(userId, conversationId).catch(() => undefined),
+      DEFAULT_LIMITS.typingExpiryMs,
+    );
     timer.unref();
     const relay = !current || Date.now() - current.relayedAt >= RELAY_INTERVAL_MS;
     this.typing.set(key, { timer, relayedAt: relay ? Date.now() : (current?.relayedAt ?? 0) });
-    if (relay) this.broadcaster.toUsers(others(members, userId), 'typing:start', { conversationId, userId });
+    if (relay)
+      this.broadcaster.toUsers(others(members, userId), 'typing:start', { conversationId, userId });
   }
 
   async stop(userId: string, conversationId: string): Promise<void> {

@@ -1,4 +1,13 @@
-import { Body, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { UserView } from '@chat/shared-dto';
 import { SearchUsersQuery, UpdateProfileDto } from '@chat/shared-dto';
@@ -29,7 +38,10 @@ export class UsersController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One user (email only on your own record)' })
-  async findOne(@CurrentUser() me: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<UserView> {
+  async findOne(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<UserView> {
     const user = await this.users.findById(id);
     if (!user) throw new NotFoundException('User not found');
     return toUserView(user, user.id === me.id);

@@ -28,10 +28,15 @@ export class UsersService {
       return this.findByIdOrFail(result.identifiers[0].id as string);
     } catch (err) {
       // Two registrations racing for one name: the unique index decides.
-      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') {
+      if (
+        err instanceof QueryFailedError &&
+        (err.driverError as { code?: string }).code === '23505'
+      ) {
         const constraint = (err.driverError as { constraint?: string }).constraint ?? '';
         throw new ConflictException(
-          constraint.includes('email') ? 'email is already registered' : 'username is already taken',
+          constraint.includes('email')
+            ? 'email is already registered'
+            : 'username is already taken',
         );
       }
       throw err;
@@ -59,18 +64,29 @@ export class UsersService {
   }
 
   async findWithPassword(id: string): Promise<UserEntity | null> {
-    return this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+    return this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
+      .getOne();
   }
 
   /** Users whose username or display name starts with `query`, never the caller. */
-  search(query: string, callerId: string, limit: number = DEFAULT_LIMITS.searchLimitDefault): Promise<UserEntity[]> {
+  search(
+    query: string,
+    callerId: string,
+    limit: number = DEFAULT_LIMITS.searchLimitDefault,
+  ): Promise<UserEntity[]> {
     const prefix = `${escapeLike(query.trim().toLowerCase())}%`;
     return this.users
       .createQueryBuilder('u')
       .where('u.id <> :callerId', { callerId })
-      .andWhere("(lower(u.username) LIKE :prefix ESCAPE '\\' OR lower(u.display_name) LIKE :prefix ESCAPE '\\')", {
-        prefix,
-      })
+      .andWhere(
+        "(lower(u.username) LIKE :prefix ESCAPE '\\' OR lower(u.display_name) LIKE :prefix ESCAPE '\\')",
+        {
+          prefix,
+        },
+      )
       .orderBy('lower(u.username)', 'ASC')
       .limit(limit)
       .getMany();
@@ -80,7 +96,8 @@ export class UsersService {
     const patch: Partial<UserEntity> = {};
     if (changes.displayName !== undefined) patch.displayName = changes.displayName?.trim() || null;
     if (changes.avatarUrl !== undefined) patch.avatarUrl = changes.avatarUrl || null;
-    if (changes.statusMessage !== undefined) patch.statusMessage = changes.statusMessage?.trim() || null;
+    if (changes.statusMessage !== undefined)
+      patch.statusMessage = changes.statusMessage?.trim() || null;
     if (Object.keys(patch).length > 0) await this.users.update({ id }, patch);
     return this.findByIdOrFail(id);
   }

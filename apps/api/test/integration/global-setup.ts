@@ -36,8 +36,14 @@ export default async function globalSetup(): Promise<void> {
   if (services.databaseUrl) await provenMigrations(services.databaseUrl);
   if (services.redisUrl) await assertRedis(services.redisUrl);
 
-  if (!pgUp) process.stdout.write('\n[integration] SKIPPED real PostgreSQL (not reachable): using embedded PGlite\n');
-  if (!redisUp) process.stdout.write('[integration] SKIPPED Redis tests (not reachable): in-memory realtime only\n');
+  if (!pgUp)
+    process.stdout.write(
+      '\n[integration] SKIPPED real PostgreSQL (not reachable): using embedded PGlite\n',
+    );
+  if (!redisUp)
+    process.stdout.write(
+      '[integration] SKIPPED Redis tests (not reachable): in-memory realtime only\n',
+    );
   process.env[SERVICES_ENV] = JSON.stringify(services);
 }
 
@@ -60,7 +66,8 @@ async function provenMigrations(url: string): Promise<void> {
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'all' });
-    for (let i = 0; i < applied.length; i++) await dataSource.undoLastMigration({ transaction: 'all' });
+    for (let i = 0; i < applied.length; i++)
+      await dataSource.undoLastMigration({ transaction: 'all' });
     const [{ count }] = await dataSource.query<{ count: string }[]>(
       `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`,
     );

@@ -21,7 +21,13 @@ export default async function globalTeardown(): Promise<void> {
     const redis = new Redis(services.redisUrl);
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${services.redisPrefix}*`, 'COUNT', 500);
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${services.redisPrefix}*`,
+        'COUNT',
+        500,
+      );
       if (keys.length) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');

@@ -14,7 +14,10 @@ export const SERVICES_ENV = 'CHAT_TEST_SERVICES';
 
 export function readServices(): TestServices {
   const raw = process.env[SERVICES_ENV];
-  if (!raw) throw new Error('integration tests must run with their global setup (nx run api:test-integration)');
+  if (!raw)
+    throw new Error(
+      'integration tests must run with their global setup (nx run api:test-integration)',
+    );
   return JSON.parse(raw) as TestServices;
 }
 

@@ -30,7 +30,10 @@ export interface TestApp {
   url: string;
   http: () => ReturnType<typeof request>;
   register(prefix?: string): Promise<RegisteredUser>;
-  connect(token: string, options?: { extraHeaders?: Record<string, string> }): Promise<ClientSocket>;
+  connect(
+    token: string,
+    options?: { extraHeaders?: Record<string, string> },
+  ): Promise<ClientSocket>;
   close(): Promise<void>;
 }
 
@@ -146,7 +149,11 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
 }
 
 /** Resolves true if no `event` arrives on `socket` within `ms`. */
-export function noEvent(socket: ClientSocket, event: keyof ServerToClientEvents, ms = 500): Promise<boolean> {
+export function noEvent(
+  socket: ClientSocket,
+  event: keyof ServerToClientEvents,
+  ms = 500,
+): Promise<boolean> {
   return new Promise((resolve) => {
     const handler = () => {
       clearTimeout(timer);

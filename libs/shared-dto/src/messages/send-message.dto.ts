@@ -11,7 +11,9 @@ const MESSAGE_TYPES: MessageType[] = ['text', 'image'];
 export class SendMessageBody {
   @IsString()
   @Length(1, DEFAULT_LIMITS.clientIdMax)
-  @Matches(/^[A-Za-z0-9_:.-]+$/, { message: 'clientId may contain only letters, digits, "_", ":", "." and "-"' })
+  @Matches(/^[A-Za-z0-9_:.-]+$/, {
+    message: 'clientId may contain only letters, digits, "_", ":", "." and "-"',
+  })
   clientId!: string;
 
   @IsOptional()

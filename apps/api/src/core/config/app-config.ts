@@ -14,7 +14,12 @@ export interface AppConfig {
   database: DatabaseConfig;
   /** null: no Redis, so realtime, sessions cache and rate limits live in this process. */
   redis: { url: string; keyPrefix: string } | null;
-  jwt: { secret: string; expiresIn: string; expiresInSeconds: number; usingDevelopmentSecret: boolean };
+  jwt: {
+    secret: string;
+    expiresIn: string;
+    expiresInSeconds: number;
+    usingDevelopmentSecret: boolean;
+  };
   bcryptCost: number;
   upload: { dir: string; maxFileSize: number };
   corsOrigins: string[];
@@ -84,7 +89,12 @@ export function buildAppConfig(env: Environment): AppConfig {
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     database: url
       ? { mode: 'postgres', url, poolSize, migrateOnStart }
-      : { mode: 'embedded', dataDir: resolve(env.EMBEDDED_DATA_DIR ?? 'data/pglite'), poolSize, migrateOnStart },
+      : {
+          mode: 'embedded',
+          dataDir: resolve(env.EMBEDDED_DATA_DIR ?? 'data/pglite'),
+          poolSize,
+          migrateOnStart,
+        },
     redis: redis ? { url: redis, keyPrefix: env.REDIS_KEY_PREFIX ?? 'chat:' } : null,
     jwt: {
       secret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
@@ -93,7 +103,10 @@ export function buildAppConfig(env: Environment): AppConfig {
       usingDevelopmentSecret: !env.JWT_SECRET,
     },
     bcryptCost: env.BCRYPT_COST ?? (production ? 12 : 10),
-    upload: { dir: resolve(env.UPLOAD_DIR ?? 'uploads'), maxFileSize: env.MAX_FILE_SIZE ?? 5 * 1024 * 1024 },
+    upload: {
+      dir: resolve(env.UPLOAD_DIR ?? 'uploads'),
+      maxFileSize: env.MAX_FILE_SIZE ?? 5 * 1024 * 1024,
+    },
     corsOrigins: (env.CLIENT_URL ?? 'http://localhost:3000')
       .split(',')
       .map((o) => o.trim())

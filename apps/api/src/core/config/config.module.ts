@@ -10,7 +10,13 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
  */
 @Global()
 @Module({
-  imports: [ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: process.env.NODE_ENV === 'test' })],
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      ignoreEnvFile: process.env.NODE_ENV === 'test',
+    }),
+  ],
   providers: [{ provide: APP_CONFIG, useFactory: (): AppConfig => loadAppConfig(process.env) }],
   exports: [APP_CONFIG],
 })

@@ -21,13 +21,23 @@ describe('environment', () => {
   });
 
   it('treats the empty values of a copied .env.example as unset', () => {
-    const config = loadAppConfig({ DB_HOST: '', REDIS_HOST: '', REDIS_PASSWORD: '', JWT_SECRET: EXAMPLE_JWT_SECRET });
+    const config = loadAppConfig({
+      DB_HOST: '',
+      REDIS_HOST: '',
+      REDIS_PASSWORD: '',
+      JWT_SECRET: EXAMPLE_JWT_SECRET,
+    });
     expect(config.database.mode).toBe('embedded');
     expect(config.redis).toBeNull();
   });
 
   it('gives one clear message per bad variable', () => {
-    const problems = problemsOf({ PORT: 'abc', DB_PORT: '99999', MAX_FILE_SIZE: '-1', JWT_EXPIRES_IN: 'soon' });
+    const problems = problemsOf({
+      PORT: 'abc',
+      DB_PORT: '99999',
+      MAX_FILE_SIZE: '-1',
+      JWT_EXPIRES_IN: 'soon',
+    });
     expect(problems).toHaveLength(4);
     expect(problems.join('\n')).toMatch(/^PORT/m);
     expect(problems.join('\n')).toMatch(/^DB_PORT/m);
@@ -36,7 +46,9 @@ describe('environment', () => {
   });
 
   it('refuses production without a secret or with the example one', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET must be set when NODE_ENV=production']);
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'JWT_SECRET must be set when NODE_ENV=production',
+    ]);
     expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: EXAMPLE_JWT_SECRET })).toEqual([
       'JWT_SECRET must not be the example value when NODE_ENV=production',
     ]);
@@ -52,14 +64,22 @@ describe('environment', () => {
       REDIS_HOST: 'cache',
       REDIS_PASSWORD: 'sec',
     });
-    expect(fromParts.database).toMatchObject({ mode: 'postgres', url: 'postgres://chat:p%40ss@db:5432/chatapp' });
+    expect(fromParts.database).toMatchObject({
+      mode: 'postgres',
+      url: 'postgres://chat:p%40ss@db:5432/chatapp',
+    });
     expect(fromParts.redis?.url).toBe('redis://:sec@cache:6379');
-    const fromUrls = loadAppConfig({ DATABASE_URL: 'postgres://x@h/db', REDIS_URL: 'redis://r:6379' });
+    const fromUrls = loadAppConfig({
+      DATABASE_URL: 'postgres://x@h/db',
+      REDIS_URL: 'redis://r:6379',
+    });
     expect(fromUrls.database).toMatchObject({ mode: 'postgres', url: 'postgres://x@h/db' });
     expect(problemsOf({ DATABASE_URL: 'mysql://x', DB_HOST: 'a' })).toHaveLength(2);
   });
 
   it('uses bcrypt cost 12 in production by default', () => {
-    expect(loadAppConfig({ NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(40) }).bcryptCost).toBe(12);
+    expect(loadAppConfig({ NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(40) }).bcryptCost).toBe(
+      12,
+    );
   });
 });

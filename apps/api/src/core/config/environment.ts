@@ -28,118 +28,223 @@ export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-never-use-in-prod
  * Empty strings count as unset, so an `.env` copied from `.env.example` works as it is.
  */
 export class Environment {
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT?: number;
 
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV?: 'development' | 'production' | 'test';
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   DB_HOST?: string;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(65535)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   DB_PORT?: number;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   DB_NAME?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   DB_USER?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DB_PASSWORD?: string;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(500)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(500)
   DB_POOL_SIZE?: number;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsIn(['true', 'false'])
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['true', 'false'])
   DB_MIGRATE_ON_START?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   EMBEDDED_DATA_DIR?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   REDIS_HOST?: string;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(65535)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   REDIS_PORT?: number;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   REDIS_PASSWORD?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^[A-Za-z0-9_:.-]{1,64}$/, { message: 'REDIS_KEY_PREFIX may contain only letters, digits, "_", ":", "." and "-"' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_:.-]{1,64}$/, {
+    message: 'REDIS_KEY_PREFIX may contain only letters, digits, "_", ":", "." and "-"',
+  })
   REDIS_KEY_PREFIX?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
   JWT_SECRET?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^\d+(s|m|h|d)?$/, { message: 'JWT_EXPIRES_IN must be a number of seconds or a duration such as 15m, 12h or 7d' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\d+(s|m|h|d)?$/, {
+    message: 'JWT_EXPIRES_IN must be a number of seconds or a duration such as 15m, 12h or 7d',
+  })
   JWT_EXPIRES_IN?: string;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(4) @Max(15)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(4)
+  @Max(15)
   BCRYPT_COST?: number;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   UPLOAD_DIR?: string;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
   MAX_FILE_SIZE?: number;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   CLIENT_URL?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   TRUST_PROXY?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   WEB_DIST_DIR?: string;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   THROTTLE_ANON_LIMIT?: number;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   THROTTLE_ANON_TTL?: number;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   THROTTLE_USER_LIMIT?: number;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   THROTTLE_USER_TTL?: number;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   LOGIN_MAX_FAILURES_ACCOUNT?: number;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   LOGIN_MAX_FAILURES_IP?: number;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   LOGIN_FAILURE_WINDOW?: number;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   MESSAGE_RATE_PER_SECOND?: number;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   MESSAGE_RATE_BURST?: number;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(1_000_000)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   MAX_MESSAGE_LENGTH?: number;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   MAX_CONNECTIONS_PER_IP?: number;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   PRESENCE_GRACE_MS?: number;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(600_000)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
   SHUTDOWN_GRACE_MS?: number;
 }
 
@@ -165,8 +270,10 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       problems.push('JWT_SECRET must not be the example value when NODE_ENV=production');
     }
   }
-  if (env.DB_HOST && env.DATABASE_URL) problems.push('set either DATABASE_URL or DB_HOST, not both');
-  if (env.REDIS_HOST && env.REDIS_URL) problems.push('set either REDIS_URL or REDIS_HOST, not both');
+  if (env.DB_HOST && env.DATABASE_URL)
+    problems.push('set either DATABASE_URL or DB_HOST, not both');
+  if (env.REDIS_HOST && env.REDIS_URL)
+    problems.push('set either REDIS_URL or REDIS_HOST, not both');
 
   if (problems.length > 0) throw new EnvironmentError(problems);
   return env;

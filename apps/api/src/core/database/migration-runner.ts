@@ -8,7 +8,8 @@ const MIGRATION_LOCK_KEY = 72_420_001;
  * instances booting at once never race on the schema. Returns the names of those it ran.
  */
 export async function runMigrationsLocked(dataSource: DataSource): Promise<string[]> {
-  if (!lockNeeded(dataSource)) return (await dataSource.runMigrations({ transaction: 'all' })).map((m) => m.name);
+  if (!lockNeeded(dataSource))
+    return (await dataSource.runMigrations({ transaction: 'all' })).map((m) => m.name);
   const lockRunner = dataSource.createQueryRunner();
   await lockRunner.connect();
   try {
@@ -16,7 +17,9 @@ export async function runMigrationsLocked(dataSource: DataSource): Promise<strin
     const ran = await dataSource.runMigrations({ transaction: 'all' });
     return ran.map((m) => m.name);
   } finally {
-    await lockRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lockRunner
+      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+      .catch(() => undefined);
     await lockRunner.release();
   }
 }

@@ -10,7 +10,9 @@ const BAD_INPUT: Record<string, { status: 400 | 409; message: string }> = {
   '23503': { status: 400, message: 'refers to something that does not exist' },
 };
 
-export function badInputFromDatabase(exception: unknown): { status: 400 | 409; message: string } | null {
+export function badInputFromDatabase(
+  exception: unknown,
+): { status: 400 | 409; message: string } | null {
   if (!(exception instanceof QueryFailedError)) return null;
   const code = (exception.driverError as { code?: string } | undefined)?.code;
   return code ? (BAD_INPUT[code] ?? null) : null;

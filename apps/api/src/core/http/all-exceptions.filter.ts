@@ -75,7 +75,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const err = exception as HttpErrorLike | null;
     const status = err?.status ?? err?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return { status, message: err?.expose === false ? 'Bad request' : (err?.message ?? 'Bad request') };
+      return {
+        status,
+        message: err?.expose === false ? 'Bad request' : (err?.message ?? 'Bad request'),
+      };
     }
     return null;
   }

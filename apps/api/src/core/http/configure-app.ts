@@ -31,26 +31,46 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
         },
       },
       // HSTS only means something over TLS, which the balancer terminates.
-      strictTransportSecurity: config.production ? { maxAge: 15552000, includeSubDomains: true } : false,
+      strictTransportSecurity: config.production
+        ? { maxAge: 15552000, includeSubDomains: true }
+        : false,
       crossOriginResourcePolicy: { policy: 'same-site' },
     }),
   );
-  app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['Retry-After', 'X-Request-Id'] });
-  app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }, { path: 'metrics', method: RequestMethod.GET }] });
+  app.enableCors({
+    origin: config.corsOrigins,
+    credentials: true,
+    exposedHeaders: ['Retry-After', 'X-Request-Id'],
+  });
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
   app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true }),
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      forbidUnknownValues: true,
+    }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
 
-  const document = addDtoSchemas(SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('chat API')
-      .setDescription('REST half of the chat contract; the realtime half is Socket.IO on the same port (see CONTRACT.md).')
-      .setVersion('1.0')
-      .addBearerAuth()
-      .build(),
-  ));
+  const document = addDtoSchemas(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('chat API')
+        .setDescription(
+          'REST half of the chat contract; the realtime half is Socket.IO on the same port (see CONTRACT.md).',
+        )
+        .setVersion('1.0')
+        .addBearerAuth()
+        .build(),
+    ),
+  );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
   serveWebApp(app, config.webDistDir);

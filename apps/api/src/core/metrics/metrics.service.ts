@@ -21,8 +21,16 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export class MetricsService {
   readonly registry = new Registry();
 
-  readonly socketsConnected = new Gauge({ name: 'chat_sockets_connected', help: 'Connected Socket.IO clients', registers: [this.registry] });
-  readonly messagesStored = new Counter({ name: 'chat_messages_stored_total', help: 'Messages committed', registers: [this.registry] });
+  readonly socketsConnected = new Gauge({
+    name: 'chat_sockets_connected',
+    help: 'Connected Socket.IO clients',
+    registers: [this.registry],
+  });
+  readonly messagesStored = new Counter({
+    name: 'chat_messages_stored_total',
+    help: 'Messages committed',
+    registers: [this.registry],
+  });
   readonly sendToCommit = new Histogram({
     name: 'chat_send_to_commit_seconds',
     help: 'From a send entering the writer to its transaction committing',
@@ -42,10 +50,7 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(
-    @InjectDataSource() dataSource: DataSource,
-    redis: RedisService,
-  ) {
+  constructor(@InjectDataSource() dataSource: DataSource, redis: RedisService) {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     const pool = () => (dataSource.driver as unknown as { master?: PgPool }).master;
     new Gauge({

@@ -16,7 +16,11 @@ export class LimiterThrottlerStorage implements ThrottlerStorage {
     _blockDurationMs: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
-    const result = await this.limiter.hit(`throttle:${throttlerName}:${key}`, limit, Math.ceil(ttlMs / 1000));
+    const result = await this.limiter.hit(
+      `throttle:${throttlerName}:${key}`,
+      limit,
+      Math.ceil(ttlMs / 1000),
+    );
     return {
       totalHits: result.count,
       timeToExpire: result.retryAfterSeconds,

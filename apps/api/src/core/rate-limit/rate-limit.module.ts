@@ -19,8 +19,16 @@ class LimiterModule {}
       inject: [APP_CONFIG, RateLimiterService],
       useFactory: (config: AppConfig, limiter: RateLimiterService) => ({
         throttlers: [
-          { name: ANON_THROTTLER, limit: config.limits.anon.limit, ttl: config.limits.anon.ttlSeconds * 1000 },
-          { name: USER_THROTTLER, limit: config.limits.user.limit, ttl: config.limits.user.ttlSeconds * 1000 },
+          {
+            name: ANON_THROTTLER,
+            limit: config.limits.anon.limit,
+            ttl: config.limits.anon.ttlSeconds * 1000,
+          },
+          {
+            name: USER_THROTTLER,
+            limit: config.limits.user.limit,
+            ttl: config.limits.user.ttlSeconds * 1000,
+          },
         ],
         storage: new LimiterThrottlerStorage(limiter),
         // One budget per client across all routes, not one per route.

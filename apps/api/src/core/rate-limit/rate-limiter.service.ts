@@ -32,7 +32,11 @@ export class RateLimiterService {
       ? await this.hitRedis(key, windowSeconds)
       : this.hitMemory(key, windowSeconds);
     const allowed = count <= limit;
-    return { allowed, count, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(ttlMs / 1000)) };
+    return {
+      allowed,
+      count,
+      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(ttlMs / 1000)),
+    };
   }
 
   /** Reads a counter without counting: is `key` already over `limit`? */
@@ -55,7 +59,11 @@ export class RateLimiterService {
       }
     }
     const allowed = count < limit;
-    return { allowed, count, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(ttlMs / 1000)) };
+    return {
+      allowed,
+      count,
+      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(ttlMs / 1000)),
+    };
   }
 
   async reset(key: string): Promise<void> {
@@ -63,7 +71,10 @@ export class RateLimiterService {
     else this.windows.delete(key);
   }
 
-  private async hitRedis(key: string, windowSeconds: number): Promise<{ count: number; ttlMs: number }> {
+  private async hitRedis(
+    key: string,
+    windowSeconds: number,
+  ): Promise<{ count: number; ttlMs: number }> {
     const redisKey = `rl:${key}`;
     const result = await this.redis
       .client!.multi()

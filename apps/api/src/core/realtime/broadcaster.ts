@@ -20,6 +20,9 @@ export class Broadcaster {
     const rooms = [...userIds].map(userRoom);
     if (!io || rooms.length === 0) return;
     const target = exceptSocketId ? io.to(rooms).except(exceptSocketId) : io.to(rooms);
-    (target.emit as (event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => boolean)(event, payload);
+    (target.emit as (event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => boolean)(
+      event,
+      payload,
+    );
   }
 }

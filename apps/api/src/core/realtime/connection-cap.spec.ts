@@ -2,7 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { ConnectionCap } from './connection-cap';
 
 const request = (remoteAddress: string, forwardedFor?: string) =>
-  ({ socket: { remoteAddress }, connection: { remoteAddress }, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} }) as unknown as IncomingMessage;
+  ({
+    socket: { remoteAddress },
+    connection: { remoteAddress },
+    headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {},
+  }) as unknown as IncomingMessage;
 
 describe('ConnectionCap', () => {
   it('refuses the connection past the limit from one address and frees a slot on close', () => {

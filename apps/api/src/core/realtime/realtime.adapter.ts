@@ -43,13 +43,17 @@ export class RealtimeAdapter extends IoAdapter {
         if (!this.originAllowed(req.headers.origin)) return callback('Origin not allowed', false);
         // Only a new session (no sid) opens a connection; polling requests of one reuse it.
         const handshake = !new URL(req.url ?? '/', 'http://x').searchParams.has('sid');
-        if (handshake && !cap.allows(req)) return callback('Too many connections from this address', false);
+        if (handshake && !cap.allows(req))
+          return callback('Too many connections from this address', false);
         callback(null, true);
       },
     });
-    server.engine.on('connection', (socket: { request: IncomingMessage; once(e: 'close', f: () => void): void }) => {
-      socket.once('close', cap.opened(socket.request));
-    });
+    server.engine.on(
+      'connection',
+      (socket: { request: IncomingMessage; once(e: 'close', f: () => void): void }) => {
+        socket.once('close', cap.opened(socket.request));
+      },
+    );
     for (const middleware of this.middlewares) server.use(middleware);
     if (this.redis.enabled) {
       server.adapter(

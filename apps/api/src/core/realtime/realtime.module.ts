@@ -4,5 +4,8 @@ import { ConnectionGateway } from './connection.gateway';
 import { RealtimeServer } from './realtime-server';
 
 @Global()
-@Module({ providers: [RealtimeServer, Broadcaster, ConnectionGateway], exports: [RealtimeServer, Broadcaster] })
+@Module({
+  providers: [RealtimeServer, Broadcaster, ConnectionGateway],
+  exports: [RealtimeServer, Broadcaster],
+})
 export class RealtimeModule {}

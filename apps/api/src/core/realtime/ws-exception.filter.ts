@@ -20,7 +20,9 @@ export class AckExceptionFilter implements WsExceptionFilter {
   private readonly logger = new Logger('SocketErrors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const ack = host.getArgs().find((arg): arg is (response: Ack) => void => typeof arg === 'function');
+    const ack = host
+      .getArgs()
+      .find((arg): arg is (response: Ack) => void => typeof arg === 'function');
     const error = this.toSocketError(exception);
     if (ack) ack({ ok: false, error });
   }
@@ -40,9 +42,12 @@ export class AckExceptionFilter implements WsExceptionFilter {
       return { code: STATUS_CODES[exception.getStatus()] ?? 'INTERNAL', message };
     }
     const fromDatabase = badInputFromDatabase(exception);
-    if (fromDatabase) return { code: STATUS_CODES[fromDatabase.status], message: fromDatabase.message };
+    if (fromDatabase)
+      return { code: STATUS_CODES[fromDatabase.status], message: fromDatabase.message };
     if (exception instanceof URIError) return { code: 'BAD_REQUEST', message: MALFORMED_TEXT };
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
     return { code: 'INTERNAL', message: 'Internal error' };
   }
 }

@@ -16,5 +16,8 @@ export const wsValidationPipe = new ValidationPipe({
   forbidUnknownValues: true,
   transform: true,
   exceptionFactory: (errors) =>
-    new WsException({ code: 'BAD_REQUEST', message: describe(errors).join('; ') || 'Invalid payload' }),
+    new WsException({
+      code: 'BAD_REQUEST',
+      message: describe(errors).join('; ') || 'Invalid payload',
+    }),
 });

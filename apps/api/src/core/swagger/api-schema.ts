@@ -14,7 +14,10 @@ export function addDtoSchemas(document: OpenAPIObject): OpenAPIObject {
   const schemas = validationMetadatasToSchemas({
     refPointerPrefix: '#/components/schemas/',
   }) as unknown as NonNullable<OpenAPIObject['components']>['schemas'];
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...schemas },
+  };
   return document;
 }
 

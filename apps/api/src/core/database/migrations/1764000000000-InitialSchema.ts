@@ -26,7 +26,9 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX users_username_lower_uq ON users (lower(username))`);
     await q.query(`CREATE UNIQUE INDEX users_email_lower_uq ON users (lower(email))`);
     // Prefix search ("ana" finds "Anabel") on username and display name.
-    await q.query(`CREATE INDEX users_username_prefix_idx ON users (lower(username) text_pattern_ops)`);
+    await q.query(
+      `CREATE INDEX users_username_prefix_idx ON users (lower(username) text_pattern_ops)`,
+    );
     await q.query(
       `CREATE INDEX users_display_name_prefix_idx ON users (lower(display_name) text_pattern_ops)`,
     );
@@ -68,7 +70,9 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         PRIMARY KEY (conversation_id, user_id)
       )`);
     // "My conversations" and "who shares a conversation with me" start from the user.
-    await q.query(`CREATE INDEX conversation_members_user_idx ON conversation_members (user_id, conversation_id)`);
+    await q.query(
+      `CREATE INDEX conversation_members_user_idx ON conversation_members (user_id, conversation_id)`,
+    );
 
     await q.query(`
       CREATE TABLE messages (
@@ -84,8 +88,12 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       )`);
     // History pages and catch-up read by (conversation_id, seq); the unique index also forbids
     // two messages with one seq.
-    await q.query(`CREATE UNIQUE INDEX messages_conversation_seq_uq ON messages (conversation_id, seq)`);
-    await q.query(`CREATE UNIQUE INDEX messages_sender_client_id_uq ON messages (sender_id, client_id)`);
+    await q.query(
+      `CREATE UNIQUE INDEX messages_conversation_seq_uq ON messages (conversation_id, seq)`,
+    );
+    await q.query(
+      `CREATE UNIQUE INDEX messages_sender_client_id_uq ON messages (sender_id, client_id)`,
+    );
 
     await q.query(`
       CREATE TABLE read_receipts (
@@ -96,7 +104,9 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         seq bigint NOT NULL,
         read_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX read_receipts_conversation_seq_idx ON read_receipts (conversation_id, seq)`);
+    await q.query(
+      `CREATE INDEX read_receipts_conversation_seq_idx ON read_receipts (conversation_id, seq)`,
+    );
     await q.query(`CREATE INDEX read_receipts_message_idx ON read_receipts (message_id)`);
 
     await q.query(`
