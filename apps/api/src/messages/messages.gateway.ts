@@ -1,23 +1,13 @@
-import { UseFilters, UsePipes } from '@nestjs/common';
-import {
-  ConnectedSocket,
-  MessageBody,
-  SubscribeMessage,
-  WebSocketGateway,
-  WsException,
-} from '@nestjs/websockets';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WsException } from '@nestjs/websockets';
 import type { Ack, MessageView } from '@chat/shared-dto';
 import { SendMessageDto } from '@chat/shared-dto';
 import type { Socket } from 'socket.io';
+import { ChatGateway } from '../core/realtime/chat-gateway.decorator';
 import { socketUser } from '../core/realtime/socket-user';
-import { AckExceptionFilter } from '../core/realtime/ws-exception.filter';
-import { wsValidationPipe } from '../core/realtime/ws-validation.pipe';
 import { MessageRateLimiter } from './message-rate.limiter';
 import { MessagesService } from './messages.service';
 
-@WebSocketGateway()
-@UsePipes(wsValidationPipe)
-@UseFilters(new AckExceptionFilter())
+@ChatGateway()
 export class MessagesGateway {
   constructor(
     private readonly messages: MessagesService,

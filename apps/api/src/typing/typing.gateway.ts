@@ -1,21 +1,12 @@
-import { UseFilters, UsePipes } from '@nestjs/common';
-import {
-  ConnectedSocket,
-  MessageBody,
-  SubscribeMessage,
-  WebSocketGateway,
-} from '@nestjs/websockets';
+import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
 import type { Ack } from '@chat/shared-dto';
 import { ConversationRefDto } from '@chat/shared-dto';
 import type { Socket } from 'socket.io';
+import { ChatGateway } from '../core/realtime/chat-gateway.decorator';
 import { socketUser } from '../core/realtime/socket-user';
-import { AckExceptionFilter } from '../core/realtime/ws-exception.filter';
-import { wsValidationPipe } from '../core/realtime/ws-validation.pipe';
 import { TypingService } from './typing.service';
 
-@WebSocketGateway()
-@UsePipes(wsValidationPipe)
-@UseFilters(new AckExceptionFilter())
+@ChatGateway()
 export class TypingGateway {
   constructor(private readonly typing: TypingService) {}
 
