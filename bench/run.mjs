@@ -31,13 +31,19 @@ async function main() {
       }
     });
     printSummary(results, log);
-    if (!args.includes('--no-docs')) log(`docs: ${writeDocs(results, resolve(files[0])).join(', ')}`);
+    if (!args.includes('--no-docs'))
+      log(`docs: ${writeDocs(results, resolve(files[0])).join(', ')}`);
     return;
   }
   const opts = parseOptions(args);
   if (opts.help) return void log(USAGE);
 
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '_').toLowerCase();
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\..*/, '')
+    .replace('T', '_')
+    .toLowerCase();
   const tag = stamp.slice(-6);
   const resultsDir = join(ROOT, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
@@ -74,16 +80,23 @@ async function main() {
   const cleanup = async () => {
     if (cleaning || opts.keep) return;
     cleaning = true;
-    for (const db of [ctx.database, ...ctx.extraDatabases]) await dropDatabase(db).catch((e) => log(`could not drop ${db}: ${e.message}`));
-    const n = await cleanRedisPrefix(ctx.redisPrefix).catch((e) => (log(`could not clean Redis: ${e.message}`), 0));
-    log(`cleaned up: dropped ${[ctx.database, ...ctx.extraDatabases].join(', ')}, ${n} Redis keys under ${ctx.redisPrefix}`);
+    for (const db of [ctx.database, ...ctx.extraDatabases])
+      await dropDatabase(db).catch((e) => log(`could not drop ${db}: ${e.message}`));
+    const n = await cleanRedisPrefix(ctx.redisPrefix).catch(
+      (e) => (log(`could not clean Redis: ${e.message}`), 0),
+    );
+    log(
+      `cleaned up: dropped ${[ctx.database, ...ctx.extraDatabases].join(', ')}, ${n} Redis keys under ${ctx.redisPrefix}`,
+    );
   };
   process.once('SIGINT', () => {
     log('interrupted: cleaning up');
     cleanup().finally(() => process.exit(130));
   });
 
-  log(`bench ${results.mode}: database ${ctx.database}, Redis prefix ${ctx.redisPrefix}, logs ${resultsDir}/${stamp}-*.log`);
+  log(
+    `bench ${results.mode}: database ${ctx.database}, Redis prefix ${ctx.redisPrefix}, logs ${resultsDir}/${stamp}-*.log`,
+  );
   await createDatabase(ctx.database);
   const t0 = Date.now();
   try {
@@ -137,14 +150,22 @@ function buildInfo() {
     // not built
   }
   const dirty = git('status', '--porcelain', '--', 'apps/api', 'libs');
-  return { commit: git('rev-parse', '--short', 'HEAD'), uncommittedApiFiles: dirty === null ? null : dirty.split('\n').filter(Boolean).length, distBuiltAt };
+  return {
+    commit: git('rev-parse', '--short', 'HEAD'),
+    uncommittedApiFiles: dirty === null ? null : dirty.split('\n').filter(Boolean).length,
+    distBuiltAt,
+  };
 }
 
 function machine() {
   const c = cpus();
   let pg = null;
   try {
-    pg = execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-tAc', 'show server_version'], { encoding: 'utf8' }).trim();
+    pg = execFileSync(
+      'psql',
+      ['-h', '127.0.0.1', '-U', 'postgres', '-tAc', 'show server_version'],
+      { encoding: 'utf8' },
+    ).trim();
   } catch {
     // psql missing: the version is only informative
   }

@@ -32,8 +32,19 @@ function bucket(step) {
   let b = steps.get(step);
   if (!b) {
     b = {
-      sent: 0, acked: 0, skipped: 0, errors: {}, ackLat: [], e2eLat: [], received: 0, dups: 0,
-      firstSendAt: 0, lastSendAt: 0, lastAckAt: 0, lastRecvAt: 0, expectedDeliveries: 0,
+      sent: 0,
+      acked: 0,
+      skipped: 0,
+      errors: {},
+      ackLat: [],
+      e2eLat: [],
+      received: 0,
+      dups: 0,
+      firstSendAt: 0,
+      lastSendAt: 0,
+      lastAckAt: 0,
+      lastRecvAt: 0,
+      expectedDeliveries: 0,
     };
     steps.set(step, b);
   }
@@ -57,7 +68,13 @@ function onMessage(entry, m) {
   b.e2eLat.push(t - Number(sentAt));
 }
 
-async function connectAll({ url, users, localAddresses = [], concurrency = 100, authWithUserId = false }) {
+async function connectAll({
+  url,
+  users,
+  localAddresses = [],
+  concurrency = 100,
+  authWithUserId = false,
+}) {
   let failed = 0;
   const errors = {};
   let next = 0;
@@ -69,10 +86,19 @@ async function connectAll({ url, users, localAddresses = [], concurrency = 100, 
         reconnection: false,
         forceNew: true,
         timeout: 30_000,
-        ...(localAddresses.length ? { localAddress: localAddresses[i % localAddresses.length] } : {}),
+        ...(localAddresses.length
+          ? { localAddress: localAddresses[i % localAddresses.length] }
+          : {}),
       });
       const convs = user.convs ?? [];
-      const entry = { user, socket, convs, direct: convs.filter((c) => !c.group), groups: convs.filter((c) => c.group), seen: new Set() };
+      const entry = {
+        user,
+        socket,
+        convs,
+        direct: convs.filter((c) => !c.group),
+        groups: convs.filter((c) => c.group),
+        seen: new Set(),
+      };
       socket.on('message:new', (m) => onMessage(entry, m));
       socket.once('connect', () => {
         sockets.push(entry);
@@ -84,7 +110,8 @@ async function connectAll({ url, users, localAddresses = [], concurrency = 100, 
       socket.once('connect_error', (err) => {
         failed++;
         // "websocket error" alone says nothing: add the underlying cause (EMFILE, ECONNRESET...).
-        const cause = err.description?.error?.code ?? err.description?.message ?? err.description?.code ?? '';
+        const cause =
+          err.description?.error?.code ?? err.description?.message ?? err.description?.code ?? '';
         const key = cause ? `${err.message}: ${cause}` : err.message;
         errors[key] = (errors[key] ?? 0) + 1;
         socket.close();
@@ -102,7 +129,14 @@ async function connectAll({ url, users, localAddresses = [], concurrency = 100, 
 }
 
 /** Sends at `rate` msg/s for `durationMs`, spread over this worker's sockets at random. */
-function runStep({ step, rate, durationMs, groupShare = 0.1, ackTimeoutMs = 30_000, maxInFlight = 50_000 }) {
+function runStep({
+  step,
+  rate,
+  durationMs,
+  groupShare = 0.1,
+  ackTimeoutMs = 30_000,
+  maxInFlight = 50_000,
+}) {
   reanchor();
   const b = bucket(step);
   const senders = sockets.filter((s) => s.convs.length > 0);
@@ -162,7 +196,8 @@ setInterval(() => {
 
 function send(entry, step, b, groupShare, timeoutMs) {
   ackTimeoutMs = timeoutMs;
-  const useGroup = entry.groups.length > 0 && (entry.direct.length === 0 || Math.random() < groupShare);
+  const useGroup =
+    entry.groups.length > 0 && (entry.direct.length === 0 || Math.random() < groupShare);
   const pool = useGroup ? entry.groups : entry.direct;
   const conv = pool[(Math.random() * pool.length) | 0];
   const clientId = `${setup.runTag}${setup.workerIndex}.${(clientSeq++).toString(36)}`;
@@ -195,7 +230,8 @@ function reply(id, body) {
 
 /** Large arrays go back in chunks so no single IPC message is huge. */
 function sendChunks(id, name, entries, size = 20_000) {
-  for (let i = 0; i < entries.length; i += size) reply(id, { chunk: name, entries: entries.slice(i, i + size) });
+  for (let i = 0; i < entries.length; i += size)
+    reply(id, { chunk: name, entries: entries.slice(i, i + size) });
 }
 
 process.on('message', async (msg) => {

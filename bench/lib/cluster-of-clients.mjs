@@ -10,7 +10,10 @@ export class ClientCluster {
   static async start(count) {
     const cluster = new ClientCluster();
     for (let i = 0; i < count; i++) {
-      const child = fork(WORKER, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(WORKER, [], {
+        serialization: 'advanced',
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
       child.on('message', (msg) => cluster.onMessage(i, msg));
       child.on('exit', (code) => {
         for (const [id, p] of cluster.pending) {
@@ -59,16 +62,26 @@ export class ClientCluster {
   }
 
   all(body, timeoutMs) {
-    return Promise.all(this.workers.map((_, i) => this.request(i, typeof body === 'function' ? body(i) : body, timeoutMs)));
+    return Promise.all(
+      this.workers.map((_, i) =>
+        this.request(i, typeof body === 'function' ? body(i) : body, timeoutMs),
+      ),
+    );
   }
 
   /** Users are dealt round-robin; each worker connects its share. */
   async setup({ users, ...opts }) {
     const shares = this.workers.map(() => []);
     users.forEach((u, i) => shares[i % shares.length].push(u));
-    const results = await this.all((i) => ({ type: 'setup', workerIndex: i, users: shares[i], ...opts }));
+    const results = await this.all((i) => ({
+      type: 'setup',
+      workerIndex: i,
+      users: shares[i],
+      ...opts,
+    }));
     const errors = {};
-    for (const r of results) for (const [k, n] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + n;
+    for (const r of results)
+      for (const [k, n] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + n;
     return {
       connected: results.reduce((a, r) => a + r.connected, 0),
       failed: results.reduce((a, r) => a + r.failed, 0),
@@ -99,13 +112,18 @@ export class ClientCluster {
     const received = new Map();
     for (const r of rs) {
       for (const chunk of r.chunks.acked ?? []) for (const [k, v] of chunk) acked.set(k, v);
-      for (const chunk of r.chunks.received ?? []) for (const [k, v] of chunk) received.set(k, (received.get(k) ?? 0) + v);
+      for (const chunk of r.chunks.received ?? [])
+        for (const [k, v] of chunk) received.set(k, (received.get(k) ?? 0) + v);
     }
-    return { acked, received, unexpectedDisconnects: rs.reduce((a, r) => a + r.unexpectedDisconnects, 0) };
+    return {
+      acked,
+      received,
+      unexpectedDisconnects: rs.reduce((a, r) => a + r.unexpectedDisconnects, 0),
+    };
   }
 
   async close() {
-    await this.all({ type: 'close' }, 30_000).catch(() => {});
+    await this.all({ type: 'close' }, 30_000).catch(() => undefined); // a dead worker is killed below
     await Promise.all(
       this.workers.map(
         (w) =>

@@ -26,7 +26,12 @@ export function connectInspector(wsUrl) {
       host: u.hostname,
       port: u.port,
       path: u.pathname,
-      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': randomBytes(16).toString('base64') },
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+      },
     });
     req.on('error', reject);
     req.on('upgrade', (_res, socket) => {
@@ -113,11 +118,23 @@ export async function stopHeapSampling(client, top = 15) {
     if (!n.selfSize) continue;
     total += n.selfSize;
     const { url, functionName, lineNumber } = n.callFrame;
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.startsWith('node:') ? url : url.includes('/dist/apps/api/') ? 'api' : url ? url.split('/').slice(-1)[0] : '(native)');
+    const pkg =
+      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+      (url.startsWith('node:')
+        ? url
+        : url.includes('/dist/apps/api/')
+          ? 'api'
+          : url
+            ? url.split('/').slice(-1)[0]
+            : '(native)');
     byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + n.selfSize);
     const fn = `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`;
     byFn.set(fn, (byFn.get(fn) ?? 0) + n.selfSize);
   }
-  const topOf = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([what, bytes]) => ({ what, kb: Math.round(bytes / 1024) }));
+  const topOf = (m) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([what, bytes]) => ({ what, kb: Math.round(bytes / 1024) }));
   return { totalKb: Math.round(total / 1024), byPackage: topOf(byPkg), byFunction: topOf(byFn) };
 }

@@ -24,7 +24,11 @@ export const USAGE = `npm run bench -- [flags]      (or: node bench/run.mjs [fla
 `;
 
 const num = (v) => Number(v);
-const list = (v) => String(v).split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v) =>
+  String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function parseOptions(argv) {
   const flags = {};
@@ -41,8 +45,34 @@ export function parseOptions(argv) {
   }
   if (flags.help) return { help: true };
   const quick = Boolean(flags.quick);
-  const known = ['quick', 'only', 'targets', 'steps', 'step-seconds', 'users', 'workers', 'idle', 'history-rows', 'history-requests', 'login-cost', 'log-level', 'write-docs', 'no-docs', 'build', 'keep', 'groups', 'group-size', 'group-share', 'content-size', 'drain-seconds', 'half-max-refs', 'api-entry', 'profile'];
-  for (const k of Object.keys(flags)) if (!known.includes(k)) throw new Error(`unknown flag --${k}\n\n${USAGE}`);
+  const known = [
+    'quick',
+    'only',
+    'targets',
+    'steps',
+    'step-seconds',
+    'users',
+    'workers',
+    'idle',
+    'history-rows',
+    'history-requests',
+    'login-cost',
+    'log-level',
+    'write-docs',
+    'no-docs',
+    'build',
+    'keep',
+    'groups',
+    'group-size',
+    'group-share',
+    'content-size',
+    'drain-seconds',
+    'half-max-refs',
+    'api-entry',
+    'profile',
+  ];
+  for (const k of Object.keys(flags))
+    if (!known.includes(k)) throw new Error(`unknown flag --${k}\n\n${USAGE}`);
 
   const opts = {
     quick,
@@ -64,7 +94,7 @@ export function parseOptions(argv) {
     contentSize: num(flags['content-size'] ?? 64),
     workers: num(flags.workers ?? 4),
     halfMax: true,
-    halfMaxRefs: Boolean(flags['half-max-refs', 'api-entry', 'profile']),
+    halfMaxRefs: Boolean(flags[('half-max-refs', 'api-entry', 'profile')]),
     idle: flags.idle ? list(flags.idle).map(num) : quick ? [2000] : [5000, 20000],
     historyRows: num(flags['history-rows'] ?? (quick ? 1_000_000 : 10_000_000)),
     historyRequests: num(flags['history-requests'] ?? (quick ? 1000 : 3000)),
@@ -78,8 +108,12 @@ export function parseOptions(argv) {
     env,
   };
   opts.apiEntry = flags['api-entry'] ?? 'main';
-  if (!['main', 'cluster'].includes(opts.apiEntry)) throw new Error('--api-entry is main or cluster');
-  for (const part of opts.only) if (!['throughput', 'idle', 'history', 'login'].includes(part)) throw new Error(`unknown part ${part}`);
-  for (const t of opts.targets) if (!['product', 'relay', 'relay-pg'].includes(t)) throw new Error(`unknown target ${t}`);
+  if (!['main', 'cluster'].includes(opts.apiEntry))
+    throw new Error('--api-entry is main or cluster');
+  for (const part of opts.only)
+    if (!['throughput', 'idle', 'history', 'login'].includes(part))
+      throw new Error(`unknown part ${part}`);
+  for (const t of opts.targets)
+    if (!['product', 'relay', 'relay-pg'].includes(t)) throw new Error(`unknown target ${t}`);
   return opts;
 }

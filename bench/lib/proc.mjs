@@ -14,7 +14,8 @@ try {
 export function memoryKb(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    const field = (name) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
     return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') };
   } catch {
     return null;
@@ -76,7 +77,9 @@ export function machineCpu() {
 export function cpuMeter({ pids = {}, names = [] } = {}) {
   const t0 = process.hrtime.bigint();
   const m0 = machineCpu();
-  const lists = Object.fromEntries(Object.entries(pids).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+  const lists = Object.fromEntries(
+    Object.entries(pids).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]),
+  );
   const p0 = Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, readPids(v)]));
   const n0 = Object.fromEntries(names.map((n) => [n, cpuSecondsByName(n)]));
   return {
@@ -84,8 +87,10 @@ export function cpuMeter({ pids = {}, names = [] } = {}) {
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       const m1 = machineCpu();
       const out = { machineBusyPct: pct((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) };
-      for (const [k, v] of Object.entries(lists)) out[`${k}CpuPct`] = pct(deltaSeconds(p0[k], readPids(v)) / wall);
-      for (const n of names) out[`${n}CpuPct`] = pct(deltaSeconds(n0[n], cpuSecondsByName(n)) / wall);
+      for (const [k, v] of Object.entries(lists))
+        out[`${k}CpuPct`] = pct(deltaSeconds(p0[k], readPids(v)) / wall);
+      for (const n of names)
+        out[`${n}CpuPct`] = pct(deltaSeconds(n0[n], cpuSecondsByName(n)) / wall);
       return out;
     },
   };

@@ -34,8 +34,16 @@ export function summarizeProfile(file, top = 25) {
     pkgTime.set(o, (pkgTime.get(o) ?? 0) + us);
   }
   const pct = (us) => Math.round((us / total) * 1000) / 10;
-  const sortTop = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => ({ what: k, pct: pct(us) }));
-  return { totalSeconds: Math.round(total / 1e4) / 100, byPackage: sortTop(pkgTime), byFunction: sortTop(fnTime) };
+  const sortTop = (m) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, us]) => ({ what: k, pct: pct(us) }));
+  return {
+    totalSeconds: Math.round(total / 1e4) / 100,
+    byPackage: sortTop(pkgTime),
+    byFunction: sortTop(fnTime),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

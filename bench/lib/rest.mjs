@@ -34,18 +34,26 @@ export const PASSWORD = 'bench-password-123';
 
 /** Registers `count` users named `<prefix><i>`; returns `{ id, username, token }[]`. */
 export async function registerUsers(url, prefix, count, concurrency = 16) {
-  return mapLimit(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
-    const username = `${prefix}${i}`;
-    const { user, token } = await api(url, '/api/auth/register', {
-      method: 'POST',
-      body: { username, email: `${username}@bench.example`, password: PASSWORD },
-    });
-    return { id: user.id, username, token };
-  });
+  return mapLimit(
+    Array.from({ length: count }, (_, i) => i),
+    concurrency,
+    async (i) => {
+      const username = `${prefix}${i}`;
+      const { user, token } = await api(url, '/api/auth/register', {
+        method: 'POST',
+        body: { username, email: `${username}@bench.example`, password: PASSWORD },
+      });
+      return { id: user.id, username, token };
+    },
+  );
 }
 
 export async function directConversation(url, a, b) {
-  const conv = await api(url, '/api/conversations', { method: 'POST', token: a.token, body: { userId: b.id } });
+  const conv = await api(url, '/api/conversations', {
+    method: 'POST',
+    token: a.token,
+    body: { userId: b.id },
+  });
   return conv.id;
 }
 

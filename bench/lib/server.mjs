@@ -14,7 +14,19 @@ export const apiMain = (entry = 'main') => join(ROOT, `dist/apps/api/apps/api/sr
 export const RELAY_MAIN = join(ROOT, 'bench/reference/relay.mjs');
 
 /** Variables from the caller's shell that would point the server elsewhere. */
-const SERVICE_VARS = ['DATABASE_URL', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'REDIS_URL', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_PASSWORD', 'REDIS_KEY_PREFIX'];
+const SERVICE_VARS = [
+  'DATABASE_URL',
+  'DB_HOST',
+  'DB_PORT',
+  'DB_NAME',
+  'DB_USER',
+  'DB_PASSWORD',
+  'REDIS_URL',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_PASSWORD',
+  'REDIS_KEY_PREFIX',
+];
 
 /** Every limit off, as the contract prescribes for benchmarks. */
 export const NO_LIMITS = {
@@ -55,7 +67,11 @@ async function waitForHealth(url, child, timeoutMs) {
 
 function launch({ name, main, env, logFile, nodeArgs = [] }) {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, main], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
   const exited = new Promise((res) => child.on('exit', (code, signal) => res({ code, signal })));
@@ -87,11 +103,22 @@ function baseEnv() {
  * The product as deployed: NODE_ENV=production on PostgreSQL and Redis (adapter, sessions,
  * presence), limits off. `extraEnv` (from `--env=K=V`) wins, e.g. to try a pool size.
  */
-export async function startApi({ database, redisPrefix, logFile, bcryptCost = 4, logLevel = 'warn', extraEnv = {}, main = API_MAIN, nodeArgs = [] }) {
+export async function startApi({
+  database,
+  redisPrefix,
+  logFile,
+  bcryptCost = 4,
+  logLevel = 'warn',
+  extraEnv = {},
+  main = API_MAIN,
+  nodeArgs = [],
+}) {
   // A concurrent rebuild empties dist for a while: wait for it (bounded) rather than fail.
   for (let i = 0; i < 180 && !existsSync(main); i++) await new Promise((r) => setTimeout(r, 1000));
   if (!existsSync(main)) {
-    throw new Error(`${main} is missing: build first (NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build --projects=api,web) or pass --build`);
+    throw new Error(
+      `${main} is missing: build first (NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build --projects=api,web) or pass --build`,
+    );
   }
   const port = await freePort();
   const env = {
@@ -127,7 +154,13 @@ export async function startRelay({ database = null, logFile, extraEnv = {}, node
     ...(database ? { RELAY_DATABASE_URL: databaseUrl(database) } : {}),
     ...extraEnv,
   };
-  const server = launch({ name: database ? 'relay-pg' : 'relay', main: RELAY_MAIN, env, logFile, nodeArgs });
+  const server = launch({
+    name: database ? 'relay-pg' : 'relay',
+    main: RELAY_MAIN,
+    env,
+    logFile,
+    nodeArgs,
+  });
   const url = `http://127.0.0.1:${port}`;
   if (!(await waitForHealth(url, server.child, 30_000))) {
     await server.stop();

@@ -46,7 +46,9 @@ export async function checkDatabase(client, { table, clientIdPrefix, acked, with
            SELECT conversation_id, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ${table} GROUP BY 1) s
           WHERE n <> hi OR lo <> 1`,
   );
-  const convs = await client.query(`SELECT count(DISTINCT conversation_id)::int AS n FROM ${table}`);
+  const convs = await client.query(
+    `SELECT count(DISTINCT conversation_id)::int AS n FROM ${table}`,
+  );
   return {
     storedRows: [...stored.values()].reduce((a, n) => a + n, 0),
     ackedNotStored,

@@ -27,7 +27,8 @@ const http = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
-      for (const [conversationId, userIds] of Object.entries(JSON.parse(body))) members.set(conversationId, userIds);
+      for (const [conversationId, userIds] of Object.entries(JSON.parse(body)))
+        members.set(conversationId, userIds);
       res.end(JSON.stringify({ conversations: members.size }));
     });
     return;
@@ -37,7 +38,12 @@ const http = createServer((req, res) => {
 });
 
 // The product's Socket.IO settings, so both pay the same per-connection costs.
-const io = new Server(http, { maxHttpBufferSize: 64 * 1024, pingInterval: 20_000, pingTimeout: 20_000, connectTimeout: 10_000 });
+const io = new Server(http, {
+  maxHttpBufferSize: 64 * 1024,
+  pingInterval: 20_000,
+  pingTimeout: 20_000,
+  connectTimeout: 10_000,
+});
 io.use((socket, next) => {
   // The load generator sends the user id as the token: trust it, this is a reference, not a product.
   const userId = socket.handshake.auth?.userId ?? socket.handshake.auth?.token;
@@ -54,7 +60,7 @@ io.on('connection', (socket) => {
   socket.join(`user:${socket.data.userId}`);
   socket.on('message:send', (payload, ack) => {
     stats.received++;
-    const reply = typeof ack === 'function' ? ack : () => {};
+    const reply = typeof ack === 'function' ? ack : () => undefined;
     const users = members.get(payload?.conversationId);
     if (!users || !users.includes(socket.data.userId) || typeof payload.clientId !== 'string') {
       return reply({ ok: false, error: { code: 'NOT_FOUND', message: 'unknown conversation' } });
@@ -83,7 +89,9 @@ io.on('connection', (socket) => {
 function publish({ message, users, socketId, reply }) {
   stats.acked++;
   reply({ ok: true, message });
-  io.to(users.map((u) => `user:${u}`)).except(socketId).emit('message:new', message);
+  io.to(users.map((u) => `user:${u}`))
+    .except(socketId)
+    .emit('message:new', message);
 }
 
 /** Group commit: one INSERT for everything that arrived while the previous one was in flight. */
@@ -98,7 +106,9 @@ async function flush() {
       const params = [];
       for (const { message: m } of batch) {
         const b = params.length;
-        values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`);
+        values.push(
+          `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`,
+        );
         params.push(m.id, m.conversationId, m.seq, m.senderId, m.content, m.clientId, m.createdAt);
       }
       try {
@@ -114,7 +124,8 @@ async function flush() {
       } catch (err) {
         stats.errors += batch.length;
         console.error(`batch of ${batch.length} failed: ${err.message}`);
-        for (const { reply } of batch) reply({ ok: false, error: { code: 'INTERNAL', message: 'store failed' } });
+        for (const { reply } of batch)
+          reply({ ok: false, error: { code: 'INTERNAL', message: 'store failed' } });
       }
     }
   } finally {
@@ -139,7 +150,9 @@ async function main() {
         UNIQUE (sender_id, client_id)
       )`);
   }
-  http.listen(PORT, '127.0.0.1', () => console.log(`relay on ${PORT} (${db ? 'batched PostgreSQL inserts' : 'no database'})`));
+  http.listen(PORT, '127.0.0.1', () =>
+    console.log(`relay on ${PORT} (${db ? 'batched PostgreSQL inserts' : 'no database'})`),
+  );
 }
 
 const stop = () => {

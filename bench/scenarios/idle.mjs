@@ -3,7 +3,13 @@
 // forced full GC, through the inspector) before and after N connections; per socket = delta / N.
 import { readFileSync } from 'node:fs';
 import { ClientCluster } from '../lib/cluster-of-clients.mjs';
-import { connectInspector, gcAndHeap, inspectorUrl, startHeapSampling, stopHeapSampling } from '../lib/inspector.mjs';
+import {
+  connectInspector,
+  gcAndHeap,
+  inspectorUrl,
+  startHeapSampling,
+  stopHeapSampling,
+} from '../lib/inspector.mjs';
 import { cpuMeter, memoryKb } from '../lib/proc.mjs';
 import { registerUsers } from '../lib/rest.mjs';
 import { freePort, startApi, startRelay } from '../lib/server.mjs';
@@ -45,7 +51,14 @@ async function healthLatency(url, n = 100) {
 }
 
 /** Connects the users in steps up to each count, measuring after each step. */
-async function measureTarget(name, server, inspectPort, users, counts, { workers, quick, authWithUserId, log }) {
+async function measureTarget(
+  name,
+  server,
+  inspectPort,
+  users,
+  counts,
+  { workers, quick, authWithUserId, log },
+) {
   const cluster = await ClientCluster.start(workers);
   const inspector = await connectInspector(await inspectorUrl(inspectPort));
   const measure = async () => {
@@ -55,14 +68,23 @@ async function measureTarget(name, server, inspectPort, users, counts, { workers
   try {
     const { rss: baseline, heap: heap0 } = await measure();
     const health0 = await healthLatency(server.url);
-    log(`idle ${name}: baseline RSS ${(baseline / 1024).toFixed(1)} MiB, heap ${(heap0 / 2 ** 20).toFixed(1)} MiB, /health p99 ${health0.p99} ms`);
+    log(
+      `idle ${name}: baseline RSS ${(baseline / 1024).toFixed(1)} MiB, heap ${(heap0 / 2 ** 20).toFixed(1)} MiB, /health p99 ${health0.p99} ms`,
+    );
     await startHeapSampling(inspector);
     const points = [];
     let connected = 0;
     for (const target of counts) {
       const batch = users.slice(connected, target);
       const t = Date.now();
-      const r = await cluster.setup({ url: server.url, users: batch.map(({ id, token }) => ({ id, token })), localAddresses: LOCAL_ADDRESSES, runTag: 'i', concurrency: 50, authWithUserId });
+      const r = await cluster.setup({
+        url: server.url,
+        users: batch.map(({ id, token }) => ({ id, token })),
+        localAddresses: LOCAL_ADDRESSES,
+        runTag: 'i',
+        concurrency: 50,
+        authWithUserId,
+      });
       const seconds = (Date.now() - t) / 1000;
       const added = r.connected - connected; // workers report their running totals
       connected = r.connected;
@@ -90,11 +112,24 @@ async function measureTarget(name, server, inspectPort, users, counts, { workers
         healthP99Ms: health.p99,
       };
       points.push(point);
-      log(`idle ${name}: ${connected} sockets (${r.failed} failed${r.failed ? ` ${JSON.stringify(r.errors)}` : ''}, ${point.connectPerSec}/s): RSS ${point.rssMiB} MiB = ${point.perSocketKb} KB/socket, live heap ${point.heapPerSocketKb} KB/socket, idle CPU ${cpu.serverCpuPct}%, /health p99 ${health.p99} ms`);
+      log(
+        `idle ${name}: ${connected} sockets (${r.failed} failed${r.failed ? ` ${JSON.stringify(r.errors)}` : ''}, ${point.connectPerSec}/s): RSS ${point.rssMiB} MiB = ${point.perSocketKb} KB/socket, live heap ${point.heapPerSocketKb} KB/socket, idle CPU ${cpu.serverCpuPct}%, /health p99 ${health.p99} ms`,
+      );
     }
     const heapProfile = await stopHeapSampling(inspector);
-    log(`idle ${name}: live heap allocated while connecting, by package: ${heapProfile.byPackage.slice(0, 8).map((p) => `${p.what} ${Math.round(p.kb / 1024)} MiB`).join(', ')}`);
-    return { baselineRssMiB: round(baseline / 1024), baselineHeapMiB: round(heap0 / 2 ** 20), health: health0, points, heapProfile };
+    log(
+      `idle ${name}: live heap allocated while connecting, by package: ${heapProfile.byPackage
+        .slice(0, 8)
+        .map((p) => `${p.what} ${Math.round(p.kb / 1024)} MiB`)
+        .join(', ')}`,
+    );
+    return {
+      baselineRssMiB: round(baseline / 1024),
+      baselineHeapMiB: round(heap0 / 2 ** 20),
+      health: health0,
+      points,
+      heapProfile,
+    };
   } finally {
     inspector.close();
     await cluster.close();
@@ -109,7 +144,14 @@ export async function idleScenario(ctx) {
   // The inspector (loopback only) lets us force a full GC before each reading: without it the
   // figure would include whatever garbage the burst of handshakes left behind.
   let port = await freePort();
-  const api = await startApi({ database: ctx.database, redisPrefix: ctx.redisPrefix, logFile: ctx.logFile('api-idle'), logLevel: opts.logLevel, extraEnv: opts.env, nodeArgs: [`--inspect=127.0.0.1:${port}`] });
+  const api = await startApi({
+    database: ctx.database,
+    redisPrefix: ctx.redisPrefix,
+    logFile: ctx.logFile('api-idle'),
+    logLevel: opts.logLevel,
+    extraEnv: opts.env,
+    nodeArgs: [`--inspect=127.0.0.1:${port}`],
+  });
   // One descriptor per socket plus the pools, the listener and the runtime's own.
   const limit = fdLimit(api.pid);
   const capped = counts.map((n) => Math.min(n, limit - 150));
@@ -119,17 +161,30 @@ export async function idleScenario(ctx) {
   try {
     const t0 = Date.now();
     users = await registerUsers(api.url, `i${ctx.tag}u`, capped[capped.length - 1], 32);
-    log(`idle: registered ${users.length} users in ${((Date.now() - t0) / 1000).toFixed(1)} s; open-file limit ${limit}${out.cappedByFdLimit ? ` (counts capped at ${limit - 150})` : ''}`);
-    out.targets.product = await measureTarget('product', api, port, users, capped, { ...opts, authWithUserId: false, log });
+    log(
+      `idle: registered ${users.length} users in ${((Date.now() - t0) / 1000).toFixed(1)} s; open-file limit ${limit}${out.cappedByFdLimit ? ` (counts capped at ${limit - 150})` : ''}`,
+    );
+    out.targets.product = await measureTarget('product', api, port, users, capped, {
+      ...opts,
+      authWithUserId: false,
+      log,
+    });
   } finally {
     await api.stop();
   }
 
   if (opts.targets.includes('relay')) {
     port = await freePort();
-    const relay = await startRelay({ logFile: ctx.logFile('relay-idle'), nodeArgs: [`--inspect=127.0.0.1:${port}`] });
+    const relay = await startRelay({
+      logFile: ctx.logFile('relay-idle'),
+      nodeArgs: [`--inspect=127.0.0.1:${port}`],
+    });
     try {
-      out.targets.relay = await measureTarget('relay', relay, port, users, capped, { ...opts, authWithUserId: true, log });
+      out.targets.relay = await measureTarget('relay', relay, port, users, capped, {
+        ...opts,
+        authWithUserId: true,
+        log,
+      });
     } finally {
       await relay.stop();
     }

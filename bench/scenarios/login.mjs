@@ -8,11 +8,23 @@ export async function loginScenario(ctx) {
   const { opts, log } = ctx;
   const out = [];
   for (const cost of opts.loginCosts) {
-    const server = await startApi({ database: ctx.database, redisPrefix: ctx.redisPrefix, logFile: ctx.logFile(`api-login-${cost}`), bcryptCost: cost, logLevel: opts.logLevel, extraEnv: opts.env });
+    const server = await startApi({
+      database: ctx.database,
+      redisPrefix: ctx.redisPrefix,
+      logFile: ctx.logFile(`api-login-${cost}`),
+      bcryptCost: cost,
+      logLevel: opts.logLevel,
+      extraEnv: opts.env,
+    });
     try {
       const users = await registerUsers(server.url, `l${ctx.tag}c${cost}u`, 16, 4);
       // Warm-up: a few logins so JIT and pools are ready.
-      await mapLimit(users.slice(0, 4), 4, (u) => call(server.url, '/api/auth/login', { method: 'POST', body: { username: u.username, password: PASSWORD } }));
+      await mapLimit(users.slice(0, 4), 4, (u) =>
+        call(server.url, '/api/auth/login', {
+          method: 'POST',
+          body: { username: u.username, password: PASSWORD },
+        }),
+      );
       const concurrency = 8;
       const samples = [];
       let failed = 0;
@@ -27,7 +39,10 @@ export async function loginScenario(ctx) {
             const u = users[i++ % users.length];
             const t = performance.now();
             try {
-              await call(server.url, '/api/auth/login', { method: 'POST', body: { username: u.username, password: PASSWORD } });
+              await call(server.url, '/api/auth/login', {
+                method: 'POST',
+                body: { username: u.username, password: PASSWORD },
+              });
               samples.push(performance.now() - t);
             } catch {
               failed++;
@@ -38,8 +53,20 @@ export async function loginScenario(ctx) {
       const seconds = (performance.now() - t0) / 1000;
       const cpu = meter.stop();
       const s = summarize(samples);
-      const r = { bcryptCost: cost, concurrency, logins: samples.length, failed, loginsPerSec: round(samples.length / seconds), p50Ms: round(s.p50), p99Ms: round(s.p99), serverCpuPct: cpu.serverCpuPct, machineBusyPct: cpu.machineBusyPct };
-      log(`login: bcrypt cost ${cost}: ${r.loginsPerSec} logins/s (${concurrency} concurrent), p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms, server CPU ${r.serverCpuPct}%, ${failed} failed`);
+      const r = {
+        bcryptCost: cost,
+        concurrency,
+        logins: samples.length,
+        failed,
+        loginsPerSec: round(samples.length / seconds),
+        p50Ms: round(s.p50),
+        p99Ms: round(s.p99),
+        serverCpuPct: cpu.serverCpuPct,
+        machineBusyPct: cpu.machineBusyPct,
+      };
+      log(
+        `login: bcrypt cost ${cost}: ${r.loginsPerSec} logins/s (${concurrency} concurrent), p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms, server CPU ${r.serverCpuPct}%, ${failed} failed`,
+      );
       out.push(r);
     } finally {
       await server.stop();

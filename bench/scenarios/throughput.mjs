@@ -33,22 +33,33 @@ export async function buildWorld(url, { users: count, groups, groupSize, prefix,
     convsOf.get(b.id).push({ id, recipients: 1, group: false });
   });
   const groupList = [];
-  for (let g = 0; g < groups && (g + 1) * groupSize <= users.length; g++) groupList.push(users.slice(g * groupSize, (g + 1) * groupSize));
+  for (let g = 0; g < groups && (g + 1) * groupSize <= users.length; g++)
+    groupList.push(users.slice(g * groupSize, (g + 1) * groupSize));
   await mapLimit(groupList, 8, async (group, g) => {
     const id = await groupConversation(url, group[0], group.slice(1), `bench group ${g}`);
     members[id] = group.map((u) => u.id);
-    for (const u of group) convsOf.get(u.id).push({ id, recipients: group.length - 1, group: true });
+    for (const u of group)
+      convsOf.get(u.id).push({ id, recipients: group.length - 1, group: true });
   });
-  log(`  ${pairs.length} direct conversations, ${groupList.length} groups of ${groupSize} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `  ${pairs.length} direct conversations, ${groupList.length} groups of ${groupSize} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return { users: users.map((u) => ({ ...u, convs: convsOf.get(u.id) })), members };
 }
 
 /** One step: send for `stepSeconds`, then wait (bounded) for the acks and deliveries to land. */
-async function runStep(cluster, target, { step, rate, stepSeconds, groupShare, drainSeconds, pgPids }) {
+async function runStep(
+  cluster,
+  target,
+  { step, rate, stepSeconds, groupShare, drainSeconds, pgPids },
+) {
   const durationMs = stepSeconds * 1000;
   // PostgreSQL CPU = the backends serving the bench database (other databases' work excluded).
   // The server's CPU includes its children: a cluster entry's workers.
-  const meter = cpuMeter({ pids: { server: processTree(target.pid), postgres: await pgPids() }, names: ['redis-server'] });
+  const meter = cpuMeter({
+    pids: { server: processTree(target.pid), postgres: await pgPids() },
+    names: ['redis-server'],
+  });
   const gen = await cluster.step({ step, rate, durationMs, groupShare });
   const deadline = Date.now() + drainSeconds * 1000;
   let p;
@@ -69,7 +80,8 @@ async function runStep(cluster, target, { step, rate, stepSeconds, groupShare, d
   const lastAck = Math.max(...reports.map((r) => r.lastAckAt));
   const lastRecv = Math.max(...reports.map((r) => r.lastRecvAt));
   const errors = {};
-  for (const r of reports) for (const [k, n] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + n;
+  for (const r of reports)
+    for (const [k, n] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + n;
   const sent = sum('sent');
   const acked = sum('acked');
   const received = sum('received');
@@ -117,7 +129,8 @@ async function runStep(cluster, target, { step, rate, stepSeconds, groupShare, d
 /** Why a step counts as past saturation (empty: it kept up). */
 function saturation(s) {
   const why = [];
-  if (s.sustainedPerSec < 0.9 * s.offered) why.push(`throughput ${s.sustainedPerSec}/s < 90% of offered`);
+  if (s.sustainedPerSec < 0.9 * s.offered)
+    why.push(`throughput ${s.sustainedPerSec}/s < 90% of offered`);
   if (s.latency.p99 > 1000) why.push(`p99 ${s.latency.p99} ms > 1 s`);
   if (s.failed > 0.01 * s.sent) why.push(`${s.failed} failed sends`);
   if (!s.drained) why.push('acks/deliveries still missing at the drain deadline');
@@ -141,7 +154,11 @@ async function runTarget(name, target, world, opts, log) {
   const cluster = await ClientCluster.start(opts.workers);
   const db = await dbClient(opts.database);
   const pgPids = async () =>
-    (await db.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => r.pid);
+    (
+      await db.query(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      )
+    ).rows.map((r) => r.pid);
   try {
     const t0 = Date.now();
     const conn = await cluster.setup({
@@ -151,19 +168,41 @@ async function runTarget(name, target, world, opts, log) {
       contentSize: opts.contentSize,
       authWithUserId: name !== 'product',
     });
-    log(`  ${name}: ${conn.connected} sockets connected in ${((Date.now() - t0) / 1000).toFixed(1)} s (${conn.failed} failed)`);
-    if (conn.connected < world.users.length) throw new Error(`${name}: only ${conn.connected} sockets connected: ${JSON.stringify(conn.errors)}`);
+    log(
+      `  ${name}: ${conn.connected} sockets connected in ${((Date.now() - t0) / 1000).toFixed(1)} s (${conn.failed} failed)`,
+    );
+    if (conn.connected < world.users.length)
+      throw new Error(
+        `${name}: only ${conn.connected} sockets connected: ${JSON.stringify(conn.errors)}`,
+      );
 
     // Warm-up (JIT, caches, pools), excluded from the results.
-    await runStep(cluster, target, { step: 0, rate: Math.min(500, opts.steps[0]), stepSeconds: opts.warmupSeconds, groupShare: opts.groupShare, drainSeconds: 10, pgPids });
+    await runStep(cluster, target, {
+      step: 0,
+      rate: Math.min(500, opts.steps[0]),
+      stepSeconds: opts.warmupSeconds,
+      groupShare: opts.groupShare,
+      drainSeconds: 10,
+      pgPids,
+    });
 
     const steps = [];
     let stepId = 1;
     for (const rate of opts.steps) {
-      const s = await runStep(cluster, target, { step: stepId++, rate, stepSeconds: opts.stepSeconds, groupShare: opts.groupShare, drainSeconds: opts.drainSeconds, pgPids });
+      const s = await runStep(cluster, target, {
+        step: stepId++,
+        rate,
+        stepSeconds: opts.stepSeconds,
+        groupShare: opts.groupShare,
+        drainSeconds: opts.drainSeconds,
+        pgPids,
+      });
       s.saturated = saturation(s);
       steps.push(s);
-      log(formatStep(name, s) + (s.saturated.length ? `  <- saturated: ${s.saturated.join('; ')}` : ''));
+      log(
+        formatStep(name, s) +
+          (s.saturated.length ? `  <- saturated: ${s.saturated.join('; ')}` : ''),
+      );
       if (s.saturated.length) break;
     }
     const maxSustained = Math.max(0, ...steps.map((s) => s.sustainedPerSec));
@@ -173,14 +212,35 @@ async function runTarget(name, target, world, opts, log) {
     let halfMax = null;
     if (opts.halfMax && maxSustained > 0) {
       const rate = Math.max(50, Math.round(maxSustained / 2 / 50) * 50);
-      halfMax = await runStep(cluster, target, { step: stepId++, rate, stepSeconds: opts.stepSeconds, groupShare: opts.groupShare, drainSeconds: opts.drainSeconds, pgPids });
+      halfMax = await runStep(cluster, target, {
+        step: stepId++,
+        rate,
+        stepSeconds: opts.stepSeconds,
+        groupShare: opts.groupShare,
+        drainSeconds: opts.drainSeconds,
+        pgPids,
+      });
       halfMax.saturated = saturation(halfMax);
       log(formatStep(name, halfMax) + '  <- half of max');
     }
     await sleep(1000);
     const final = await cluster.final();
-    const delivery = { ...checkDelivery(final), unexpectedDisconnects: final.unexpectedDisconnects, duplicates: steps.reduce((a, s) => a + s.duplicates, 0) + (halfMax?.duplicates ?? 0) };
-    return { name, sockets: conn.connected, backgroundBusyPct: background, steps, halfMax, maxSustainedPerSec: maxSustained, highestRateKeptUp: keptUp, delivery, acked: final.acked };
+    const delivery = {
+      ...checkDelivery(final),
+      unexpectedDisconnects: final.unexpectedDisconnects,
+      duplicates: steps.reduce((a, s) => a + s.duplicates, 0) + (halfMax?.duplicates ?? 0),
+    };
+    return {
+      name,
+      sockets: conn.connected,
+      backgroundBusyPct: background,
+      steps,
+      halfMax,
+      maxSustainedPerSec: maxSustained,
+      highestRateKeptUp: keptUp,
+      delivery,
+      acked: final.acked,
+    };
   } finally {
     await cluster.close();
     await db.end();
@@ -189,22 +249,59 @@ async function runTarget(name, target, world, opts, log) {
 
 export async function throughputScenario(ctx) {
   const { opts, log } = ctx;
-  const out = { config: { users: opts.users, groups: opts.groups, groupSize: opts.groupSize, groupShare: opts.groupShare, steps: opts.steps, stepSeconds: opts.stepSeconds, workers: opts.workers, contentSize: opts.contentSize }, targets: {} };
+  const out = {
+    config: {
+      users: opts.users,
+      groups: opts.groups,
+      groupSize: opts.groupSize,
+      groupShare: opts.groupShare,
+      steps: opts.steps,
+      stepSeconds: opts.stepSeconds,
+      workers: opts.workers,
+      contentSize: opts.contentSize,
+    },
+    targets: {},
+  };
 
   log('throughput: starting the API (BCRYPT_COST=4 for bulk registration)');
   // --profile: V8 CPU profile of the API for the whole throughput test, summarised below.
   // Under tmp/ (git-ignored): profiles are tens of MB.
   const profileDir = join(ROOT, 'tmp/bench-profiles', ctx.tag);
   const nodeArgs = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const api = await startApi({ database: ctx.database, redisPrefix: ctx.redisPrefix, logFile: ctx.logFile('api-throughput'), logLevel: opts.logLevel, extraEnv: opts.env, main: apiMain(opts.apiEntry), nodeArgs });
+  const api = await startApi({
+    database: ctx.database,
+    redisPrefix: ctx.redisPrefix,
+    logFile: ctx.logFile('api-throughput'),
+    logLevel: opts.logLevel,
+    extraEnv: opts.env,
+    main: apiMain(opts.apiEntry),
+    nodeArgs,
+  });
   let world;
   try {
-    world = await buildWorld(api.url, { users: opts.users, groups: opts.groups, groupSize: opts.groupSize, prefix: `t${ctx.tag}u`, log });
+    world = await buildWorld(api.url, {
+      users: opts.users,
+      groups: opts.groups,
+      groupSize: opts.groupSize,
+      prefix: `t${ctx.tag}u`,
+      log,
+    });
     if (opts.targets.includes('product')) {
-      const r = await runTarget('product', api, world, { ...opts, database: ctx.database, tag: 'p' }, log);
+      const r = await runTarget(
+        'product',
+        api,
+        world,
+        { ...opts, database: ctx.database, tag: 'p' },
+        log,
+      );
       const db = await dbClient(ctx.database);
       try {
-        r.database = await checkDatabase(db, { table: 'messages', clientIdPrefix: 'p', acked: r.acked, withLastSeq: true });
+        r.database = await checkDatabase(db, {
+          table: 'messages',
+          clientIdPrefix: 'p',
+          acked: r.acked,
+          withLastSeq: true,
+        });
       } finally {
         await db.end();
       }
@@ -216,24 +313,51 @@ export async function throughputScenario(ctx) {
     await api.stop();
   }
   if (opts.profile && out.targets.product) {
-    const files = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
-    out.targets.product.profile = files.map((f) => ({ file: join(profileDir, f), ...summarizeProfile(join(profileDir, f), 20) }));
+    const files = existsSync(profileDir)
+      ? readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))
+      : [];
+    out.targets.product.profile = files.map((f) => ({
+      file: join(profileDir, f),
+      ...summarizeProfile(join(profileDir, f), 20),
+    }));
     for (const p of out.targets.product.profile) {
-      log(`  API CPU profile ${p.file} (${p.totalSeconds} s sampled), self time by package: ${p.byPackage.slice(0, 10).map((r) => `${r.what} ${r.pct}%`).join(', ')}`);
+      log(
+        `  API CPU profile ${p.file} (${p.totalSeconds} s sampled), self time by package: ${p.byPackage
+          .slice(0, 10)
+          .map((r) => `${r.what} ${r.pct}%`)
+          .join(', ')}`,
+      );
     }
   }
 
-  for (const [name, withDb] of [['relay', false], ['relay-pg', true]]) {
+  for (const [name, withDb] of [
+    ['relay', false],
+    ['relay-pg', true],
+  ]) {
     if (!opts.targets.includes(name)) continue;
     log(`throughput: reference ${name}`);
-    const relay = await startRelay({ database: withDb ? ctx.database : null, logFile: ctx.logFile(name) });
+    const relay = await startRelay({
+      database: withDb ? ctx.database : null,
+      logFile: ctx.logFile(name),
+    });
     try {
       await fetch(`${relay.url}/members`, { method: 'POST', body: JSON.stringify(world.members) });
-      const r = await runTarget(name, relay, world, { ...opts, database: ctx.database, tag: withDb ? 'r' : 'a', halfMax: opts.halfMaxRefs }, log);
+      const r = await runTarget(
+        name,
+        relay,
+        world,
+        { ...opts, database: ctx.database, tag: withDb ? 'r' : 'a', halfMax: opts.halfMaxRefs },
+        log,
+      );
       if (withDb) {
         const db = await dbClient(ctx.database);
         try {
-          r.database = await checkDatabase(db, { table: 'bench_relay_messages', clientIdPrefix: 'r', acked: r.acked, withLastSeq: false });
+          r.database = await checkDatabase(db, {
+            table: 'bench_relay_messages',
+            clientIdPrefix: 'r',
+            acked: r.acked,
+            withLastSeq: false,
+          });
         } finally {
           await db.end();
         }
@@ -256,7 +380,10 @@ export async function throughputScenario(ctx) {
     relayPgHighestRateKeptUp: ref?.highestRateKeptUp ?? null,
     relayMaxSustainedPerSec: out.targets.relay?.maxSustainedPerSec ?? null,
     relayPgMaxSustainedPerSec: ref?.maxSustainedPerSec ?? null,
-    ratioToRelayPg: product && ref?.maxSustainedPerSec ? round(product.maxSustainedPerSec / ref.maxSustainedPerSec) : null,
+    ratioToRelayPg:
+      product && ref?.maxSustainedPerSec
+        ? round(product.maxSustainedPerSec / ref.maxSustainedPerSec)
+        : null,
     ratioTarget: 0.8,
     p99AtHalfMaxMs: product?.halfMax?.latency.p99 ?? null,
     halfMaxRate: product?.halfMax?.offered ?? null,

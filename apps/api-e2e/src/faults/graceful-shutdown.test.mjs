@@ -5,8 +5,26 @@
 // and every acked message is stored exactly once (the unacked ones too, once resent).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { HealthSampler, Receiver, Sender, closeAllSockets, connect, direct, register, verifyStored } from './load.mjs';
-import { killAll, prerequisites, sleep, startApi, startPostgres, startRedis, uniquePrefix, until } from './processes.mjs';
+import {
+  HealthSampler,
+  Receiver,
+  Sender,
+  closeAllSockets,
+  connect,
+  direct,
+  register,
+  verifyStored,
+} from './load.mjs';
+import {
+  killAll,
+  prerequisites,
+  sleep,
+  startApi,
+  startPostgres,
+  startRedis,
+  uniquePrefix,
+  until,
+} from './processes.mjs';
 
 const GRACE_MS = 5_000;
 const BURST = 200;
@@ -20,17 +38,20 @@ let a;
 let b;
 const seen = {};
 
-before(async () => {
-  if (options.skip) return;
-  pg = await startPostgres();
-  redis = await startRedis();
-  const prefix = uniquePrefix('term');
-  [a, b] = await Promise.all([
-    startApi({ pg, redis, prefix, env: { SHUTDOWN_GRACE_MS: String(GRACE_MS) } }),
-    startApi({ pg, redis, prefix }),
-  ]);
-  await runScenario();
-}, { timeout: 100_000 });
+before(
+  async () => {
+    if (options.skip) return;
+    pg = await startPostgres();
+    redis = await startRedis();
+    const prefix = uniquePrefix('term');
+    [a, b] = await Promise.all([
+      startApi({ pg, redis, prefix, env: { SHUTDOWN_GRACE_MS: String(GRACE_MS) } }),
+      startApi({ pg, redis, prefix }),
+    ]);
+    await runScenario();
+  },
+  { timeout: 100_000 },
+);
 
 after(async () => {
   closeAllSockets();
@@ -47,8 +68,15 @@ async function runScenario() {
   inbox.attach(await connect(b.url, r.token)); // the reader is on B, the instance that stays
   const sInbox = new Receiver('s');
   const sSocket = sInbox.attach(await connect(a.url, s.token));
-  const sender = new Sender({ name: 's', socket: sSocket, conversationId: conv.id, receiver: sInbox });
-  const closed = new Promise((resolve) => sSocket.once('disconnect', (reason) => resolve({ at: Date.now(), reason })));
+  const sender = new Sender({
+    name: 's',
+    socket: sSocket,
+    conversationId: conv.id,
+    receiver: sInbox,
+  });
+  const closed = new Promise((resolve) =>
+    sSocket.once('disconnect', (reason) => resolve({ at: Date.now(), reason })),
+  );
   const health = new HealthSampler(a.url, 50, 1000).start();
 
   // Warm-up, then a burst the server is still working through when the signal comes.
@@ -56,7 +84,10 @@ async function runScenario() {
   // The signal goes out once the burst has left the client (written to the kernel), but before
   // the server has acked it all: those sends are in flight on the server.
   [...Array(BURST)].forEach(() => sender.emitOne());
-  await until(() => (sSocket.io.engine.transport.ws?.bufferedAmount ?? 0) === 0, { timeoutMs: 2_000, everyMs: 1 });
+  await until(() => (sSocket.io.engine.transport.ws?.bufferedAmount ?? 0) === 0, {
+    timeoutMs: 2_000,
+    everyMs: 1,
+  });
   await sleep(2);
   const sigtermAt = Date.now();
   a.child.kill('SIGTERM');
@@ -99,7 +130,9 @@ async function runScenario() {
   seen.emittedBeforeSigterm = beforeSig.length;
   seen.ackedBeforeResend = beforeSig.filter((e) => e.message).length;
   seen.inFlightAckLost = beforeSig.filter((e) => !e.message).length;
-  seen.inFlightAckCodes = countBy(beforeSig.filter((e) => !e.message).map((e) => e.acks[0]?.code ?? 'none'));
+  seen.inFlightAckCodes = countBy(
+    beforeSig.filter((e) => !e.message).map((e) => e.acks[0]?.code ?? 'none'),
+  );
   seen.emittedAfterSigterm = sender.sent.size - beforeSig.length;
   seen.firstTry = sender.summary();
   seen.stillUnacked = await sender.resendUnacked({ socket: sAgain });
@@ -110,9 +143,15 @@ async function runScenario() {
   seen.readerDuplicates = inbox.duplicates;
   seen.all = Array.from({ length: seen.stored.rowsInConversation }, (_, i) => i + 1);
   seen.exit = how && { code: how.code, signal: how.signal, afterSigtermMs: how.at - sigtermAt };
-  seen.socketClosed = gone && { afterSigtermMs: gone.at - sigtermAt, reason: gone.reason, beforeExit: how ? gone.at <= how.at : null };
+  seen.socketClosed = gone && {
+    afterSigtermMs: gone.at - sigtermAt,
+    reason: gone.reason,
+    beforeExit: how ? gone.at <= how.at : null,
+  };
   seen.attempts = attempts;
-  seen.acceptedAfterSigterm = attempts.filter((x) => x.result === 'connected' && x.afterSigtermMs >= SIGNAL_MARGIN_MS);
+  seen.acceptedAfterSigterm = attempts.filter(
+    (x) => x.result === 'connected' && x.afterSigtermMs >= SIGNAL_MARGIN_MS,
+  );
   seen.healthAfterSigterm = health.describe(sigtermAt, Date.now());
   seen.logs = a.logs().split('\n').filter(Boolean).slice(-10).join('\n');
 }
@@ -137,29 +176,47 @@ test('SIGTERM: the figures; the instance exits 0 within SHUTDOWN_GRACE_MS', opti
     })}`,
   );
   assert.ok(seen.exit, `the instance did not exit; logs:\n${logs}`);
-  assert.equal(seen.exit.code, 0, `exit code ${seen.exit.code} (${seen.exit.signal}); logs:\n${logs}`);
-  assert.ok(seen.exit.afterSigtermMs <= GRACE_MS, `exited ${seen.exit.afterSigtermMs} ms after SIGTERM (grace ${GRACE_MS} ms)`);
-});
-
-test('SIGTERM: every send emitted before the signal is acked (in-flight sends finish, no ack lost)', options, () => {
-  assert.ok(seen.emittedBeforeSigterm >= BURST, 'the burst was emitted before the signal');
-  assert.ok(seen.unackedAtSigterm > 0, 'nothing was in flight at the signal: the test proves nothing');
   assert.equal(
-    seen.inFlightAckLost,
+    seen.exit.code,
     0,
-    `${seen.inFlightAckLost} of ${seen.emittedBeforeSigterm} sends emitted before SIGTERM got no ok ack (${JSON.stringify(seen.inFlightAckCodes)})`,
+    `exit code ${seen.exit.code} (${seen.exit.signal}); logs:\n${logs}`,
+  );
+  assert.ok(
+    seen.exit.afterSigtermMs <= GRACE_MS,
+    `exited ${seen.exit.afterSigtermMs} ms after SIGTERM (grace ${GRACE_MS} ms)`,
   );
 });
 
-test('SIGTERM: every acked message stored exactly once; resends through the other instance deduplicated; gap-free', options, () => {
-  assert.equal(seen.stored.lost, 0, 'an acked message is missing');
-  assert.equal(seen.stored.duplicates, 0);
-  assert.equal(seen.stored.ackMismatch, 0);
-  assert.equal(seen.stored.seqGaps + seen.stored.seqDupes, 0);
-  assert.equal(seen.stillUnacked, 0);
-  assert.equal(seen.readerDuplicates, 0);
-  assert.deepEqual(seen.readerSeqs, seen.all, 'the reader on the other instance has every seq');
-});
+test(
+  'SIGTERM: every send emitted before the signal is acked (in-flight sends finish, no ack lost)',
+  options,
+  () => {
+    assert.ok(seen.emittedBeforeSigterm >= BURST, 'the burst was emitted before the signal');
+    assert.ok(
+      seen.unackedAtSigterm > 0,
+      'nothing was in flight at the signal: the test proves nothing',
+    );
+    assert.equal(
+      seen.inFlightAckLost,
+      0,
+      `${seen.inFlightAckLost} of ${seen.emittedBeforeSigterm} sends emitted before SIGTERM got no ok ack (${JSON.stringify(seen.inFlightAckCodes)})`,
+    );
+  },
+);
+
+test(
+  'SIGTERM: every acked message stored exactly once; resends through the other instance deduplicated; gap-free',
+  options,
+  () => {
+    assert.equal(seen.stored.lost, 0, 'an acked message is missing');
+    assert.equal(seen.stored.duplicates, 0);
+    assert.equal(seen.stored.ackMismatch, 0);
+    assert.equal(seen.stored.seqGaps + seen.stored.seqDupes, 0);
+    assert.equal(seen.stillUnacked, 0);
+    assert.equal(seen.readerDuplicates, 0);
+    assert.deepEqual(seen.readerSeqs, seen.all, 'the reader on the other instance has every seq');
+  },
+);
 
 test('SIGTERM: sockets are closed before exit, so clients reconnect elsewhere', options, () => {
   assert.ok(seen.socketClosed, 'the client socket was never closed');
@@ -169,7 +226,9 @@ test('SIGTERM: sockets are closed before exit, so clients reconnect elsewhere', 
 test('SIGTERM: no new connection is accepted after the signal', options, () => {
   assert.ok(seen.attempts.length >= 1);
   assert.deepEqual(
-    seen.acceptedAfterSigterm.map((x) => `${x.afterSigtermMs} ms after SIGTERM, closed after ${x.closedAfterMs ?? 'never'} ms`),
+    seen.acceptedAfterSigterm.map(
+      (x) => `${x.afterSigtermMs} ms after SIGTERM, closed after ${x.closedAfterMs ?? 'never'} ms`,
+    ),
     [],
     'connections accepted after SIGTERM',
   );

@@ -5,8 +5,26 @@
 // contacts, without taking k1 (back online elsewhere) offline.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Receiver, Sender, api, closeAllSockets, connect, direct, register, verifyStored } from './load.mjs';
-import { killAll, prerequisites, sleep, startApi, startPostgres, startRedis, uniquePrefix, until } from './processes.mjs';
+import {
+  Receiver,
+  Sender,
+  api,
+  closeAllSockets,
+  connect,
+  direct,
+  register,
+  verifyStored,
+} from './load.mjs';
+import {
+  killAll,
+  prerequisites,
+  sleep,
+  startApi,
+  startPostgres,
+  startRedis,
+  uniquePrefix,
+  until,
+} from './processes.mjs';
 
 const RATE = 20;
 const KILL_AT_MS = 2_000;
@@ -20,14 +38,17 @@ let a;
 let b;
 const seen = {};
 
-before(async () => {
-  if (options.skip) return;
-  pg = await startPostgres();
-  redis = await startRedis();
-  const prefix = uniquePrefix('kill');
-  [a, b] = await Promise.all([startApi({ pg, redis, prefix }), startApi({ pg, redis, prefix })]);
-  await runScenario();
-}, { timeout: 100_000 });
+before(
+  async () => {
+    if (options.skip) return;
+    pg = await startPostgres();
+    redis = await startRedis();
+    const prefix = uniquePrefix('kill');
+    [a, b] = await Promise.all([startApi({ pg, redis, prefix }), startApi({ pg, redis, prefix })]);
+    await runScenario();
+  },
+  { timeout: 100_000 },
+);
 
 after(async () => {
   closeAllSockets();
@@ -48,17 +69,38 @@ async function runScenario() {
   const k1Inbox = new Receiver('k1');
   const k1Socket = k1Inbox.attach(await connect(a.url, k1.token));
   await connect(a.url, k2.token);
-  await until(() => ['online', 'online'].every((_, i) => watcher.presence.some((p) => p.event === 'online' && p.userId === [k1, k2][i].user.id)), {
-    timeoutMs: 5_000,
-    what: 'user:online for k1 and k2 at w (across instances)',
-  }).catch(() => undefined);
-  seen.onlineSeenAcross = [k1, k2].map((k) => watcher.presence.some((p) => p.event === 'online' && p.userId === k.user.id));
+  await until(
+    () =>
+      ['online', 'online'].every((_, i) =>
+        watcher.presence.some((p) => p.event === 'online' && p.userId === [k1, k2][i].user.id),
+      ),
+    {
+      timeoutMs: 5_000,
+      what: 'user:online for k1 and k2 at w (across instances)',
+    },
+  ).catch(() => undefined);
+  seen.onlineSeenAcross = [k1, k2].map((k) =>
+    watcher.presence.some((p) => p.event === 'online' && p.userId === k.user.id),
+  );
 
   // Both directions of conv1 carry load through the kill.
   // w sends from a second device, so that its watcher socket also sees its own messages.
-  const fromW = new Sender({ name: 'w', socket: await connect(b.url, w.token), conversationId: conv1.id, ratePerSecond: RATE });
-  const fromK1 = new Sender({ name: 'k1', socket: k1Socket, conversationId: conv1.id, ratePerSecond: RATE, receiver: k1Inbox });
-  const disconnected = new Promise((resolve) => k1Socket.once('disconnect', (reason) => resolve({ at: Date.now(), reason })));
+  const fromW = new Sender({
+    name: 'w',
+    socket: await connect(b.url, w.token),
+    conversationId: conv1.id,
+    ratePerSecond: RATE,
+  });
+  const fromK1 = new Sender({
+    name: 'k1',
+    socket: k1Socket,
+    conversationId: conv1.id,
+    ratePerSecond: RATE,
+    receiver: k1Inbox,
+  });
+  const disconnected = new Promise((resolve) =>
+    k1Socket.once('disconnect', (reason) => resolve({ at: Date.now(), reason })),
+  );
   const loadW = fromW.run(KILL_AT_MS + 5_000);
   const loadK1 = fromK1.run(KILL_AT_MS + 5_000);
 
@@ -77,7 +119,8 @@ async function runScenario() {
   await Promise.all([loadW, loadK1]);
   await Promise.all([fromW.settle(), fromK1.settle()]);
   seen.k1FirstTry = fromK1.summary();
-  seen.stillUnacked = (await fromK1.resendUnacked({ socket: k1Again })) + (await fromW.resendUnacked());
+  seen.stillUnacked =
+    (await fromK1.resendUnacked({ socket: k1Again })) + (await fromW.resendUnacked());
   await sleep(300);
   seen.k1CaughtUp = await k1Inbox.catchUp(b.url, k1.token, conv1.id);
   seen.stored = await verifyStored(pg.url, conv1.id, [fromW, fromK1]);
@@ -86,43 +129,69 @@ async function runScenario() {
   seen.k1Duplicates = k1Inbox.duplicates;
 
   // Presence: k2 had a device only on A.
-  const offline = await until(() => watcher.presence.find((p) => p.event === 'offline' && p.userId === k2.user.id), {
-    timeoutMs: OFFLINE_WITHIN_MS + 10_000 - (Date.now() - killedAt),
-    everyMs: 100,
-    what: 'user:offline for k2',
-  }).catch(() => null);
+  const offline = await until(
+    () => watcher.presence.find((p) => p.event === 'offline' && p.userId === k2.user.id),
+    {
+      timeoutMs: OFFLINE_WITHIN_MS + 10_000 - (Date.now() - killedAt),
+      everyMs: 100,
+      what: 'user:offline for k2',
+    },
+  ).catch(() => null);
   seen.k2OfflineEventMs = offline ? offline.at - killedAt : null;
   seen.k2OfflineLastSeen = offline?.lastSeen ?? null;
   seen.k2Status = (await api(b.url, w.token, 'GET', `/api/users/${k2.user.id}`)).body?.status;
   seen.k1Status = (await api(b.url, w.token, 'GET', `/api/users/${k1.user.id}`)).body?.status;
-  seen.k1WentOffline = watcher.presence.some((p) => p.event === 'offline' && p.userId === k1.user.id && p.at > killedAt);
+  seen.k1WentOffline = watcher.presence.some(
+    (p) => p.event === 'offline' && p.userId === k1.user.id && p.at > killedAt,
+  );
   seen.surviving = b.child.exitCode === null;
 }
 
 test('instance SIGKILL: the figures', options, (t) => {
   const { stored, k1Seqs, all, ...rest } = seen;
-  t.diagnostic(`FIGURES instance-kill ${JSON.stringify({ sent: stored?.perSender, rows: stored?.rowsInConversation, lost: stored?.lost, duplicates: stored?.duplicates, seqGaps: stored?.seqGaps, ...rest })}`);
+  t.diagnostic(
+    `FIGURES instance-kill ${JSON.stringify({ sent: stored?.perSender, rows: stored?.rowsInConversation, lost: stored?.lost, duplicates: stored?.duplicates, seqGaps: stored?.seqGaps, ...rest })}`,
+  );
   assert.ok(seen.surviving, 'the surviving instance is still running');
-  assert.deepEqual(seen.onlineSeenAcross, [true, true], 'w saw k1 and k2 come online across instances');
+  assert.deepEqual(
+    seen.onlineSeenAcross,
+    [true, true],
+    'w saw k1 and k2 come online across instances',
+  );
 });
 
-test('instance SIGKILL: its clients reconnect to the other instance, resend and catch up; nothing acked lost or duplicated', options, () => {
-  assert.ok(seen.disconnectNoticedMs !== null, 'k1 noticed the dead instance');
-  assert.equal(seen.stored.lost, 0, 'an acked message is missing');
-  assert.equal(seen.stored.duplicates, 0);
-  assert.equal(seen.stored.seqGaps + seen.stored.seqDupes, 0);
-  assert.equal(seen.stillUnacked, 0);
-  assert.equal(seen.k1Duplicates, 0);
-  assert.deepEqual(seen.k1Seqs, seen.all, 'k1 has every seq of its conversation after catch-up');
-});
+test(
+  'instance SIGKILL: its clients reconnect to the other instance, resend and catch up; nothing acked lost or duplicated',
+  options,
+  () => {
+    assert.ok(seen.disconnectNoticedMs !== null, 'k1 noticed the dead instance');
+    assert.equal(seen.stored.lost, 0, 'an acked message is missing');
+    assert.equal(seen.stored.duplicates, 0);
+    assert.equal(seen.stored.seqGaps + seen.stored.seqDupes, 0);
+    assert.equal(seen.stillUnacked, 0);
+    assert.equal(seen.k1Duplicates, 0);
+    assert.deepEqual(seen.k1Seqs, seen.all, 'k1 has every seq of its conversation after catch-up');
+  },
+);
 
-test('instance SIGKILL: a user connected only to the dead instance goes offline within 25 s, seen from the survivor', options, () => {
-  assert.ok(seen.k2OfflineEventMs !== null, 'user:offline for k2 never reached w');
-  assert.ok(seen.k2OfflineEventMs <= OFFLINE_WITHIN_MS, `user:offline for k2 came ${seen.k2OfflineEventMs} ms after the kill`);
-  assert.equal(seen.k2Status, 'offline', 'GET /api/users/:id shows k2 offline');
-});
+test(
+  'instance SIGKILL: a user connected only to the dead instance goes offline within 25 s, seen from the survivor',
+  options,
+  () => {
+    assert.ok(seen.k2OfflineEventMs !== null, 'user:offline for k2 never reached w');
+    assert.ok(
+      seen.k2OfflineEventMs <= OFFLINE_WITHIN_MS,
+      `user:offline for k2 came ${seen.k2OfflineEventMs} ms after the kill`,
+    );
+    assert.equal(seen.k2Status, 'offline', 'GET /api/users/:id shows k2 offline');
+  },
+);
 
-test('instance SIGKILL: a user who reconnected elsewhere stays online through the reaping', options, () => {
-  assert.equal(seen.k1WentOffline, false, 'w got user:offline for k1, who is connected to B');
-  assert.equal(seen.k1Status, 'online');
-});
+test(
+  'instance SIGKILL: a user who reconnected elsewhere stays online through the reaping',
+  options,
+  () => {
+    assert.equal(seen.k1WentOffline, false, 'w got user:offline for k1, who is connected to B');
+    assert.equal(seen.k1Status, 'online');
+  },
+);

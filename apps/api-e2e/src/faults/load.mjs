@@ -33,13 +33,18 @@ export async function api(url, token, method, path, body) {
 let users = 0;
 /** Registers a fresh user; answers `{ user, token }`. */
 export async function register(url, label) {
-  const tag = `${label}${process.pid.toString(36)}${(++users).toString(36)}${Date.now().toString(36)}`.slice(0, 30);
+  const tag =
+    `${label}${process.pid.toString(36)}${(++users).toString(36)}${Date.now().toString(36)}`.slice(
+      0,
+      30,
+    );
   const res = await api(url, null, 'POST', '/api/auth/register', {
     username: tag,
     email: `${tag}@faults.test`,
     password: 'fault-injection-pass',
   });
-  if (res.status !== 201) throw new Error(`register ${label}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`register ${label}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
@@ -55,7 +60,8 @@ export async function group(url, owner, members, name = 'faults') {
 
 export async function direct(url, a, b) {
   const res = await api(url, a.token, 'POST', '/api/conversations', { userId: b.user.id });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`direct: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`direct: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
@@ -67,7 +73,12 @@ export async function catchUp(url, token, conversationId, afterSeq) {
   const got = [];
   let after = afterSeq;
   for (let page = 0; page < 1000; page++) {
-    const res = await api(url, token, 'GET', `/api/conversations/${conversationId}/messages?after=${after}&limit=100`);
+    const res = await api(
+      url,
+      token,
+      'GET',
+      `/api/conversations/${conversationId}/messages?after=${after}&limit=100`,
+    );
     if (res.status !== 200) throw new Error(`catch-up: ${res.status} ${JSON.stringify(res.body)}`);
     got.push(...res.body);
     if (res.body.length < 100) return got;
@@ -83,10 +94,19 @@ const sockets = new Set();
 
 /** Connects with the token and waits for `connect`; reconnection is ours to decide. */
 export async function connect(url, token, { reconnection = false, timeoutMs = 10_000 } = {}) {
-  const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection, forceNew: true, timeout: timeoutMs });
+  const socket = io(url, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection,
+    forceNew: true,
+    timeout: timeoutMs,
+  });
   sockets.add(socket);
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no connect to ${url} in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no connect to ${url} in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.once('connect', () => {
       clearTimeout(timer);
       resolve();
@@ -109,7 +129,15 @@ export function closeAllSockets() {
 export function emitAck(socket, event, payload, timeoutMs = 10_000) {
   return new Promise((resolve) => {
     socket.timeout(timeoutMs).emit(event, payload, (err, ack) => {
-      resolve(err ? { ok: false, timeout: true, error: { code: 'TIMEOUT', message: String(err.message ?? err) } } : ack);
+      resolve(
+        err
+          ? {
+              ok: false,
+              timeout: true,
+              error: { code: 'TIMEOUT', message: String(err.message ?? err) },
+            }
+          : ack,
+      );
     });
   });
 }
@@ -132,7 +160,9 @@ export class Receiver {
   attach(socket) {
     socket.on('message:new', (m) => this.record(m, 'live'));
     socket.on('user:online', (e) => this.presence.push({ event: 'online', at: Date.now(), ...e }));
-    socket.on('user:offline', (e) => this.presence.push({ event: 'offline', at: Date.now(), ...e }));
+    socket.on('user:offline', (e) =>
+      this.presence.push({ event: 'offline', at: Date.now(), ...e }),
+    );
     return socket;
   }
 
@@ -178,7 +208,14 @@ export class Receiver {
  * messages can be resent later with the same clientId, possibly through another socket.
  */
 export class Sender {
-  constructor({ name, socket, conversationId, ratePerSecond = 50, ackTimeoutMs = 10_000, receiver = null }) {
+  constructor({
+    name,
+    socket,
+    conversationId,
+    ratePerSecond = 50,
+    ackTimeoutMs = 10_000,
+    receiver = null,
+  }) {
     this.name = name;
     /** A real client shows its own acked messages: they go to its receiver too. */
     this.receiver = receiver;
@@ -204,7 +241,12 @@ export class Sender {
     entry.attempts++;
     const payload = { conversationId: this.conversationId, clientId, content: entry.content };
     const done = emitAck(this.socket, 'message:send', payload, this.ackTimeoutMs).then((ack) => {
-      entry.acks.push({ at: Date.now(), ok: ack?.ok === true, code: ack?.error?.code, seq: ack?.message?.seq });
+      entry.acks.push({
+        at: Date.now(),
+        ok: ack?.ok === true,
+        code: ack?.error?.code,
+        seq: ack?.message?.seq,
+      });
       if (ack?.ok) {
         if (entry.message && entry.message.id !== ack.message.id) entry.conflict = ack.message;
         entry.message ??= ack.message;
@@ -247,9 +289,15 @@ export class Sender {
    * Resends every unacked message with its original clientId until each is acked, a few at a
    * time, giving up after `attempts` rounds.
    */
-  async resendUnacked({ socket = this.socket, attempts = 5, concurrency = 20, deadlineMs = 30_000 } = {}) {
+  async resendUnacked({
+    socket = this.socket,
+    attempts = 5,
+    concurrency = 20,
+    deadlineMs = 30_000,
+  } = {}) {
     this.socket = socket;
-    if (!socket.connected) throw new Error(`${this.name}: cannot resend, the socket is not connected`);
+    if (!socket.connected)
+      throw new Error(`${this.name}: cannot resend, the socket is not connected`);
     const deadline = Date.now() + deadlineMs;
     for (let round = 0; round < attempts && this.unacked.length && Date.now() < deadline; round++) {
       const todo = this.unacked.map(([clientId]) => clientId);
@@ -266,7 +314,9 @@ export class Sender {
     return {
       sent: entries.length,
       ackedFirstTry: entries.filter((e) => e.acks[0]?.ok).length,
-      refusedFirstTry: entries.filter((e) => e.acks[0] && !e.acks[0].ok && e.acks[0].code !== 'TIMEOUT').length,
+      refusedFirstTry: entries.filter(
+        (e) => e.acks[0] && !e.acks[0].ok && e.acks[0].code !== 'TIMEOUT',
+      ).length,
       timedOutFirstTry: entries.filter((e) => e.acks[0]?.code === 'TIMEOUT').length,
       resent: entries.filter((e) => e.attempts > 1).length,
       ackedFinally: entries.filter((e) => e.message).length,
@@ -339,7 +389,11 @@ export class HealthSampler {
     const probes = this.between(from, to);
     const statuses = {};
     for (const p of probes) statuses[p.status] = (statuses[p.status] ?? 0) + 1;
-    return { probes: probes.length, statuses, slowestMs: Math.max(0, ...probes.map((p) => p.ms ?? 0)) };
+    return {
+      probes: probes.length,
+      statuses,
+      slowestMs: Math.max(0, ...probes.map((p) => p.ms ?? 0)),
+    };
   }
 }
 
@@ -363,7 +417,15 @@ export async function withDb(url, fn) {
  */
 export async function verifyStored(dbUrl, conversationId, senders) {
   return withDb(dbUrl, async (db) => {
-    const report = { lost: 0, duplicates: 0, ackMismatch: 0, stored: 0, acked: 0, missingUnacked: 0, perSender: {} };
+    const report = {
+      lost: 0,
+      duplicates: 0,
+      ackMismatch: 0,
+      stored: 0,
+      acked: 0,
+      missingUnacked: 0,
+      perSender: {},
+    };
     for (const sender of senders) {
       const ids = [...sender.sent.keys()];
       const { rows } = await db.query(
@@ -372,7 +434,14 @@ export async function verifyStored(dbUrl, conversationId, senders) {
         [conversationId, ids],
       );
       const byClient = new Map(rows.map((r) => [r.client_id, r]));
-      const mine = { sent: ids.length, acked: 0, stored: 0, lostAcked: [], duplicated: [], notStored: [] };
+      const mine = {
+        sent: ids.length,
+        acked: 0,
+        stored: 0,
+        lostAcked: [],
+        duplicated: [],
+        notStored: [],
+      };
       for (const [clientId, entry] of sender.sent) {
         const row = byClient.get(clientId);
         if (row) mine.stored++;
@@ -380,7 +449,8 @@ export async function verifyStored(dbUrl, conversationId, senders) {
         if (entry.message) {
           mine.acked++;
           if (!row) mine.lostAcked.push(clientId);
-          else if (row.id !== entry.message.id || row.seq !== entry.message.seq) report.ackMismatch++;
+          else if (row.id !== entry.message.id || row.seq !== entry.message.seq)
+            report.ackMismatch++;
         } else if (!row) {
           mine.notStored.push(clientId);
         }
@@ -399,10 +469,14 @@ export async function verifyStored(dbUrl, conversationId, senders) {
       report.acked += mine.acked;
       report.missingUnacked += mine.notStored.length;
     }
-    const { rows: seqRows } = await db.query(`SELECT seq::int AS seq FROM messages WHERE conversation_id = $1 ORDER BY seq`, [
-      conversationId,
-    ]);
-    const { rows: convRows } = await db.query(`SELECT last_seq::int AS last_seq FROM conversations WHERE id = $1`, [conversationId]);
+    const { rows: seqRows } = await db.query(
+      `SELECT seq::int AS seq FROM messages WHERE conversation_id = $1 ORDER BY seq`,
+      [conversationId],
+    );
+    const { rows: convRows } = await db.query(
+      `SELECT last_seq::int AS last_seq FROM conversations WHERE id = $1`,
+      [conversationId],
+    );
     const seqs = seqRows.map((r) => r.seq);
     report.rowsInConversation = seqs.length;
     report.lastSeq = convRows[0]?.last_seq;
@@ -455,7 +529,11 @@ export function stalledClient(url, token, { timeoutMs = 10_000 } = {}) {
       } else if (seen.includes('44{')) {
         clearTimeout(timer);
         sock.destroy();
-        reject(new Error(`stalled client refused: ${seen.slice(seen.indexOf('44{'), seen.indexOf('44{') + 200)}`));
+        reject(
+          new Error(
+            `stalled client refused: ${seen.slice(seen.indexOf('44{'), seen.indexOf('44{') + 200)}`,
+          ),
+        );
       }
     };
     sock.on('data', onData);
@@ -470,7 +548,10 @@ export function stalledClient(url, token, { timeoutMs = 10_000 } = {}) {
 function wsTextFrame(text) {
   const payload = Buffer.from(text);
   const mask = randomBytes(4);
-  const header = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  const header =
+    payload.length < 126
+      ? Buffer.from([0x81, 0x80 | payload.length])
+      : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
   const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
   return Buffer.concat([header, mask, masked]);
 }

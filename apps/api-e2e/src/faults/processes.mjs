@@ -12,7 +12,8 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const T0 = Date.now();
 /** Progress on stderr with FAULTS_DEBUG=1 (a hung step is then easy to find). */
 export function debug(...args) {
-  if (process.env.FAULTS_DEBUG) process.stderr.write(`[faults +${Date.now() - T0}ms] ${args.join(' ')}\n`);
+  if (process.env.FAULTS_DEBUG)
+    process.stderr.write(`[faults +${Date.now() - T0}ms] ${args.join(' ')}\n`);
 }
 
 /** Polls `check` every `everyMs` until it returns a truthy value or `timeoutMs` passes. */
@@ -21,7 +22,8 @@ export async function until(check, { timeoutMs = 10_000, everyMs = 50, what = 'c
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
 }
@@ -80,7 +82,9 @@ function findOnPath(name) {
 
 export const PG_BIN = findPostgresBin();
 export const REDIS_SERVER = findOnPath('redis-server');
-export const API_BUILT = existsSync(new URL('../../../../dist/apps/api/apps/api/src/main.js', import.meta.url));
+export const API_BUILT = existsSync(
+  new URL('../../../../dist/apps/api/apps/api/src/main.js', import.meta.url),
+);
 
 /**
  * Why the fault tests cannot run here, or null. In CI a missing binary is a failure (the
@@ -88,7 +92,8 @@ export const API_BUILT = existsSync(new URL('../../../../dist/apps/api/apps/api/
  */
 export function missingPrerequisites({ postgres = true, redis = true } = {}) {
   const missing = [];
-  if (postgres && !PG_BIN) missing.push('PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb)');
+  if (postgres && !PG_BIN)
+    missing.push('PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb)');
   if (redis && !REDIS_SERVER) missing.push('redis-server');
   if (!API_BUILT) missing.push('the built API (run: npx nx build api)');
   return missing.length ? `fault tests need ${missing.join(' and ')}` : null;
@@ -118,11 +123,15 @@ export async function startPostgres() {
   tempDirs.add(base);
   if (identity.uid !== undefined) chownSync(base, identity.uid, identity.gid);
   const dataDir = join(base, 'data');
-  execFileSync(join(PG_BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
-    ...identity,
-    cwd: base,
-    stdio: 'pipe',
-  });
+  execFileSync(
+    join(PG_BIN, 'initdb'),
+    ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+    {
+      ...identity,
+      cwd: base,
+      stdio: 'pipe',
+    },
+  );
   const port = await freePort();
   let child = null;
   let log = '';
@@ -140,17 +149,37 @@ export async function startPostgres() {
       if (pg.pid) throw new Error('postgres already running');
       child = spawn(
         join(PG_BIN, 'postgres'),
-        ['-D', dataDir, '-p', String(port), '-k', base, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
+        [
+          '-D',
+          dataDir,
+          '-p',
+          String(port),
+          '-k',
+          base,
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'fsync=off',
+          '-c',
+          'max_connections=200',
+        ],
         { ...identity, cwd: base, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       // SIGQUIT is PostgreSQL's immediate shutdown: it also takes the backends down with it.
       track(child, 'postgres', 'SIGQUIT');
       child.stdout.on('data', (d) => (log += d));
       child.stderr.on('data', (d) => (log += d));
-      await until(() => pg.pid && isReady(), { timeoutMs: 20_000, everyMs: 100, what: `postgres on ${port}\n${log}` });
+      await until(() => pg.pid && isReady(), {
+        timeoutMs: 20_000,
+        everyMs: 100,
+        what: `postgres on ${port}\n${log}`,
+      });
       // We spawned the postmaster itself (no wrapper): make sure the PID we will signal is it.
-      const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      if (postmasterPid !== child.pid) throw new Error(`postmaster is ${postmasterPid}, we spawned ${child.pid}`);
+      const postmasterPid = Number(
+        readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+      );
+      if (postmasterPid !== child.pid)
+        throw new Error(`postmaster is ${postmasterPid}, we spawned ${child.pid}`);
     },
     /** Fast shutdown (SIGINT): clients are disconnected, then the postmaster exits. */
     async stop(signal = 'SIGINT') {
@@ -173,7 +202,9 @@ export async function startPostgres() {
 
   function isReady() {
     try {
-      execFileSync(join(PG_BIN, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-q'], { stdio: 'ignore' });
+      execFileSync(join(PG_BIN, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-q'], {
+        stdio: 'ignore',
+      });
       return true;
     } catch {
       return false;
@@ -206,7 +237,18 @@ export async function startRedis({ persistent = true } = {}) {
       if (redis.pid) throw new Error('redis already running');
       child = spawn(
         REDIS_SERVER,
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', persistent ? 'yes' : 'no', '--dir', dir],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          persistent ? 'yes' : 'no',
+          '--dir',
+          dir,
+        ],
         { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       track(child, 'redis');
@@ -252,7 +294,8 @@ export const FAST_ENV = {
 
 let prefixes = 0;
 /** A Redis key prefix no other run shares. */
-export const uniquePrefix = (name) => `faults-${name}-${process.pid}-${++prefixes}-${Date.now().toString(36)}:`;
+export const uniquePrefix = (name) =>
+  `faults-${name}-${process.pid}-${++prefixes}-${Date.now().toString(36)}:`;
 
 export async function startApi({ pg, redis, prefix, env = {} } = {}) {
   const server = await startServer({

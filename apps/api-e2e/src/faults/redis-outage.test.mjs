@@ -18,7 +18,15 @@ import {
   register,
   verifyStored,
 } from './load.mjs';
-import { killAll, prerequisites, sleep, startApi, startPostgres, startRedis, uniquePrefix } from './processes.mjs';
+import {
+  killAll,
+  prerequisites,
+  sleep,
+  startApi,
+  startPostgres,
+  startRedis,
+  uniquePrefix,
+} from './processes.mjs';
 
 const RATE = 20;
 const LOAD_MS = 10_000;
@@ -37,14 +45,17 @@ let b;
 /** What the scenario observed; every test below judges one part of it. */
 const seen = {};
 
-before(async () => {
-  if (options.skip) return;
-  pg = await startPostgres();
-  redis = await startRedis();
-  const prefix = uniquePrefix('redis');
-  [a, b] = await Promise.all([startApi({ pg, redis, prefix }), startApi({ pg, redis, prefix })]);
-  await runScenario();
-}, { timeout: 100_000 });
+before(
+  async () => {
+    if (options.skip) return;
+    pg = await startPostgres();
+    redis = await startRedis();
+    const prefix = uniquePrefix('redis');
+    [a, b] = await Promise.all([startApi({ pg, redis, prefix }), startApi({ pg, redis, prefix })]);
+    await runScenario();
+  },
+  { timeout: 100_000 },
+);
 
 after(async () => {
   closeAllSockets();
@@ -56,14 +67,26 @@ after(async () => {
 
 async function runScenario() {
   // a1, a2 on instance A; b1, b2 on instance B; all four in one group.
-  const [a1, a2, b1, b2] = await Promise.all(['ra1', 'ra2', 'rb1', 'rb2'].map((n) => register(a.url, n)));
+  const [a1, a2, b1, b2] = await Promise.all(
+    ['ra1', 'ra2', 'rb1', 'rb2'].map((n) => register(a.url, n)),
+  );
   const conv = await group(a.url, a1, [a2, b1, b2]);
   const recvA2 = new Receiver('a2');
   const recvB2 = new Receiver('b2');
   recvA2.attach(await connect(a.url, a2.token));
   recvB2.attach(await connect(b.url, b2.token));
-  const sendA = new Sender({ name: 'a1', socket: await connect(a.url, a1.token), conversationId: conv.id, ratePerSecond: RATE });
-  const sendB = new Sender({ name: 'b1', socket: await connect(b.url, b1.token), conversationId: conv.id, ratePerSecond: RATE });
+  const sendA = new Sender({
+    name: 'a1',
+    socket: await connect(a.url, a1.token),
+    conversationId: conv.id,
+    ratePerSecond: RATE,
+  });
+  const sendB = new Sender({
+    name: 'b1',
+    socket: await connect(b.url, b1.token),
+    conversationId: conv.id,
+    ratePerSecond: RATE,
+  });
   const healthA = new HealthSampler(a.url, 100).start();
   const healthB = new HealthSampler(b.url, 100).start();
 
@@ -93,12 +116,20 @@ async function runScenario() {
   await sleep(500); // the last live events
   await Promise.all([healthA.stop(), healthB.stop()]);
 
-  seen.died = [['A', a], ['B', b]]
+  seen.died = [
+    ['A', a],
+    ['B', b],
+  ]
     .filter(([, s]) => s.child.exitCode !== null || s.child.signalCode !== null)
     .map(([name, s]) => ({
       name,
       exit: s.child.exitCode ?? s.child.signalCode,
-      lastLines: s.logs().split('\n').filter((l) => l && !/ECONNREFUSED/.test(l)).slice(-12).join('\n'),
+      lastLines: s
+        .logs()
+        .split('\n')
+        .filter((l) => l && !/ECONNREFUSED/.test(l))
+        .slice(-12)
+        .join('\n'),
     }));
   // The client's duty: resend what got no ok ack (only through a live instance).
   seen.stillUnacked = 0;
@@ -108,7 +139,8 @@ async function runScenario() {
   }
   const stored = await verifyStored(pg.url, conv.id, [sendA, sendB]);
 
-  const during = (s) => [...s.sent.values()].filter((e) => e.emittedAt >= downAt + NOTICE_MS && e.emittedAt < startAt);
+  const during = (s) =>
+    [...s.sent.values()].filter((e) => e.emittedAt >= downAt + NOTICE_MS && e.emittedAt < startAt);
   const afterUp = (s) => [...s.sent.values()].filter((e) => e.emittedAt >= upAt);
   const gotLive = (r, e) => e.message && r.byId.get(e.message.id)?.how === 'live';
   const crossAfterUp = (pred) =>
@@ -134,14 +166,32 @@ async function runScenario() {
     seqs: { a2: recvA2.seqs(conv.id), b2: recvB2.seqs(conv.id) },
     receiverDuplicates: recvA2.duplicates + recvB2.duplicates,
     sentWhileDown: { a1: duringA.length, b1: duringB.length },
-    ackedFirstTryWhileDown: { a1: duringA.filter((e) => e.acks[0]?.ok).length, b1: duringB.filter((e) => e.acks[0]?.ok).length },
-    localDeliveryWhileDown: { 'a1->a2': duringA.filter((e) => gotLive(recvA2, e)).length, 'b1->b2': duringB.filter((e) => gotLive(recvB2, e)).length },
-    crossDeliveryWhileDown: { 'a1->b2': duringA.filter((e) => gotLive(recvB2, e)).length, 'b1->a2': duringB.filter((e) => gotLive(recvA2, e)).length },
+    ackedFirstTryWhileDown: {
+      a1: duringA.filter((e) => e.acks[0]?.ok).length,
+      b1: duringB.filter((e) => e.acks[0]?.ok).length,
+    },
+    localDeliveryWhileDown: {
+      'a1->a2': duringA.filter((e) => gotLive(recvA2, e)).length,
+      'b1->b2': duringB.filter((e) => gotLive(recvB2, e)).length,
+    },
+    crossDeliveryWhileDown: {
+      'a1->b2': duringA.filter((e) => gotLive(recvB2, e)).length,
+      'b1->a2': duringB.filter((e) => gotLive(recvA2, e)).length,
+    },
     crossResumedAfterUpMs: crossed.length ? Math.min(...crossed) : null,
     lastCrossMissedAfterUpMs: missed.length ? Math.max(...missed) : null,
-    healthWhileDown: { a: healthA.describe(downAt + NOTICE_MS, startAt), b: healthB.describe(downAt + NOTICE_MS, startAt) },
-    healthDownProbes: { a: healthA.between(downAt + NOTICE_MS, startAt), b: healthB.between(downAt + NOTICE_MS, startAt) },
-    healthOkAfterUpMs: { a: healthA.firstAfter(upAt, 200) ? healthA.firstAfter(upAt, 200).at - upAt : null, b: healthB.firstAfter(upAt, 200) ? healthB.firstAfter(upAt, 200).at - upAt : null },
+    healthWhileDown: {
+      a: healthA.describe(downAt + NOTICE_MS, startAt),
+      b: healthB.describe(downAt + NOTICE_MS, startAt),
+    },
+    healthDownProbes: {
+      a: healthA.between(downAt + NOTICE_MS, startAt),
+      b: healthB.between(downAt + NOTICE_MS, startAt),
+    },
+    healthOkAfterUpMs: {
+      a: healthA.firstAfter(upAt, 200) ? healthA.firstAfter(upAt, 200).at - upAt : null,
+      b: healthB.firstAfter(upAt, 200) ? healthB.firstAfter(upAt, 200).at - upAt : null,
+    },
     redisDownMs: upAt - downAt,
     liveBeforeCatchUp,
     caughtUp,
@@ -150,7 +200,9 @@ async function runScenario() {
 
 test('Redis outage: both instances survive (no crash)', options, (t) => {
   const { stored, all, seqs, healthDownProbes, died, ...figures } = seen;
-  t.diagnostic(`FIGURES redis-outage ${JSON.stringify({ sent: stored?.perSender, lost: stored?.lost, duplicates: stored?.duplicates, seqGaps: stored?.seqGaps, died: died?.map((d) => `${d.name} exit ${d.exit}`), ...figures })}`);
+  t.diagnostic(
+    `FIGURES redis-outage ${JSON.stringify({ sent: stored?.perSender, lost: stored?.lost, duplicates: stored?.duplicates, seqGaps: stored?.seqGaps, died: died?.map((d) => `${d.name} exit ${d.exit}`), ...figures })}`,
+  );
   assert.deepEqual(
     died.map((d) => d.name),
     [],
@@ -158,48 +210,89 @@ test('Redis outage: both instances survive (no crash)', options, (t) => {
   );
 });
 
-test('Redis outage: every acked message stored exactly once, resends deduplicated, seq gap-free', options, () => {
-  assert.equal(seen.stored.lost, 0, 'an acked message is missing');
-  assert.equal(seen.stored.duplicates, 0, 'a clientId is stored twice');
-  assert.equal(seen.stored.ackMismatch, 0);
-  assert.equal(seen.stored.seqGaps + seen.stored.seqDupes, 0, 'seq has gaps or duplicates');
-  assert.equal(seen.stillUnacked, 0, 'messages still unacked after resending through a live instance');
-});
-
-test('Redis outage: each instance acks and delivers to its own users while Redis is down', options, () => {
-  assert.ok(seen.sentWhileDown.a1 >= 30 && seen.sentWhileDown.b1 >= 30, 'the load ran through the outage');
-  assert.deepEqual(seen.ackedFirstTryWhileDown, seen.sentWhileDown, 'every send during the outage is acked at once');
-  assert.deepEqual(
-    seen.localDeliveryWhileDown,
-    { 'a1->a2': seen.sentWhileDown.a1, 'b1->b2': seen.sentWhileDown.b1 },
-    'same-instance members get message:new live during the outage',
-  );
-});
-
-test('Redis outage: /health answers 503 on both instances while Redis is down, 200 after', options, () => {
-  for (const name of ['a', 'b']) {
-    const probes = seen.healthDownProbes[name];
-    assert.ok(probes.length >= 10, `${name}: too few probes (${probes.length})`);
-    assert.deepEqual(
-      probes.filter((p) => p.status !== 503),
-      [],
-      `${name}: every probe started while Redis is down must answer 503 within 3 s`,
+test(
+  'Redis outage: every acked message stored exactly once, resends deduplicated, seq gap-free',
+  options,
+  () => {
+    assert.equal(seen.stored.lost, 0, 'an acked message is missing');
+    assert.equal(seen.stored.duplicates, 0, 'a clientId is stored twice');
+    assert.equal(seen.stored.ackMismatch, 0);
+    assert.equal(seen.stored.seqGaps + seen.stored.seqDupes, 0, 'seq has gaps or duplicates');
+    assert.equal(
+      seen.stillUnacked,
+      0,
+      'messages still unacked after resending through a live instance',
     );
-    assert.ok(seen.healthOkAfterUpMs[name] !== null && seen.healthOkAfterUpMs[name] < 5_000, `${name}: /health 200 again after Redis is back`);
-  }
-});
+  },
+);
 
-test('Redis outage: cross-instance delivery resumes by itself and after=<seq> catch-up fills the gap', options, () => {
-  assert.ok(seen.crossResumedAfterUpMs !== null && seen.crossResumedAfterUpMs < RESUME_MS, `cross-instance delivery resumed at ${seen.crossResumedAfterUpMs} ms`);
-  assert.ok(
-    seen.lastCrossMissedAfterUpMs === null || seen.lastCrossMissedAfterUpMs < RESUME_MS,
-    `cross-instance messages still missed ${seen.lastCrossMissedAfterUpMs} ms after Redis came back`,
-  );
-  assert.equal(seen.receiverDuplicates, 0, 'a message:new arrived twice');
-  assert.deepEqual(seen.seqs.a2, seen.all, 'a2 has every seq once after catch-up');
-  assert.deepEqual(seen.seqs.b2, seen.all, 'b2 has every seq once after catch-up');
-});
+test(
+  'Redis outage: each instance acks and delivers to its own users while Redis is down',
+  options,
+  () => {
+    assert.ok(
+      seen.sentWhileDown.a1 >= 30 && seen.sentWhileDown.b1 >= 30,
+      'the load ran through the outage',
+    );
+    assert.deepEqual(
+      seen.ackedFirstTryWhileDown,
+      seen.sentWhileDown,
+      'every send during the outage is acked at once',
+    );
+    assert.deepEqual(
+      seen.localDeliveryWhileDown,
+      { 'a1->a2': seen.sentWhileDown.a1, 'b1->b2': seen.sentWhileDown.b1 },
+      'same-instance members get message:new live during the outage',
+    );
+  },
+);
 
-test('Redis outage: REST with a valid token answers 503, not 401 (a 401 logs the web client out)', options, () => {
-  assert.equal(seen.restWhileDown, 503, `GET /api/auth/me with a valid token while Redis is down answered ${seen.restWhileDown}`);
-});
+test(
+  'Redis outage: /health answers 503 on both instances while Redis is down, 200 after',
+  options,
+  () => {
+    for (const name of ['a', 'b']) {
+      const probes = seen.healthDownProbes[name];
+      assert.ok(probes.length >= 10, `${name}: too few probes (${probes.length})`);
+      assert.deepEqual(
+        probes.filter((p) => p.status !== 503),
+        [],
+        `${name}: every probe started while Redis is down must answer 503 within 3 s`,
+      );
+      assert.ok(
+        seen.healthOkAfterUpMs[name] !== null && seen.healthOkAfterUpMs[name] < 5_000,
+        `${name}: /health 200 again after Redis is back`,
+      );
+    }
+  },
+);
+
+test(
+  'Redis outage: cross-instance delivery resumes by itself and after=<seq> catch-up fills the gap',
+  options,
+  () => {
+    assert.ok(
+      seen.crossResumedAfterUpMs !== null && seen.crossResumedAfterUpMs < RESUME_MS,
+      `cross-instance delivery resumed at ${seen.crossResumedAfterUpMs} ms`,
+    );
+    assert.ok(
+      seen.lastCrossMissedAfterUpMs === null || seen.lastCrossMissedAfterUpMs < RESUME_MS,
+      `cross-instance messages still missed ${seen.lastCrossMissedAfterUpMs} ms after Redis came back`,
+    );
+    assert.equal(seen.receiverDuplicates, 0, 'a message:new arrived twice');
+    assert.deepEqual(seen.seqs.a2, seen.all, 'a2 has every seq once after catch-up');
+    assert.deepEqual(seen.seqs.b2, seen.all, 'b2 has every seq once after catch-up');
+  },
+);
+
+test(
+  'Redis outage: REST with a valid token answers 503, not 401 (a 401 logs the web client out)',
+  options,
+  () => {
+    assert.equal(
+      seen.restWhileDown,
+      503,
+      `GET /api/auth/me with a valid token while Redis is down answered ${seen.restWhileDown}`,
+    );
+  },
+);

@@ -7,8 +7,27 @@
 // latency stays low.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Receiver, Sender, closeAllSockets, connect, group, percentile, register, stalledClient } from './load.mjs';
-import { killAll, prerequisites, rssKb, sleep, startApi, startPostgres, startRedis, uniquePrefix, until } from './processes.mjs';
+import {
+  Receiver,
+  Sender,
+  closeAllSockets,
+  connect,
+  group,
+  percentile,
+  register,
+  stalledClient,
+} from './load.mjs';
+import {
+  killAll,
+  prerequisites,
+  rssKb,
+  sleep,
+  startApi,
+  startPostgres,
+  startRedis,
+  uniquePrefix,
+  until,
+} from './processes.mjs';
 
 const STALLED = 4;
 const RATE = 100; // per sender, two senders
@@ -25,13 +44,16 @@ let redis;
 let server;
 const seen = {};
 
-before(async () => {
-  if (options.skip) return;
-  pg = await startPostgres();
-  redis = await startRedis();
-  server = await startApi({ pg, redis, prefix: uniquePrefix('slow') });
-  await runScenario();
-}, { timeout: 110_000 });
+before(
+  async () => {
+    if (options.skip) return;
+    pg = await startPostgres();
+    redis = await startRedis();
+    server = await startApi({ pg, redis, prefix: uniquePrefix('slow') });
+    await runScenario();
+  },
+  { timeout: 110_000 },
+);
 
 after(async () => {
   closeAllSockets();
@@ -42,17 +64,28 @@ after(async () => {
 });
 
 async function runScenario() {
-  const [s1, s2, r, slow] = await Promise.all(['ss1', 'ss2', 'sr', 'sslow'].map((n) => register(server.url, n)));
+  const [s1, s2, r, slow] = await Promise.all(
+    ['ss1', 'ss2', 'sr', 'sslow'].map((n) => register(server.url, n)),
+  );
   const conv = await group(server.url, s1, [s2, r, slow]);
   const inbox = new Receiver('r');
   inbox.attach(await connect(server.url, r.token));
   const senders = await Promise.all(
-    [s1, s2].map(async (u, i) => new Sender({ name: `s${i}`, socket: await connect(server.url, u.token), conversationId: conv.id, ratePerSecond: RATE })),
+    [s1, s2].map(
+      async (u, i) =>
+        new Sender({
+          name: `s${i}`,
+          socket: await connect(server.url, u.token),
+          conversationId: conv.id,
+          ratePerSecond: RATE,
+        }),
+    ),
   );
   // Content ends with "@<send time>" so that the reader can measure latency.
   for (const s of senders) {
     const emit = s.emitOne.bind(s);
-    s.emitOne = (clientId, content) => emit(clientId, content ?? `${CONTENT} ${s.name} @${Date.now()}`);
+    s.emitOne = (clientId, content) =>
+      emit(clientId, content ?? `${CONTENT} ${s.name} @${Date.now()}`);
   }
 
   const pid = server.child.pid;
@@ -68,14 +101,24 @@ async function runScenario() {
   const stalled = [];
   for (let i = 0; i < STALLED; i++) stalled.push(await stalledClient(server.url, slow.token));
 
-  const dropped = await until(() => inbox.presence.find((p) => p.event === 'offline' && p.userId === slow.user.id), {
-    timeoutMs: DROP_WITHIN_MS + 3_000,
-    everyMs: 100,
-    what: 'the stalled consumer to be dropped',
-  }).catch(() => null);
+  const dropped = await until(
+    () => inbox.presence.find((p) => p.event === 'offline' && p.userId === slow.user.id),
+    {
+      timeoutMs: DROP_WITHIN_MS + 3_000,
+      everyMs: 100,
+      what: 'the stalled consumer to be dropped',
+    },
+  ).catch(() => null);
   const droppedAt = dropped ? dropped.at : null;
   const stallLatencies = [...inbox.latencies];
-  const sentDuringStall = senders.reduce((n, s) => n + [...s.sent.values()].filter((e) => e.emittedAt >= stalledAt && (!droppedAt || e.emittedAt < droppedAt)).length, 0);
+  const sentDuringStall = senders.reduce(
+    (n, s) =>
+      n +
+      [...s.sent.values()].filter(
+        (e) => e.emittedAt >= stalledAt && (!droppedAt || e.emittedAt < droppedAt),
+      ).length,
+    0,
+  );
   const peakMb = Math.max(...rss.filter((x) => x.t >= stalledAt - t0).map((x) => x.mb));
   for (const s of senders) s.running = false;
   await load;
@@ -87,13 +130,20 @@ async function runScenario() {
   Object.assign(seen, {
     stalledSockets: STALLED,
     sentDuringStall,
-    pushedToStalledMb: Math.round((sentDuringStall * (CONTENT.length + 200) * STALLED) / 1024 / 1024),
+    pushedToStalledMb: Math.round(
+      (sentDuringStall * (CONTENT.length + 200) * STALLED) / 1024 / 1024,
+    ),
     droppedAfterMs: droppedAt ? droppedAt - stalledAt : null,
     baselineMb: Math.round(baselineMb),
     peakMb: Math.round(peakMb),
     growthMb: Math.round(peakMb - baselineMb),
     endMb: Math.round(rss[rss.length - 1].mb),
-    latencyMs: { n: stallLatencies.length, p50: percentile(stallLatencies, 50), p99: percentile(stallLatencies, 99), max: Math.max(0, ...stallLatencies) },
+    latencyMs: {
+      n: stallLatencies.length,
+      p50: percentile(stallLatencies, 50),
+      p99: percentile(stallLatencies, 99),
+      max: Math.max(0, ...stallLatencies),
+    },
     acked: senders.reduce((n, s) => n + s.acked.length, 0),
     sent: senders.reduce((n, s) => n + s.sent.size, 0),
     serverAlive: server.child.exitCode === null,
@@ -107,17 +157,35 @@ test('slow consumer: the figures; every send acked, the server alive', options, 
   assert.equal(seen.acked, seen.sent, 'every send of the other members is acked');
 });
 
-test('slow consumer: the server drops a consumer that stopped reading (bounding what it holds for it)', options, () => {
-  assert.ok(seen.droppedAfterMs !== null, `stalled consumer still connected ${DROP_WITHIN_MS} ms after it stopped reading`);
-  assert.ok(seen.droppedAfterMs <= DROP_WITHIN_MS);
-});
+test(
+  'slow consumer: the server drops a consumer that stopped reading (bounding what it holds for it)',
+  options,
+  () => {
+    assert.ok(
+      seen.droppedAfterMs !== null,
+      `stalled consumer still connected ${DROP_WITHIN_MS} ms after it stopped reading`,
+    );
+    assert.ok(seen.droppedAfterMs <= DROP_WITHIN_MS);
+  },
+);
 
-test(`slow consumer: server RSS grows less than ${RSS_BUDGET_MB} MB while ${STALLED} consumers are stalled`, options, () => {
-  assert.ok(seen.growthMb < RSS_BUDGET_MB, `RSS grew ${seen.growthMb} MB (from ${seen.baselineMb} to ${seen.peakMb} MB)`);
-});
+test(
+  `slow consumer: server RSS grows less than ${RSS_BUDGET_MB} MB while ${STALLED} consumers are stalled`,
+  options,
+  () => {
+    assert.ok(
+      seen.growthMb < RSS_BUDGET_MB,
+      `RSS grew ${seen.growthMb} MB (from ${seen.baselineMb} to ${seen.peakMb} MB)`,
+    );
+  },
+);
 
-test('slow consumer: the other members keep a low send->receive latency (p99 < 250 ms, max < 1 s)', options, () => {
-  assert.ok(seen.latencyMs.n > 1_000, 'enough messages measured');
-  assert.ok(seen.latencyMs.p99 < 250, `p99 ${seen.latencyMs.p99} ms`);
-  assert.ok(seen.latencyMs.max < 1_000, `max ${seen.latencyMs.max} ms`);
-});
+test(
+  'slow consumer: the other members keep a low send->receive latency (p99 < 250 ms, max < 1 s)',
+  options,
+  () => {
+    assert.ok(seen.latencyMs.n > 1_000, 'enough messages measured');
+    assert.ok(seen.latencyMs.p99 < 250, `p99 ${seen.latencyMs.p99} ms`);
+    assert.ok(seen.latencyMs.max < 1_000, `max ${seen.latencyMs.max} ms`);
+  },
+);

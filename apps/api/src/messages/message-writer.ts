@@ -1,8 +1,8 @@
 import { BadRequestException, BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { returningRows } from '../core/database/returning';
+import { DataSource } from 'typeorm';
 import { MetricsService } from '../core/metrics/metrics.service';
+import { BATCH_INSERT_SQL, GUARD_TRIPPED } from './batch-insert.sql';
 import { MESSAGE_COLUMNS, MessageRow } from './message.mapper';
 
 export interface NewMessage {
@@ -27,20 +27,16 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-/** Transactions in flight at once: one committing while the next batch fills. */
+/** Batches in flight at once: one committing while the next one fills. */
 const MAX_IN_FLIGHT = 2;
 const MAX_BATCH = 256;
 const DEADLOCK = '40P01';
 
-class ClientIdRace extends Error {}
-
 /**
  * Group commit for sends. Messages that arrive while a transaction is in flight are written
  * together in the next one, so throughput grows with load while a lone message still goes out
- * at once. Each batch, in one transaction: locks its conversations in id order, moves every
- * conversation's `last_seq` by its number of new messages (gap-free seqs, assigned in arrival
- * order), inserts the messages with `ON CONFLICT (sender_id, client_id) DO NOTHING`, and moves
- * the senders' own watermarks. A clientId already stored resolves to the first message.
+ * at once. Each batch is one statement (`batch-insert.sql.ts`): gap-free seqs in arrival
+ * order, all or nothing. A clientId already stored resolves to the first message.
  */
 @Injectable()
 export class MessageWriter implements BeforeApplicationShutdown {
@@ -97,12 +93,20 @@ export class MessageWriter implements BeforeApplicationShutdown {
     }
   }
 
-  /** Results by `sender:clientId`; an Error for a message that must be refused. */
+  /**
+   * Results by `sender:clientId`; an Error for a message that must be refused. The fast path
+   * writes the batch in one statement; if a clientId in it was already stored (a resend), the
+   * statement aborts as a whole and the batch goes again with the stored ones set aside.
+   */
   private async writeBatch(messages: NewMessage[]): Promise<Map<string, WriteResult | Error>> {
-    const results = new Map<string, WriteResult | Error>();
     // The same clientId twice in one batch is one message.
     const unique = [...new Map(messages.map((m) => [key(m), m])).values()];
-
+    try {
+      return toResults(await this.insertWithRetry(unique));
+    } catch (err) {
+      if (databaseCode(err) !== GUARD_TRIPPED) throw err;
+    }
+    const results = new Map<string, WriteResult | Error>();
     for (const row of await this.existing(unique)) {
       const message = unique.find(
         (m) => m.senderId === row.sender_id && m.clientId === row.client_id,
@@ -115,18 +119,8 @@ export class MessageWriter implements BeforeApplicationShutdown {
       );
     }
     const fresh = unique.filter((m) => !results.has(key(m)));
-    if (fresh.length === 0) return results;
-
-    try {
-      const rows = await this.insertWithRetry(fresh);
-      for (const row of rows)
-        results.set(`${row.sender_id}:${row.client_id}`, { row, duplicate: false });
-    } catch (err) {
-      if (!(err instanceof ClientIdRace)) throw err;
-      // Another writer stored one of these clientIds between our check and our insert. The
-      // batch was rolled back whole (no seq used); writing it again finds that one stored.
-      for (const [k, v] of await this.writeBatch(fresh)) results.set(k, v);
-    }
+    // What is still fresh may race another writer again; each round settles at least one.
+    if (fresh.length > 0) for (const [k, v] of await this.writeBatch(fresh)) results.set(k, v);
     return results;
   }
 
@@ -140,77 +134,32 @@ export class MessageWriter implements BeforeApplicationShutdown {
 
   private async insertWithRetry(messages: NewMessage[], attempt = 1): Promise<MessageRow[]> {
     try {
-      return await this.db.transaction((tx) => this.insert(tx, messages));
-    } catch (err) {
-      const code = (err as { driverError?: { code?: string } }).driverError?.code;
-      if (code === DEADLOCK && attempt < 3) return this.insertWithRetry(messages, attempt + 1);
-      throw err;
-    }
-  }
-
-  private async insert(tx: EntityManager, messages: NewMessage[]): Promise<MessageRow[]> {
-    const counts = new Map<string, number>();
-    for (const m of messages) counts.set(m.conversationId, (counts.get(m.conversationId) ?? 0) + 1);
-    const conversationIds = [...counts.keys()].sort();
-    if (conversationIds.length > 1) {
-      // A fixed lock order keeps two batches touching the same conversations from deadlocking.
-      await tx.query(
-        'SELECT id FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
-        [conversationIds],
-      );
-    }
-    const bumped = returningRows<{ id: string; last_seq: string }>(
-      await tx.query(
-        `UPDATE conversations c SET last_seq = c.last_seq + v.k, last_message_at = now()
-           FROM unnest($1::uuid[], $2::int[]) AS v(id, k)
-          WHERE c.id = v.id
-        RETURNING c.id, c.last_seq`,
-        [conversationIds, conversationIds.map((id) => counts.get(id))],
-      ),
-    );
-    const nextSeq = new Map(bumped.map((r) => [r.id, Number(r.last_seq) - counts.get(r.id)! + 1]));
-    const seqs = messages.map((m) => {
-      const seq = nextSeq.get(m.conversationId)!;
-      nextSeq.set(m.conversationId, seq + 1);
-      return seq;
-    });
-
-    const rows = await tx.query<MessageRow[]>(
-      `INSERT INTO messages (conversation_id, seq, sender_id, content, message_type, file_url, client_id)
-       SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::varchar[], $6::varchar[], $7::varchar[])
-       ON CONFLICT (sender_id, client_id) DO NOTHING
-       RETURNING ${MESSAGE_COLUMNS}`,
-      [
+      const [{ rows }] = await this.db.query<{ rows: MessageRow[] }[]>(BATCH_INSERT_SQL, [
         messages.map((m) => m.conversationId),
-        seqs,
         messages.map((m) => m.senderId),
         messages.map((m) => m.content),
         messages.map((m) => m.type),
         messages.map((m) => m.fileUrl),
         messages.map((m) => m.clientId),
-      ],
-    );
-    // A skipped row would leave a hole in the seqs: undo the whole batch instead.
-    if (rows.length !== messages.length) throw new ClientIdRace();
-
-    // Sending implies having read (and received) everything up to one's own message.
-    const watermarks = new Map<string, { conversationId: string; userId: string; seq: number }>();
-    messages.forEach((m, i) => {
-      const k = `${m.conversationId}:${m.senderId}`;
-      const seq = Math.max(seqs[i], watermarks.get(k)?.seq ?? 0);
-      watermarks.set(k, { conversationId: m.conversationId, userId: m.senderId, seq });
-    });
-    const marks = [...watermarks.values()];
-    await tx.query(
-      `UPDATE conversation_members cm
-          SET last_read_seq = GREATEST(cm.last_read_seq, v.seq),
-              last_delivered_seq = GREATEST(cm.last_delivered_seq, v.seq)
-         FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS v(conversation_id, user_id, seq)
-        WHERE cm.conversation_id = v.conversation_id AND cm.user_id = v.user_id`,
-      [marks.map((w) => w.conversationId), marks.map((w) => w.userId), marks.map((w) => w.seq)],
-    );
-    return rows;
+        messages.map((_m, i) => i),
+        messages.length,
+      ]);
+      return rows;
+    } catch (err) {
+      if (databaseCode(err) === DEADLOCK && attempt < 3)
+        return this.insertWithRetry(messages, attempt + 1);
+      throw err;
+    }
   }
 }
+
+function toResults(rows: MessageRow[]): Map<string, WriteResult | Error> {
+  return new Map(
+    rows.map((row) => [`${row.sender_id}:${row.client_id}`, { row, duplicate: false }]),
+  );
+}
+
+const databaseCode = (err: unknown) =>
+  (err as { driverError?: { code?: string } }).driverError?.code;
 
 const key = (m: NewMessage) => `${m.senderId}:${m.clientId}`;
