@@ -19,7 +19,8 @@ export const USAGE = `npm run bench -- [flags]      (or: node bench/run.mjs [fla
   --log-level=warn           API LOG_LEVEL during the run
   --write-docs / --no-docs   write the figures into docs/performance.md and the chart (default: full yes, quick no)
   --build                    build api and web first
-  --from=bench/results/X.json  only re-render the tables, docs/performance.md and the chart from an earlier run
+  --from=X.json[,Y.json]     only re-render the tables, docs/performance.md and the chart from earlier runs
+                             (several files: each part from the last file that has it)
   --keep                     keep the bench database and Redis keys (for inspection)
 `;
 

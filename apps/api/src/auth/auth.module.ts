@@ -19,6 +19,7 @@ import { RedisSessionStore } from './redis-session.store';
 import { SessionEntity } from './session.entity';
 import { SessionStore } from './session-store';
 import { SessionsService } from './sessions.service';
+import { jwtKey } from './jwt-key';
 import { TokenService } from './token.service';
 
 @Module({
@@ -29,7 +30,9 @@ import { TokenService } from './token.service';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwt.secret,
+        // A KeyObject built once: given a string, jsonwebtoken first tries (and fails) to parse
+        // it as a public key on every sign and verify.
+        secretOrKeyProvider: () => jwtKey(config.jwt.secret),
         signOptions: { algorithm: 'HS256', expiresIn: config.jwt.expiresInSeconds },
         verifyOptions: { algorithms: ['HS256'] },
       }),

@@ -1,4 +1,10 @@
-import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  ExecutionContext,
+  Injectable,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { isServiceUnavailable } from '../core/http/unavailable';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { IS_PUBLIC } from './public.decorator';
@@ -21,6 +27,13 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<TUser>(err: unknown, user: TUser | false, info: unknown): TUser {
+    // The session store could not be asked: the token may be fine, so no 401 (a 401 logs
+    // the client out); 503 says try again.
+    if (err && !(err instanceof UnauthorizedException)) {
+      if (isServiceUnavailable(err))
+        throw new ServiceUnavailableException('Session store unavailable, try again');
+      throw err;
+    }
     if (err || !user) {
       const reason =
         info instanceof Error && info.name === 'TokenExpiredError'

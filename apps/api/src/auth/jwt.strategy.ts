@@ -4,6 +4,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
 import { AuthUser } from './auth-user';
+import { jwtKey } from './jwt-key';
 import { TokenPayload, TokenService } from './token.service';
 
 /** Bearer tokens on REST: signature and expiry by passport-jwt (HS256 only), then the session. */
@@ -15,7 +16,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwt.secret,
+      // passport-jwt hands the key to jsonwebtoken, which takes a KeyObject; its types predate that.
+      secretOrKeyProvider: (
+        _req: unknown,
+        _token: unknown,
+        done: (err: null, key: Buffer) => void,
+      ) => done(null, jwtKey(config.jwt.secret) as unknown as Buffer),
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });

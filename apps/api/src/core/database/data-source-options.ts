@@ -1,6 +1,7 @@
 import { DataSourceOptions } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
+import { QueryLogger } from './query-logger';
 
 /** TypeORM options shared by the app, the migrate command and the tests. Never `synchronize`. */
 export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
@@ -12,7 +13,9 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    logger: new QueryLogger(),
+    logging: ['error', 'warn', 'migration'],
+    maxQueryExecutionTime: 1000,
     extra: {
       max: poolSize,
       connectionTimeoutMillis: 5000,

@@ -9,6 +9,7 @@ import {
 import type { Response } from 'express';
 import { badInputFromDatabase, MALFORMED_TEXT } from '../database/pg-errors';
 import { RateLimitedException } from './rate-limited.exception';
+import { isServiceUnavailable } from './unavailable';
 
 interface HttpErrorLike {
   status?: number;
@@ -62,6 +63,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
 
+    if (isServiceUnavailable(exception)) {
+      this.logger.warn(`service unavailable: ${(exception as Error).message}`);
+      res.setHeader('Retry-After', '5');
+      res
+        .status(HttpStatus.SERVICE_UNAVAILABLE)
+        .json(this.body(503, 'Service temporarily unavailable, try again'));
+      return;
+    }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
     );

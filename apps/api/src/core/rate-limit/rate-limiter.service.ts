@@ -16,7 +16,8 @@ interface Window {
 
 /**
  * Fixed-window counters shared by every instance through Redis when it is configured, or kept
- * in this process otherwise. A limit of 0 turns the check off (for benchmarks).
+ * in this process otherwise, and also while Redis is unreachable (limits then hold per
+ * instance rather than failing every request). A limit of 0 turns the check off.
  */
 @Injectable()
 export class RateLimiterService {
@@ -29,7 +30,7 @@ export class RateLimiterService {
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
     if (limit <= 0) return { allowed: true, count: 0, retryAfterSeconds: 0 };
     const { count, ttlMs } = this.redis.client
-      ? await this.hitRedis(key, windowSeconds)
+      ? await this.hitRedis(key, windowSeconds).catch(() => this.hitMemory(key, windowSeconds))
       : this.hitMemory(key, windowSeconds);
     const allowed = count <= limit;
     return {
@@ -44,13 +45,15 @@ export class RateLimiterService {
     if (limit <= 0) return { allowed: true, count: 0, retryAfterSeconds: 0 };
     let count = 0;
     let ttlMs = 0;
-    if (this.redis.client) {
-      const [value, ttl] = await Promise.all([
-        this.redis.client.get(`rl:${key}`),
-        this.redis.client.pttl(`rl:${key}`),
-      ]);
-      count = Number(value ?? 0);
-      ttlMs = Math.max(0, ttl);
+    const fromRedis = this.redis.client
+      ? await Promise.all([
+          this.redis.client.get(`rl:${key}`),
+          this.redis.client.pttl(`rl:${key}`),
+        ]).catch(() => null)
+      : null;
+    if (fromRedis) {
+      count = Number(fromRedis[0] ?? 0);
+      ttlMs = Math.max(0, fromRedis[1]);
     } else {
       const window = this.windows.get(key);
       if (window && window.resetAt > Date.now()) {
@@ -67,8 +70,8 @@ export class RateLimiterService {
   }
 
   async reset(key: string): Promise<void> {
-    if (this.redis.client) await this.redis.client.del(`rl:${key}`);
-    else this.windows.delete(key);
+    this.windows.delete(key);
+    if (this.redis.client) await this.redis.client.del(`rl:${key}`).catch(() => undefined);
   }
 
   private async hitRedis(

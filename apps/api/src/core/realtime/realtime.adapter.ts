@@ -1,7 +1,9 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { IncomingMessage } from 'node:http';
+import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
@@ -57,7 +59,7 @@ export class RealtimeAdapter extends IoAdapter {
     for (const middleware of this.middlewares) server.use(middleware);
     if (this.redis.enabled) {
       server.adapter(
-        createAdapter(this.redis.duplicate(), this.redis.duplicate(), {
+        createAdapter(this.redis.publisher(), this.redis.duplicate(), {
           key: `${this.redis.keyPrefix}socket.io`,
         }),
       );
@@ -65,6 +67,31 @@ export class RealtimeAdapter extends IoAdapter {
     }
     this.server = server;
     return server;
+  }
+
+  /**
+   * Nest's version builds an RxJS pipeline per socket and per event (about 25 KB a socket,
+   * most of an idle connection's memory). Plain listeners do the same work per message only.
+   */
+  override bindMessageHandlers(
+    socket: Socket,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message as string, (...args: unknown[]) => {
+        const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
+        transform(callback(data, ack)).subscribe({
+          next: (response) => {
+            if (response === null || response === undefined) return;
+            const event = response as { event?: string; data?: unknown };
+            if (event.event) socket.emit(event.event, event.data);
+            else if (!isAckHandledManually && typeof ack === 'function') ack(response);
+          },
+          error: (err: unknown) => this.logger.error(`socket handler failed: ${String(err)}`),
+        });
+      });
+    }
   }
 
   /**

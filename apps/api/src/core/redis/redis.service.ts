@@ -40,13 +40,49 @@ export class RedisService implements OnApplicationShutdown {
     return copy;
   }
 
+  /** Answers within a second: a health check must not wait out the reconnect backoff. */
   async ping(): Promise<boolean> {
     if (!this.client) return true;
-    try {
-      return (await this.client.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
+    if (this.client.status !== 'ready') return false;
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+    return Promise.race([
+      this.client.ping().then(
+        (r) => r === 'PONG',
+        () => false,
+      ),
+      timeout,
+    ]);
+  }
+
+  /**
+   * A connection for the Socket.IO adapter to publish on. The adapter publishes on every
+   * broadcast and never handles a failed publish, which would crash the process while Redis is
+   * down; here a failure is logged once per outage and local delivery carries on.
+   */
+  publisher(): Redis {
+    const pub = this.duplicate();
+    const publish = pub.publish.bind(pub) as (
+      channel: string,
+      message: string | Buffer,
+    ) => Promise<number>;
+    let failing = false;
+    pub.publish = ((channel: string, message: string | Buffer) =>
+      publish(channel, message).then(
+        (receivers) => {
+          if (failing) this.logger.log('redis: publishing again');
+          failing = false;
+          return receivers;
+        },
+        (err: Error) => {
+          if (!failing)
+            this.logger.warn(
+              `redis: cannot publish, other instances miss events until it returns: ${err.message}`,
+            );
+          failing = true;
+          return 0;
+        },
+      )) as Redis['publish'];
+    return pub;
   }
 
   async onApplicationShutdown(): Promise<void> {
