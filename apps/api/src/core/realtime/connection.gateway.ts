@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import {
   OnGatewayConnection,
   OnGatewayDisconnect,
@@ -9,6 +9,7 @@ import type { Socket } from 'socket.io';
 import type { SocketData } from '../../auth/socket-auth.middleware';
 import { MetricsService } from '../metrics/metrics.service';
 import { ChatServer, RealtimeServer, sessionRoom, userRoom } from './realtime-server';
+import { dropSlowConsumers } from './slow-consumer.guard';
 
 /** setTimeout's ceiling; longer sessions are re-checked on the next connection anyway. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -19,9 +20,12 @@ const MAX_TIMER_MS = 2_147_483_647;
  * wherever it is connected. Sockets close by themselves when their token expires.
  */
 @WebSocketGateway()
-export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class ConnectionGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+{
   private readonly logger = new Logger(ConnectionGateway.name);
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+  private slowConsumerCheck?: NodeJS.Timeout;
 
   constructor(
     private readonly realtime: RealtimeServer,
@@ -30,6 +34,11 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
 
   afterInit(server: ChatServer): void {
     this.realtime.attach(server);
+    this.slowConsumerCheck = dropSlowConsumers(() => server.sockets.sockets.values());
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.slowConsumerCheck);
   }
 
   async handleConnection(socket: Socket): Promise<void> {
