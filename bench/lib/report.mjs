@@ -352,13 +352,11 @@ function markdown(results, file) {
       out.push('');
       out.push(
         mdTable(
-          prof.byPackage
-            .slice(0, 8)
-            .map((p) => ({
-              what: p.what,
-              mib: Math.round(p.kb / 102.4) / 10,
-              per: Math.round((p.kb / idle.points[idle.points.length - 1].connected) * 10) / 10,
-            })),
+          prof.byPackage.slice(0, 8).map((p) => ({
+            what: p.what,
+            mib: Math.round(p.kb / 102.4) / 10,
+            per: Math.round((p.kb / idle.points[idle.points.length - 1].connected) * 10) / 10,
+          })),
           [
             ['what', 'package'],
             ['mib', 'MiB'],

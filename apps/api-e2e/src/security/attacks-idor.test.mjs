@@ -28,7 +28,9 @@ const SECRET_TEXT = 'the launch code is 0000';
 
 before(async () => {
   server = await bootServer();
-  [alice, bob, carol, mallory] = await Promise.all(['alice', 'bob', 'carol', 'mallory'].map((p) => registerUser(server, p)));
+  [alice, bob, carol, mallory] = await Promise.all(
+    ['alice', 'bob', 'carol', 'mallory'].map((p) => registerUser(server, p)),
+  );
   direct = await directConversation(server, alice, bob);
   group = await groupConversation(server, alice, [bob, carol], 'private group');
   const sent = await api(server, 'POST', `/api/conversations/${group.id}/messages`, {
@@ -46,74 +48,156 @@ after(async () => {
 
 /** An outsider's answer must be a refusal that leaks nothing of the conversation. */
 function assertRefused(res, label) {
-  assert.ok([403, 404].includes(res.status), `${label}: expected 403/404, got ${res.status} ${res.text.slice(0, 200)}`);
+  assert.ok(
+    [403, 404].includes(res.status),
+    `${label}: expected 403/404, got ${res.status} ${res.text.slice(0, 200)}`,
+  );
   assert.ok(!res.text.includes(SECRET_TEXT), `${label}: leaked message content`);
-  assert.ok(!res.text.includes(alice.email) && !res.text.includes(bob.email), `${label}: leaked an email`);
+  assert.ok(
+    !res.text.includes(alice.email) && !res.text.includes(bob.email),
+    `${label}: leaked an email`,
+  );
 }
 
 describe('REST: an outsider holding every id', () => {
   test('cannot read a conversation, its history or receipts', async () => {
     for (const conv of [direct, group]) {
-      assertRefused(await api(server, 'GET', `/api/conversations/${conv.id}`, { token: mallory.token }), 'GET conversation');
-      assertRefused(await api(server, 'GET', `/api/conversations/${conv.id}/messages`, { token: mallory.token }), 'GET messages');
-      assertRefused(await api(server, 'GET', `/api/conversations/${conv.id}/messages?after=0&limit=100`, { token: mallory.token }), 'GET messages after');
+      assertRefused(
+        await api(server, 'GET', `/api/conversations/${conv.id}`, { token: mallory.token }),
+        'GET conversation',
+      );
+      assertRefused(
+        await api(server, 'GET', `/api/conversations/${conv.id}/messages`, {
+          token: mallory.token,
+        }),
+        'GET messages',
+      );
+      assertRefused(
+        await api(server, 'GET', `/api/conversations/${conv.id}/messages?after=0&limit=100`, {
+          token: mallory.token,
+        }),
+        'GET messages after',
+      );
     }
     assertRefused(
-      await api(server, 'GET', `/api/conversations/${group.id}/messages/${secretMessage.id}/receipts`, { token: mallory.token }),
+      await api(
+        server,
+        'GET',
+        `/api/conversations/${group.id}/messages/${secretMessage.id}/receipts`,
+        { token: mallory.token },
+      ),
       'GET receipts',
     );
     // A message id of one conversation looked up through another the attacker does belong to.
     const own = await directConversation(server, mallory, carol);
-    const cross = await api(server, 'GET', `/api/conversations/${own.id}/messages/${secretMessage.id}/receipts`, { token: mallory.token });
-    assert.ok([400, 403, 404].includes(cross.status), `cross-conversation receipts: ${cross.status}`);
+    const cross = await api(
+      server,
+      'GET',
+      `/api/conversations/${own.id}/messages/${secretMessage.id}/receipts`,
+      { token: mallory.token },
+    );
+    assert.ok(
+      [400, 403, 404].includes(cross.status),
+      `cross-conversation receipts: ${cross.status}`,
+    );
     assert.ok(!cross.text.includes(SECRET_TEXT));
     const list = await api(server, 'GET', '/api/conversations', { token: mallory.token });
     assert.equal(list.status, 200);
-    assert.ok(!list.json.some((c) => c.id === group.id || c.id === direct.id), 'listed a foreign conversation');
+    assert.ok(
+      !list.json.some((c) => c.id === group.id || c.id === direct.id),
+      'listed a foreign conversation',
+    );
   });
 
   test('cannot post into, rename, join, re-role, remove from or leave a foreign group', async () => {
     assertRefused(
-      await api(server, 'POST', `/api/conversations/${group.id}/messages`, { token: mallory.token, body: { clientId: 'm-1', content: 'injected' } }),
+      await api(server, 'POST', `/api/conversations/${group.id}/messages`, {
+        token: mallory.token,
+        body: { clientId: 'm-1', content: 'injected' },
+      }),
       'POST message',
     );
-    assertRefused(await api(server, 'PATCH', `/api/conversations/${group.id}`, { token: mallory.token, body: { name: 'pwned' } }), 'PATCH name');
     assertRefused(
-      await api(server, 'POST', `/api/conversations/${group.id}/members`, { token: mallory.token, body: { userIds: [mallory.id] } }),
+      await api(server, 'PATCH', `/api/conversations/${group.id}`, {
+        token: mallory.token,
+        body: { name: 'pwned' },
+      }),
+      'PATCH name',
+    );
+    assertRefused(
+      await api(server, 'POST', `/api/conversations/${group.id}/members`, {
+        token: mallory.token,
+        body: { userIds: [mallory.id] },
+      }),
       'POST members',
     );
     assertRefused(
-      await api(server, 'PATCH', `/api/conversations/${group.id}/members/${mallory.id}`, { token: mallory.token, body: { role: 'admin' } }),
+      await api(server, 'PATCH', `/api/conversations/${group.id}/members/${mallory.id}`, {
+        token: mallory.token,
+        body: { role: 'admin' },
+      }),
       'PATCH role',
     );
-    assertRefused(await api(server, 'DELETE', `/api/conversations/${group.id}/members/${bob.id}`, { token: mallory.token }), 'DELETE member');
-    assertRefused(await api(server, 'POST', `/api/conversations/${group.id}/leave`, { token: mallory.token }), 'POST leave');
-    assertRefused(await api(server, 'POST', `/api/conversations/${direct.id}/leave`, { token: mallory.token }), 'POST leave direct');
+    assertRefused(
+      await api(server, 'DELETE', `/api/conversations/${group.id}/members/${bob.id}`, {
+        token: mallory.token,
+      }),
+      'DELETE member',
+    );
+    assertRefused(
+      await api(server, 'POST', `/api/conversations/${group.id}/leave`, { token: mallory.token }),
+      'POST leave',
+    );
+    assertRefused(
+      await api(server, 'POST', `/api/conversations/${direct.id}/leave`, { token: mallory.token }),
+      'POST leave direct',
+    );
 
     // Nothing changed: same name, same members, no injected message.
     const view = await api(server, 'GET', `/api/conversations/${group.id}`, { token: alice.token });
     assert.equal(view.json.name, 'private group');
-    assert.deepEqual(view.json.members.map((m) => m.id).sort(), [alice.id, bob.id, carol.id].sort());
-    const history = await api(server, 'GET', `/api/conversations/${group.id}/messages`, { token: alice.token });
+    assert.deepEqual(
+      view.json.members.map((m) => m.id).sort(),
+      [alice.id, bob.id, carol.id].sort(),
+    );
+    const history = await api(server, 'GET', `/api/conversations/${group.id}/messages`, {
+      token: alice.token,
+    });
     assert.ok(!history.json.some((m) => m.content === 'injected'));
   });
 
   test('a plain member cannot rename the group, remove the owner or promote themself', async () => {
-    const rename = await api(server, 'PATCH', `/api/conversations/${group.id}`, { token: bob.token, body: { name: 'bob rules' } });
+    const rename = await api(server, 'PATCH', `/api/conversations/${group.id}`, {
+      token: bob.token,
+      body: { name: 'bob rules' },
+    });
     assert.equal(rename.status, 403, rename.text);
-    const remove = await api(server, 'DELETE', `/api/conversations/${group.id}/members/${alice.id}`, { token: bob.token });
+    const remove = await api(
+      server,
+      'DELETE',
+      `/api/conversations/${group.id}/members/${alice.id}`,
+      { token: bob.token },
+    );
     assert.equal(remove.status, 403, remove.text);
-    const promote = await api(server, 'PATCH', `/api/conversations/${group.id}/members/${bob.id}`, { token: bob.token, body: { role: 'admin' } });
+    const promote = await api(server, 'PATCH', `/api/conversations/${group.id}/members/${bob.id}`, {
+      token: bob.token,
+      body: { role: 'admin' },
+    });
     assert.equal(promote.status, 403, promote.text);
   });
 
-  test('users/:id and search never show another user\'s email; sessions of others cannot be revoked', async () => {
+  test("users/:id and search never show another user's email; sessions of others cannot be revoked", async () => {
     const other = await api(server, 'GET', `/api/users/${alice.id}`, { token: mallory.token });
     assert.equal(other.status, 200);
     assert.equal(other.json.email, undefined);
     assert.ok(!other.text.includes(alice.email));
     assert.ok(!/password|hash/i.test(Object.keys(other.json).join(',')), 'no credential fields');
-    const search = await api(server, 'GET', `/api/users/search?query=${alice.username.slice(0, 6)}`, { token: mallory.token });
+    const search = await api(
+      server,
+      'GET',
+      `/api/users/search?query=${alice.username.slice(0, 6)}`,
+      { token: mallory.token },
+    );
     assert.equal(search.status, 200);
     assert.ok(search.json.length >= 1);
     assert.ok(!search.text.includes('@example.test'), 'search leaked an email');
@@ -121,12 +205,17 @@ describe('REST: an outsider holding every id', () => {
     const sessions = await api(server, 'GET', '/api/auth/sessions', { token: alice.token });
     const aliceSession = sessions.json.find((s) => s.current);
     assert.ok(aliceSession, 'alice sees her session');
-    const revoke = await api(server, 'DELETE', `/api/auth/sessions/${aliceSession.id}`, { token: mallory.token });
+    const revoke = await api(server, 'DELETE', `/api/auth/sessions/${aliceSession.id}`, {
+      token: mallory.token,
+    });
     assert.equal(revoke.status, 404, revoke.text);
     const still = await api(server, 'GET', '/api/auth/me', { token: alice.token });
     assert.equal(still.status, 200, "alice's session survived mallory's revoke");
     const mine = await api(server, 'GET', '/api/auth/sessions', { token: mallory.token });
-    assert.ok(!mine.json.some((s) => s.id === aliceSession.id), "mallory's session list holds only hers");
+    assert.ok(
+      !mine.json.some((s) => s.id === aliceSession.id),
+      "mallory's session list holds only hers",
+    );
   });
 });
 
@@ -143,31 +232,56 @@ describe('Socket: an outsider', () => {
       ['conversation:join', { conversationId: group.id }],
       ['typing:start', { conversationId: group.id }],
       ['typing:stop', { conversationId: group.id }],
-      ['message:send', { conversationId: group.id, clientId: 'm-sock-1', content: 'injected over socket' }],
+      [
+        'message:send',
+        { conversationId: group.id, clientId: 'm-sock-1', content: 'injected over socket' },
+      ],
       ['message:delivered', { conversationId: group.id, messageId: secretMessage.id }],
       ['message:read', { conversationId: group.id, messageId: secretMessage.id }],
     ]) {
       const ack = await emitAck(m, event, payload);
       assert.equal(ack.ok, false, `${event} must be refused`);
-      assert.ok(['NOT_FOUND', 'FORBIDDEN'].includes(ack.error.code), `${event}: ${JSON.stringify(ack)}`);
+      assert.ok(
+        ['NOT_FOUND', 'FORBIDDEN'].includes(ack.error.code),
+        `${event}: ${JSON.stringify(ack)}`,
+      );
       assert.ok(!JSON.stringify(ack).includes(SECRET_TEXT));
     }
 
     // Members talk and type; the outsider's socket must get none of it.
     const got = waitForEvent(b, 'message:new', (msg) => msg.clientId === 'a-sock-1');
-    const ack = await emitAck(a, 'message:send', { conversationId: group.id, clientId: 'a-sock-1', content: 'members only' });
+    const ack = await emitAck(a, 'message:send', {
+      conversationId: group.id,
+      clientId: 'a-sock-1',
+      content: 'members only',
+    });
     assert.equal(ack.ok, true);
     await got;
     assert.equal((await emitAck(a, 'typing:start', { conversationId: group.id })).ok, true);
-    assert.equal((await emitAck(b, 'message:read', { conversationId: group.id, messageId: ack.message.id })).ok, true);
+    assert.equal(
+      (await emitAck(b, 'message:read', { conversationId: group.id, messageId: ack.message.id }))
+        .ok,
+      true,
+    );
     await sleep(500);
     const leaked = heardByMallory.filter((e) => JSON.stringify(e.payload ?? '').includes(group.id));
     assert.deepEqual(leaked, [], 'the outsider received events of a foreign conversation');
-    assert.ok(!heardByAlice.some((e) => e.event === 'typing:start' && e.payload.userId === mallory.id), "mallory's typing reached alice");
-    assert.ok(!heardByAlice.some((e) => e.event.startsWith('message:') && e.payload.userId === mallory.id), "mallory's receipt reached alice");
+    assert.ok(
+      !heardByAlice.some((e) => e.event === 'typing:start' && e.payload.userId === mallory.id),
+      "mallory's typing reached alice",
+    );
+    assert.ok(
+      !heardByAlice.some((e) => e.event.startsWith('message:') && e.payload.userId === mallory.id),
+      "mallory's receipt reached alice",
+    );
 
-    const history = await api(server, 'GET', `/api/conversations/${group.id}/messages`, { token: alice.token });
-    assert.ok(!history.json.some((m2) => m2.content.includes('injected')), 'an outsider message was stored');
+    const history = await api(server, 'GET', `/api/conversations/${group.id}/messages`, {
+      token: alice.token,
+    });
+    assert.ok(
+      !history.json.some((m2) => m2.content.includes('injected')),
+      'an outsider message was stored',
+    );
   });
 
   test('a removed member stops receiving at once and can no longer send or type', async () => {
@@ -180,22 +294,47 @@ describe('Socket: an outsider', () => {
     const heardByDave = recordEvents(d);
 
     const before1 = waitForEvent(d, 'message:new', (msg) => msg.clientId === 'team-1');
-    assert.equal((await emitAck(a, 'message:send', { conversationId: team.id, clientId: 'team-1', content: 'welcome' })).ok, true);
+    assert.equal(
+      (
+        await emitAck(a, 'message:send', {
+          conversationId: team.id,
+          clientId: 'team-1',
+          content: 'welcome',
+        })
+      ).ok,
+      true,
+    );
     await before1;
 
     const removed = waitForEvent(d, 'conversation:removed', (e) => e.conversationId === team.id);
-    const res = await api(server, 'DELETE', `/api/conversations/${team.id}/members/${dave.id}`, { token: alice.token });
+    const res = await api(server, 'DELETE', `/api/conversations/${team.id}/members/${dave.id}`, {
+      token: alice.token,
+    });
     assert.equal(res.status, 204, res.text);
     await removed;
     const mark = heardByDave.length;
 
     // Straight after the 204: no grace period in which the old member list is still used.
     const carolGot = waitForEvent(c, 'message:new', (msg) => msg.clientId === 'team-2');
-    assert.equal((await emitAck(a, 'message:send', { conversationId: team.id, clientId: 'team-2', content: 'after dave left' })).ok, true);
+    assert.equal(
+      (
+        await emitAck(a, 'message:send', {
+          conversationId: team.id,
+          clientId: 'team-2',
+          content: 'after dave left',
+        })
+      ).ok,
+      true,
+    );
     await carolGot;
     assert.equal((await emitAck(a, 'typing:start', { conversationId: team.id })).ok, true);
     await sleep(400);
-    const late = heardByDave.slice(mark).filter((e) => e.event !== 'conversation:removed' && JSON.stringify(e.payload ?? '').includes(team.id));
+    const late = heardByDave
+      .slice(mark)
+      .filter(
+        (e) =>
+          e.event !== 'conversation:removed' && JSON.stringify(e.payload ?? '').includes(team.id),
+      );
     assert.deepEqual(late, [], 'the removed member still received events');
 
     for (const [event, payload] of [
@@ -207,7 +346,12 @@ describe('Socket: an outsider', () => {
       assert.equal(ack.ok, false, `${event} after removal`);
       assert.ok(['NOT_FOUND', 'FORBIDDEN'].includes(ack.error.code));
     }
-    assert.ok([403, 404].includes((await api(server, 'GET', `/api/conversations/${team.id}/messages`, { token: dave.token })).status));
+    assert.ok(
+      [403, 404].includes(
+        (await api(server, 'GET', `/api/conversations/${team.id}/messages`, { token: dave.token }))
+          .status,
+      ),
+    );
   });
 });
 
@@ -221,7 +365,10 @@ describe('Uploads are capability URLs', () => {
       assert.equal(res.status, 201, res.text);
       assert.match(res.json.url, /^\/api\/uploads\/[0-9a-f]{32}\.(jpg|png|gif|webp)$/);
       assert.match(res.json.thumbnailUrl, /^\/api\/uploads\/[0-9a-f]{32}-thumb\.webp$/);
-      assert.ok(!res.json.url.includes('evil'), 'the client file name never reaches the stored name');
+      assert.ok(
+        !res.json.url.includes('evil'),
+        'the client file name never reaches the stored name',
+      );
       names.push(res.json.url);
       const served = await fetch(`${server.url}${res.json.url}`);
       assert.equal(served.status, 200);
@@ -239,7 +386,12 @@ describe('Uploads are capability URLs', () => {
     const m = await connectSocket(server, mallory.token);
     sockets.push(m);
     const own = await directConversation(server, mallory, carol);
-    const ack = await emitAck(m, 'message:send', { conversationId: own.id, clientId: 'steal-1', type: 'image', fileUrl: url });
+    const ack = await emitAck(m, 'message:send', {
+      conversationId: own.id,
+      clientId: 'steal-1',
+      type: 'image',
+      fileUrl: url,
+    });
     assert.equal(ack.ok, false);
     assert.equal(ack.error.code, 'BAD_REQUEST');
   });
@@ -268,7 +420,10 @@ describe('Uploads are capability URLs', () => {
       const res = await fetch(`${server.url}/api/uploads/${name}`, { redirect: 'manual' });
       const text = await res.text();
       assert.ok([400, 404].includes(res.status), `${name.slice(0, 60)}: ${res.status}`);
-      assert.ok(!/root:|"name":\s*"chat|JWT_SECRET/.test(text), `${name.slice(0, 60)} returned a file`);
+      assert.ok(
+        !/root:|"name":\s*"chat|JWT_SECRET/.test(text),
+        `${name.slice(0, 60)} returned a file`,
+      );
     }
     await assertAlive(assert, server);
   });

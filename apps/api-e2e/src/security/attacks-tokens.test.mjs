@@ -6,7 +6,17 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { SECRET, api, assertAlive, bootServer, connectSocket, emitAck, login, registerUser, waitForEvent } from './clients.mjs';
+import {
+  SECRET,
+  api,
+  assertAlive,
+  bootServer,
+  connectSocket,
+  emitAck,
+  login,
+  registerUser,
+  waitForEvent,
+} from './clients.mjs';
 
 let server;
 let alice, bob;
@@ -29,10 +39,18 @@ async function assertTokenRefused(token, label) {
   const res = await api(server, 'GET', '/api/auth/me', { token });
   assert.equal(res.status, 401, `${label}: REST answered ${res.status} ${res.text.slice(0, 200)}`);
   assert.ok(!res.text.includes(alice.email), `${label}: leaked data`);
-  await assert.rejects(connectSocket(server, token, { timeoutMs: 5_000 }), (err) => {
-    assert.match(String(err.message), /Unauthorized|invalid|revoked/i, `${label}: ${err.message}`);
-    return true;
-  }, `${label}: the socket accepted it`);
+  await assert.rejects(
+    connectSocket(server, token, { timeoutMs: 5_000 }),
+    (err) => {
+      assert.match(
+        String(err.message),
+        /Unauthorized|invalid|revoked/i,
+        `${label}: ${err.message}`,
+      );
+      return true;
+    },
+    `${label}: the socket accepted it`,
+  );
 }
 
 describe('forged and confused tokens', () => {
@@ -46,18 +64,38 @@ describe('forged and confused tokens', () => {
     const cases = {
       'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, iat: now, exp: now + 3600 })}.`,
       'alg None, signature kept': `${b64({ alg: 'None', typ: 'JWT' })}.${b64({ ...claims, iat: now, exp: now + 3600 })}.${alice.token.split('.')[2]}`,
-      'wrong secret': jwt.sign(claims, 'not-the-secret-0123456789abcdef0123456789', { algorithm: 'HS256', expiresIn: 3600 }),
-      'HS512 with the real secret': jwt.sign(claims, SECRET, { algorithm: 'HS512', expiresIn: 3600 }),
-      'HS384 with the real secret': jwt.sign(claims, SECRET, { algorithm: 'HS384', expiresIn: 3600 }),
-      'RS256 with an attacker key': jwt.sign(claims, privateKey, { algorithm: 'RS256', expiresIn: 3600 }),
-      'HS256 keyed with a public key': jwt.sign(claims, publicPem, { algorithm: 'HS256', expiresIn: 3600, allowInsecureKeySizes: true }),
+      'wrong secret': jwt.sign(claims, 'not-the-secret-0123456789abcdef0123456789', {
+        algorithm: 'HS256',
+        expiresIn: 3600,
+      }),
+      'HS512 with the real secret': jwt.sign(claims, SECRET, {
+        algorithm: 'HS512',
+        expiresIn: 3600,
+      }),
+      'HS384 with the real secret': jwt.sign(claims, SECRET, {
+        algorithm: 'HS384',
+        expiresIn: 3600,
+      }),
+      'RS256 with an attacker key': jwt.sign(claims, privateKey, {
+        algorithm: 'RS256',
+        expiresIn: 3600,
+      }),
+      'HS256 keyed with a public key': jwt.sign(claims, publicPem, {
+        algorithm: 'HS256',
+        expiresIn: 3600,
+        allowInsecureKeySizes: true,
+      }),
       'payload swapped, signature kept': `${alice.token.split('.')[0]}.${b64({ ...claims, sub: bob.id })}.${alice.token.split('.')[2]}`,
-      'empty': '',
-      'garbage': 'a.b.c',
+      empty: '',
+      garbage: 'a.b.c',
     };
     for (const [label, token] of Object.entries(cases)) {
       if (label === 'empty') {
-        assert.equal((await api(server, 'GET', '/api/auth/me', { headers: { authorization: 'Bearer ' } })).status, 401);
+        assert.equal(
+          (await api(server, 'GET', '/api/auth/me', { headers: { authorization: 'Bearer ' } }))
+            .status,
+          401,
+        );
         continue;
       }
       await assertTokenRefused(token, label);
@@ -68,11 +106,35 @@ describe('forged and confused tokens', () => {
     const real = jwt.decode(alice.token);
     const now = Math.floor(Date.now() / 1000);
     // These use the real secret on purpose: even a leaked secret does not mint sessions.
-    await assertTokenRefused(jwt.sign({ sub: real.sub, username: real.username, jti: real.jti, iat: now - 7200, exp: now - 60 }, SECRET), 'expired');
-    await assertTokenRefused(jwt.sign({ sub: real.sub, username: real.username }, SECRET, { jwtid: randomUUID(), expiresIn: 3600 }), 'unknown session');
-    await assertTokenRefused(jwt.sign({ sub: bob.id, username: bob.username }, SECRET, { jwtid: real.jti, expiresIn: 3600 }), "someone else's session");
-    await assertTokenRefused(jwt.sign({ sub: real.sub, username: real.username }, SECRET, { expiresIn: 3600 }), 'no jti');
-    await assertTokenRefused(jwt.sign({ sub: "' OR 1=1 --", jti: "' OR 1=1 --" }, SECRET, { expiresIn: 3600 }), 'injection in claims');
+    await assertTokenRefused(
+      jwt.sign(
+        { sub: real.sub, username: real.username, jti: real.jti, iat: now - 7200, exp: now - 60 },
+        SECRET,
+      ),
+      'expired',
+    );
+    await assertTokenRefused(
+      jwt.sign({ sub: real.sub, username: real.username }, SECRET, {
+        jwtid: randomUUID(),
+        expiresIn: 3600,
+      }),
+      'unknown session',
+    );
+    await assertTokenRefused(
+      jwt.sign({ sub: bob.id, username: bob.username }, SECRET, {
+        jwtid: real.jti,
+        expiresIn: 3600,
+      }),
+      "someone else's session",
+    );
+    await assertTokenRefused(
+      jwt.sign({ sub: real.sub, username: real.username }, SECRET, { expiresIn: 3600 }),
+      'no jti',
+    );
+    await assertTokenRefused(
+      jwt.sign({ sub: "' OR 1=1 --", jti: "' OR 1=1 --" }, SECRET, { expiresIn: 3600 }),
+      'injection in claims',
+    );
   });
 });
 
@@ -81,15 +143,26 @@ describe('revocation', () => {
     const token = await login(server, alice);
     const socket = await connectSocket(server, token);
     sockets.push(socket);
-    const closed = new Promise((resolve) => socket.once('disconnect', (reason) => resolve({ reason, at: Date.now() })));
+    const closed = new Promise((resolve) =>
+      socket.once('disconnect', (reason) => resolve({ reason, at: Date.now() })),
+    );
     const started = Date.now();
     const res = await api(server, 'POST', '/api/auth/logout', { token });
     assert.equal(res.status, 204);
-    const { reason, at } = await Promise.race([closed, new Promise((_, rej) => setTimeout(() => rej(new Error('socket still open 3 s after logout')), 3000))]);
+    const { reason, at } = await Promise.race([
+      closed,
+      new Promise((_, rej) =>
+        setTimeout(() => rej(new Error('socket still open 3 s after logout')), 3000),
+      ),
+    ]);
     assert.equal(reason, 'io server disconnect');
     assert.ok(at - started < 3000);
     await assertTokenRefused(token, 'logged out');
-    assert.equal((await api(server, 'GET', '/api/auth/me', { token: alice.token })).status, 200, 'other sessions stay');
+    assert.equal(
+      (await api(server, 'GET', '/api/auth/me', { token: alice.token })).status,
+      200,
+      'other sessions stay',
+    );
   });
 
   test('a session revoked from another device is refused and its socket closed', async () => {
@@ -118,13 +191,23 @@ describe('revocation', () => {
 
 describe('cross-site WebSocket hijacking', () => {
   test('a handshake with a foreign Origin is refused, on websocket and polling', async () => {
-    for (const origin of ['https://evil.example', 'null', `${CLIENT_URL}.evil.example`, 'http://chat.example.test:8080']) {
+    for (const origin of [
+      'https://evil.example',
+      'null',
+      `${CLIENT_URL}.evil.example`,
+      'http://chat.example.test:8080',
+    ]) {
       await assert.rejects(
         connectSocket(server, alice.token, { headers: { origin }, timeoutMs: 5_000 }),
         `websocket from Origin ${origin} was accepted`,
       );
-      const poll = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
-      assert.ok(poll.status >= 400 && poll.status < 500, `polling from Origin ${origin}: ${poll.status}`);
+      const poll = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, {
+        headers: { origin },
+      });
+      assert.ok(
+        poll.status >= 400 && poll.status < 500,
+        `polling from Origin ${origin}: ${poll.status}`,
+      );
       assert.notEqual(poll.headers.get('access-control-allow-origin'), origin);
     }
   });
@@ -134,16 +217,28 @@ describe('cross-site WebSocket hijacking', () => {
     sockets.push(fromApp);
     const noOrigin = await connectSocket(server, alice.token);
     sockets.push(noOrigin);
-    assert.equal((await emitAck(noOrigin, 'typing:stop', { conversationId: randomUUID() })).ok, false);
+    assert.equal(
+      (await emitAck(noOrigin, 'typing:stop', { conversationId: randomUUID() })).ok,
+      false,
+    );
     // No Origin still needs a token.
-    await assert.rejects(connectSocket(server, undefined, { timeoutMs: 5_000 }), /Unauthorized|token/i);
+    await assert.rejects(
+      connectSocket(server, undefined, { timeoutMs: 5_000 }),
+      /Unauthorized|token/i,
+    );
   });
 
   test('REST CORS allows only CLIENT_URL', async () => {
-    const evil = await fetch(`${server.url}/api/auth/me`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    const evil = await fetch(`${server.url}/api/auth/me`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    });
     assert.notEqual(evil.headers.get('access-control-allow-origin'), 'https://evil.example');
     assert.notEqual(evil.headers.get('access-control-allow-origin'), '*');
-    const good = await fetch(`${server.url}/api/auth/me`, { method: 'OPTIONS', headers: { origin: CLIENT_URL, 'access-control-request-method': 'GET' } });
+    const good = await fetch(`${server.url}/api/auth/me`, {
+      method: 'OPTIONS',
+      headers: { origin: CLIENT_URL, 'access-control-request-method': 'GET' },
+    });
     assert.equal(good.headers.get('access-control-allow-origin'), CLIENT_URL);
     await assertAlive(assert, server);
   });

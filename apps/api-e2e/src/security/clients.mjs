@@ -8,7 +8,14 @@ import { startServer, tempDir, waitForHealth } from '../server-process.mjs';
 
 export const SECRET = 'security-e2e-secret-0123456789abcdef0123';
 /** The socket error codes of CONTRACT.md ("Errors (socket)"). */
-export const CONTRACT_CODES = ['BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'INTERNAL'];
+export const CONTRACT_CODES = [
+  'BAD_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'INTERNAL',
+];
 /** A 1x1 PNG: the smallest real image the upload pipeline accepts. */
 export const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
@@ -55,11 +62,22 @@ export async function assertAlive(assert, server) {
  * One REST call. `body` objects go out as JSON, strings and Buffers as they are (for malformed
  * JSON and wrong content types). Answers status, headers, raw text and parsed JSON (or null).
  */
-export async function api(server, method, path, { token, body, headers = {}, timeoutMs = 15_000 } = {}) {
-  const init = { method, headers: { ...headers }, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' };
+export async function api(
+  server,
+  method,
+  path,
+  { token, body, headers = {}, timeoutMs = 15_000 } = {},
+) {
+  const init = {
+    method,
+    headers: { ...headers },
+    signal: AbortSignal.timeout(timeoutMs),
+    redirect: 'manual',
+  };
   if (token) init.headers.authorization = `Bearer ${token}`;
   if (body !== undefined) {
-    if (typeof body === 'string' || Buffer.isBuffer(body) || body instanceof FormData) init.body = body;
+    if (typeof body === 'string' || Buffer.isBuffer(body) || body instanceof FormData)
+      init.body = body;
     else {
       init.body = JSON.stringify(body);
       init.headers['content-type'] ??= 'application/json';
@@ -82,21 +100,31 @@ let userCounter = 0;
 export async function registerUser(server, prefix = 'u') {
   userCounter += 1;
   const tag = `${Date.now().toString(36)}${userCounter}${Math.random().toString(36).slice(2, 6)}`;
-  const user = { username: `${prefix}_${tag}`.slice(0, 32), email: `${prefix}.${tag}@example.test`, password: `pw-${tag}-secret` };
+  const user = {
+    username: `${prefix}_${tag}`.slice(0, 32),
+    email: `${prefix}.${tag}@example.test`,
+    password: `pw-${tag}-secret`,
+  };
   const res = await api(server, 'POST', '/api/auth/register', { body: user });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
   return { ...user, id: res.json.user.id, token: res.json.token };
 }
 
 export async function login(server, user) {
-  const res = await api(server, 'POST', '/api/auth/login', { body: { username: user.username, password: user.password } });
+  const res = await api(server, 'POST', '/api/auth/login', {
+    body: { username: user.username, password: user.password },
+  });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
   return res.json.token;
 }
 
 export async function directConversation(server, a, b) {
-  const res = await api(server, 'POST', '/api/conversations', { token: a.token, body: { userId: b.id } });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`direct failed: ${res.status} ${res.text}`);
+  const res = await api(server, 'POST', '/api/conversations', {
+    token: a.token,
+    body: { userId: b.id },
+  });
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`direct failed: ${res.status} ${res.text}`);
   return res.json;
 }
 
@@ -113,7 +141,11 @@ export async function groupConversation(server, owner, members, name = 'group') 
  * A connected socket (websocket transport, no reconnection: a refused or closed socket must
  * stay closed so the test sees it). Rejects with the connect_error.
  */
-export function connectSocket(server, token, { headers, timeoutMs = 10_000, transports = ['websocket'] } = {}) {
+export function connectSocket(
+  server,
+  token,
+  { headers, timeoutMs = 10_000, transports = ['websocket'] } = {},
+) {
   return new Promise((resolve, reject) => {
     const socket = io(server.url, {
       auth: token === undefined ? undefined : { token },

@@ -4,7 +4,18 @@
 // cap follows MAX_CONNECTIONS_PER_IP.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TINY_PNG, api, assertAlive, bootServer, connectSocket, directConversation, pool, registerUser, reportFigure, rssMiB } from './clients.mjs';
+import {
+  TINY_PNG,
+  api,
+  assertAlive,
+  bootServer,
+  connectSocket,
+  directConversation,
+  pool,
+  registerUser,
+  reportFigure,
+  rssMiB,
+} from './clients.mjs';
 
 const MAX_FILE_SIZE = 64 * 1024;
 const servers = [];
@@ -12,7 +23,12 @@ let server;
 let alice, bob;
 
 before(async () => {
-  server = await bootServer({ MAX_FILE_SIZE: String(MAX_FILE_SIZE), THROTTLE_USER_LIMIT: '40', LOGIN_MAX_FAILURES_ACCOUNT: '3', MAX_CONNECTIONS_PER_IP: '5' });
+  server = await bootServer({
+    MAX_FILE_SIZE: String(MAX_FILE_SIZE),
+    THROTTLE_USER_LIMIT: '40',
+    LOGIN_MAX_FAILURES_ACCOUNT: '3',
+    MAX_CONNECTIONS_PER_IP: '5',
+  });
   servers.push(server);
   [alice, bob] = await Promise.all([registerUser(server, 'big'), registerUser(server, 'big')]);
 });
@@ -28,9 +44,24 @@ describe('body limits', () => {
       ['POST', '/api/auth/register', { body: { username: 'a', email: 'a@b.c', password: big } }],
       ['POST', '/api/auth/login', { body: { username: 'a', password: big } }],
       ['PATCH', '/api/users/me', { token: alice.token, body: { statusMessage: big } }],
-      ['POST', `/api/conversations/${conversation.id}/messages`, { token: alice.token, body: { clientId: 'big', content: big } }],
-      ['POST', '/api/conversations', { token: alice.token, body: { type: 'group', name: big, memberIds: [bob.id] } }],
-      ['POST', '/api/auth/login', { body: `username=a&password=${big}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
+      [
+        'POST',
+        `/api/conversations/${conversation.id}/messages`,
+        { token: alice.token, body: { clientId: 'big', content: big } },
+      ],
+      [
+        'POST',
+        '/api/conversations',
+        { token: alice.token, body: { type: 'group', name: big, memberIds: [bob.id] } },
+      ],
+      [
+        'POST',
+        '/api/auth/login',
+        {
+          body: `username=a&password=${big}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        },
+      ],
     ];
     for (const [method, path, options] of cases) {
       const res = await api(server, method, path, options);
@@ -38,7 +69,10 @@ describe('body limits', () => {
       assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
     }
     // 64 KiB is the limit, not the message length: just under it reaches validation (400).
-    const under = await api(server, 'POST', `/api/conversations/${conversation.id}/messages`, { token: alice.token, body: { clientId: 'u', content: 'x'.repeat(60_000) } });
+    const under = await api(server, 'POST', `/api/conversations/${conversation.id}/messages`, {
+      token: alice.token,
+      body: { clientId: 'u', content: 'x'.repeat(60_000) },
+    });
     assert.equal(under.status, 400);
   });
 
@@ -51,8 +85,15 @@ describe('body limits', () => {
     assert.match(res.json.message, /65536 bytes|64 KiB/);
 
     const notImage = new FormData();
-    notImage.append('file', new Blob([Buffer.from('<svg onload=alert(1)>')], { type: 'image/png' }), 'x.png');
-    assert.equal((await api(server, 'POST', '/api/upload', { token: alice.token, body: notImage })).status, 415);
+    notImage.append(
+      'file',
+      new Blob([Buffer.from('<svg onload=alert(1)>')], { type: 'image/png' }),
+      'x.png',
+    );
+    assert.equal(
+      (await api(server, 'POST', '/api/upload', { token: alice.token, body: notImage })).status,
+      415,
+    );
 
     const before = rssMiB(server.child.pid);
     const huge = Buffer.alloc(20 * 1024 * 1024, 'a');
@@ -62,13 +103,29 @@ describe('body limits', () => {
       const hugeForm = new FormData();
       hugeForm.append('file', new Blob([huge], { type: 'image/png' }), 'huge.png');
       const path = i % 2 ? '/api/upload' : '/api/auth/register';
-      const r = await api(server, 'POST', path, i % 2 ? { token: alice.token, body: hugeForm } : { body: huge.toString(), headers: { 'content-type': 'application/json' } }).catch((err) => ({ status: `error ${err.message}` }));
+      const r = await api(
+        server,
+        'POST',
+        path,
+        i % 2
+          ? { token: alice.token, body: hugeForm }
+          : { body: huge.toString(), headers: { 'content-type': 'application/json' } },
+      ).catch((err) => ({ status: `error ${err.message}` }));
       results.push(r.status);
     });
     const afterRss = rssMiB(server.child.pid);
-    reportFigure(t, '20 MB bodies', { statuses: results, seconds: (Date.now() - started) / 1000, rssBeforeMiB: Math.round(before ?? 0), rssAfterMiB: Math.round(afterRss ?? 0) });
+    reportFigure(t, '20 MB bodies', {
+      statuses: results,
+      seconds: (Date.now() - started) / 1000,
+      rssBeforeMiB: Math.round(before ?? 0),
+      rssAfterMiB: Math.round(afterRss ?? 0),
+    });
     for (const status of results) assert.equal(status, 413);
-    if (before !== null && afterRss !== null) assert.ok(afterRss - before < 150, `4 x 20 MB bodies grew RSS by ${Math.round(afterRss - before)} MiB`);
+    if (before !== null && afterRss !== null)
+      assert.ok(
+        afterRss - before < 150,
+        `4 x 20 MB bodies grew RSS by ${Math.round(afterRss - before)} MiB`,
+      );
     await assertAlive(assert, server);
   });
 });
@@ -87,25 +144,48 @@ describe('REST limits', () => {
       }
     }
     const limited = statuses.filter((s) => s === 429).length;
-    reportFigure(t, 'per-user REST limit', { sent: 60, ok: statuses.filter((s) => s === 200).length, limited });
+    reportFigure(t, 'per-user REST limit', {
+      sent: 60,
+      ok: statuses.filter((s) => s === 200).length,
+      limited,
+    });
     assert.equal(statuses.filter((s) => s === 200).length, 40, 'exactly the limit got through');
     assert.equal(limited, 20);
-    assert.equal((await api(server, 'GET', '/api/auth/me', { token: quiet.token })).status, 200, 'another user is not affected');
+    assert.equal(
+      (await api(server, 'GET', '/api/auth/me', { token: quiet.token })).status,
+      200,
+      'another user is not affected',
+    );
   });
 
   test('failed logins lock the account (even the right password) with 429 and Retry-After', async () => {
     const victim = await registerUser(server, 'brute');
     const results = [];
     for (let i = 0; i < 3; i += 1) {
-      results.push((await api(server, 'POST', '/api/auth/login', { body: { username: victim.username, password: `guess-${i}` } })).status);
+      results.push(
+        (
+          await api(server, 'POST', '/api/auth/login', {
+            body: { username: victim.username, password: `guess-${i}` },
+          })
+        ).status,
+      );
     }
     assert.deepEqual(results, [401, 401, 401]);
-    const locked = await api(server, 'POST', '/api/auth/login', { body: { username: victim.username, password: victim.password } });
+    const locked = await api(server, 'POST', '/api/auth/login', {
+      body: { username: victim.username, password: victim.password },
+    });
     assert.equal(locked.status, 429, locked.text);
     assert.ok(Number(locked.headers.get('retry-after')) >= 1);
     assert.equal(locked.json?.token, undefined);
     // The same lock by email.
-    assert.equal((await api(server, 'POST', '/api/auth/login', { body: { email: victim.email, password: victim.password } })).status, 429);
+    assert.equal(
+      (
+        await api(server, 'POST', '/api/auth/login', {
+          body: { email: victim.email, password: victim.password },
+        })
+      ).status,
+      429,
+    );
   });
 
   test('unauthenticated requests are limited per address', async (t) => {
@@ -113,7 +193,13 @@ describe('REST limits', () => {
     servers.push(anon);
     const statuses = [];
     for (let i = 0; i < 15; i += 1) {
-      statuses.push((await api(anon, 'POST', '/api/auth/login', { body: { username: `nobody${i}`, password: 'whatever1' } })).status);
+      statuses.push(
+        (
+          await api(anon, 'POST', '/api/auth/login', {
+            body: { username: `nobody${i}`, password: 'whatever1' },
+          })
+        ).status,
+      );
     }
     reportFigure(t, 'per-IP anonymous limit', { sent: 15, statuses });
     assert.equal(statuses.filter((s) => s === 429).length, 5, JSON.stringify(statuses));
@@ -133,9 +219,17 @@ describe('connections per address', () => {
         refused.push(err.message);
       }
     }
-    reportFigure(t, 'MAX_CONNECTIONS_PER_IP=5', { attempted: 8, accepted: opened.length, refused: refused.length });
+    reportFigure(t, 'MAX_CONNECTIONS_PER_IP=5', {
+      attempted: 8,
+      accepted: opened.length,
+      refused: refused.length,
+    });
     try {
-      assert.equal(opened.length, 5, `accepted ${opened.length} sockets with MAX_CONNECTIONS_PER_IP=5`);
+      assert.equal(
+        opened.length,
+        5,
+        `accepted ${opened.length} sockets with MAX_CONNECTIONS_PER_IP=5`,
+      );
       // A closed slot is free again.
       opened.pop().close();
       await new Promise((r) => setTimeout(r, 300));

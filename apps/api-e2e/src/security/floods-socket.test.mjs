@@ -39,8 +39,13 @@ const rss = { baseline: 0, peak: 0, samples: 0 };
 let sampler;
 
 before(async () => {
-  server = await bootServer({ MESSAGE_RATE_PER_SECOND: String(RATE), MESSAGE_RATE_BURST: String(BURST) });
-  [flooder, victim, friend, bystander] = await Promise.all(['flood', 'victim', 'friend', 'bystander'].map((p) => registerUser(server, p)));
+  server = await bootServer({
+    MESSAGE_RATE_PER_SECOND: String(RATE),
+    MESSAGE_RATE_BURST: String(BURST),
+  });
+  [flooder, victim, friend, bystander] = await Promise.all(
+    ['flood', 'victim', 'friend', 'bystander'].map((p) => registerUser(server, p)),
+  );
   floodConversation = await directConversation(server, flooder, bystander);
   victimConversation = await directConversation(server, victim, friend);
   rss.baseline = rssMiB(server.child.pid) ?? 0;
@@ -62,7 +67,11 @@ async function timedSends(socket, conversationId, prefix, count) {
   const latencies = [];
   for (let i = 0; i < count; i += 1) {
     const started = performance.now();
-    const ack = await emitAck(socket, 'message:send', { conversationId, clientId: `${prefix}-${i}`, content: `hello ${i}` });
+    const ack = await emitAck(socket, 'message:send', {
+      conversationId,
+      clientId: `${prefix}-${i}`,
+      content: `hello ${i}`,
+    });
     latencies.push(performance.now() - started);
     assert.equal(ack.ok, true, `victim send ${i}: ${JSON.stringify(ack)}`);
     await sleep(20); // a person typing fast, well under the rate
@@ -88,7 +97,12 @@ describe('message rate flood', () => {
         for (let i = 0; i < 40; i += 1) {
           const clientId = `flood-${sent++}`;
           pending.push(
-            emitAck(f, 'message:send', { conversationId: floodConversation.id, clientId, content: 'spam' }, 30_000).then((ack) => {
+            emitAck(
+              f,
+              'message:send',
+              { conversationId: floodConversation.id, clientId, content: 'spam' },
+              30_000,
+            ).then((ack) => {
               if (ack.ok) acks.ok += 1;
               else if (ack.error?.code === 'RATE_LIMITED') acks.limited += 1;
               else acks.other.push(ack);
@@ -116,7 +130,10 @@ describe('message rate flood', () => {
     assert.deepEqual(acks.other, [], 'every flood ack is ok or RATE_LIMITED');
     assert.equal(acks.ok + acks.limited, sent, 'every send was acknowledged');
     // The bucket allows the burst plus the rate over the flood's duration (with slack for timing).
-    assert.ok(acks.ok <= BURST + RATE * (floodSeconds + 1) + 5, `accepted ${acks.ok} in ${floodSeconds}s`);
+    assert.ok(
+      acks.ok <= BURST + RATE * (floodSeconds + 1) + 5,
+      `accepted ${acks.ok} in ${floodSeconds}s`,
+    );
     assert.ok(acks.limited >= sent * 0.8, 'most of the flood was refused');
     // Generous bound: under an 80x flood the other user's p95 stays under 10x the quiet p95 and 500 ms.
     assert.ok(
@@ -124,7 +141,12 @@ describe('message rate flood', () => {
       `victim p95 ${figures.underFloodP95Ms} ms under flood vs ${figures.baselineP95Ms} ms quiet`,
     );
     // And the flooder's accepted messages are really stored, no more.
-    const history = await api(server, 'GET', `/api/conversations/${floodConversation.id}/messages?limit=100&after=0`, { token: bystander.token });
+    const history = await api(
+      server,
+      'GET',
+      `/api/conversations/${floodConversation.id}/messages?limit=100&after=0`,
+      { token: bystander.token },
+    );
     assert.equal(history.status, 200);
     assert.equal(history.json.length, Math.min(100, acks.ok));
   });
@@ -137,7 +159,11 @@ describe('oversized frames', () => {
     // Just under the limit: an ordinary refusal, the socket stays.
     const big = await connectSocket(server, flooder.token);
     sockets.push(big);
-    const near = await emitAck(big, 'message:send', { conversationId: floodConversation.id, clientId: 'near', content: 'x'.repeat(60_000) });
+    const near = await emitAck(big, 'message:send', {
+      conversationId: floodConversation.id,
+      clientId: 'near',
+      content: 'x'.repeat(60_000),
+    });
     assert.equal(near.ok, false);
     assert.equal(near.error.code, 'BAD_REQUEST');
     assert.equal(big.connected, true);
@@ -148,18 +174,40 @@ describe('oversized frames', () => {
       sockets.push(s);
       const closed = new Promise((resolve) => s.once('disconnect', (reason) => resolve(reason)));
       const started = Date.now();
-      s.emit('message:send', { conversationId: floodConversation.id, clientId: `huge-${transports[0]}`, content: 'x'.repeat(200_000) }, ignoreAck);
+      s.emit(
+        'message:send',
+        {
+          conversationId: floodConversation.id,
+          clientId: `huge-${transports[0]}`,
+          content: 'x'.repeat(200_000),
+        },
+        ignoreAck,
+      );
       const reason = await Promise.race([closed, sleep(10_000).then(() => 'still connected')]);
       results.push({ transport: transports[0], reason, ms: Date.now() - started });
-      assert.notEqual(reason, 'still connected', `${transports[0]}: a 200 KB frame did not close the socket`);
+      assert.notEqual(
+        reason,
+        'still connected',
+        `${transports[0]}: a 200 KB frame did not close the socket`,
+      );
     }
     reportFigure(t, 'oversized frames', results);
     assert.equal(v.connected, true, "the other user's socket was affected");
     await sleep(1100); // let the victim's bucket refill after the flood test
-    const ack = await emitAck(v, 'message:send', { conversationId: victimConversation.id, clientId: 'after-huge', content: 'still here' }, 5_000);
+    const ack = await emitAck(
+      v,
+      'message:send',
+      { conversationId: victimConversation.id, clientId: 'after-huge', content: 'still here' },
+      5_000,
+    );
     assert.equal(ack.ok, true, JSON.stringify(ack));
     // Nothing of the huge frames was stored.
-    const history = await api(server, 'GET', `/api/conversations/${floodConversation.id}/messages?limit=5`, { token: flooder.token });
+    const history = await api(
+      server,
+      'GET',
+      `/api/conversations/${floodConversation.id}/messages?limit=5`,
+      { token: flooder.token },
+    );
     assert.ok(!history.json.some((m) => m.clientId.startsWith('huge-')));
   });
 });
@@ -168,11 +216,18 @@ describe('connection flood', () => {
   test('300 handshakes in a burst, authenticated or not, leave the server healthy', async (t) => {
     const started = Date.now();
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 300 }, (_, i) => connectSocket(server, i % 3 === 0 ? 'bad-token' : victim.token, { timeoutMs: 15_000 })),
+      Array.from({ length: 300 }, (_, i) =>
+        connectSocket(server, i % 3 === 0 ? 'bad-token' : victim.token, { timeoutMs: 15_000 }),
+      ),
     );
     const connected = outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value);
     const refused = outcomes.length - connected.length;
-    reportFigure(t, 'connection burst', { attempted: 300, connected: connected.length, refused, ms: Date.now() - started });
+    reportFigure(t, 'connection burst', {
+      attempted: 300,
+      connected: connected.length,
+      refused,
+      ms: Date.now() - started,
+    });
     for (const s of connected) s.close();
     assert.ok(refused >= 100, 'the bad-token third was refused');
     await sleep(500);
@@ -193,9 +248,16 @@ describe('connection flood', () => {
         errors.push(err.message);
       }
     }
-    reportFigure(t, 'connections from one address', { attempted: 60, accepted: opened.length, refused: errors.length });
+    reportFigure(t, 'connections from one address', {
+      attempted: 60,
+      accepted: opened.length,
+      refused: errors.length,
+    });
     for (const s of opened) s.close();
-    assert.ok(opened.length <= 50, `one address held ${opened.length} concurrent sockets: no per-IP connection cap`);
+    assert.ok(
+      opened.length <= 50,
+      `one address held ${opened.length} concurrent sockets: no per-IP connection cap`,
+    );
     assert.ok(opened.length >= 40, 'normal numbers of connections still work');
   });
 });
@@ -208,12 +270,26 @@ describe('memory', () => {
       t.skip('/proc not available on this platform');
       return;
     }
-    const figures = { baselineMiB: Math.round(rss.baseline), peakMiB: Math.round(rss.peak), settledMiB: Math.round(settled), samples: rss.samples };
+    const figures = {
+      baselineMiB: Math.round(rss.baseline),
+      peakMiB: Math.round(rss.peak),
+      settledMiB: Math.round(settled),
+      samples: rss.samples,
+    };
     reportFigure(t, 'server RSS', figures);
     assert.ok(rss.samples > 10, 'RSS was sampled through the floods');
-    assert.ok(rss.peak < RSS_CEILING_MIB, `peak RSS ${rss.peak} MiB over the ${RSS_CEILING_MIB} MiB ceiling`);
-    assert.ok(rss.peak < rss.baseline + RSS_GROWTH_MIB, `the floods grew RSS from ${rss.baseline} to ${rss.peak} MiB`);
-    assert.ok(settled < rss.baseline + RSS_SETTLE_MIB, `RSS did not settle: ${settled} MiB vs ${rss.baseline} MiB at start`);
+    assert.ok(
+      rss.peak < RSS_CEILING_MIB,
+      `peak RSS ${rss.peak} MiB over the ${RSS_CEILING_MIB} MiB ceiling`,
+    );
+    assert.ok(
+      rss.peak < rss.baseline + RSS_GROWTH_MIB,
+      `the floods grew RSS from ${rss.baseline} to ${rss.peak} MiB`,
+    );
+    assert.ok(
+      settled < rss.baseline + RSS_SETTLE_MIB,
+      `RSS did not settle: ${settled} MiB vs ${rss.baseline} MiB at start`,
+    );
     await assertAlive(assert, server);
   });
 });

@@ -4,8 +4,27 @@
 // Replay a failure with FUZZ_SEED=<the printed seed>; FUZZ_CASES scales the cases per endpoint.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { TINY_PNG, api, assertAlive, bootServer, directConversation, groupConversation, pool, registerUser, reportFigure } from './clients.mjs';
-import { createRng, fuzzSeed, mutateObject, randomPathSegment, randomQuery, randomString, randomValue, rawBody } from './fuzz-values.mjs';
+import {
+  TINY_PNG,
+  api,
+  assertAlive,
+  bootServer,
+  directConversation,
+  groupConversation,
+  pool,
+  registerUser,
+  reportFigure,
+} from './clients.mjs';
+import {
+  createRng,
+  fuzzSeed,
+  mutateObject,
+  randomPathSegment,
+  randomQuery,
+  randomString,
+  randomValue,
+  rawBody,
+} from './fuzz-values.mjs';
 
 const CASES = Number(process.env.FUZZ_CASES) || 300;
 const seed = fuzzSeed();
@@ -21,7 +40,12 @@ before(async () => {
   [me, other] = await Promise.all([registerUser(server, 'fz'), registerUser(server, 'fz')]);
   conversation = await directConversation(server, me, other);
   group = await groupConversation(server, me, [other], 'fuzz group');
-  message = (await api(server, 'POST', `/api/conversations/${conversation.id}/messages`, { token: me.token, body: { clientId: 'seed-1', content: 'hi' } })).json;
+  message = (
+    await api(server, 'POST', `/api/conversations/${conversation.id}/messages`, {
+      token: me.token,
+      body: { clientId: 'seed-1', content: 'hi' },
+    })
+  ).json;
 });
 after(async () => {
   if (server) await server.stop();
@@ -45,28 +69,117 @@ function body(valid) {
  * so logout and the password change run with a throwaway user's token.
  */
 const endpoints = [
-  ['POST /api/auth/register', () => ['POST', '/api/auth/register', body({ username: `fz${rng.int(0, 1e9)}`, email: `f${rng.int(0, 1e9)}@x.test`, password: 'password1' })]],
-  ['POST /api/auth/login', () => ['POST', '/api/auth/login', body(rng.chance(0.5) ? { email: me.email, password: randomString(rng, 10) } : { username: me.username, password: randomString(rng, 10) })]],
+  [
+    'POST /api/auth/register',
+    () => [
+      'POST',
+      '/api/auth/register',
+      body({
+        username: `fz${rng.int(0, 1e9)}`,
+        email: `f${rng.int(0, 1e9)}@x.test`,
+        password: 'password1',
+      }),
+    ],
+  ],
+  [
+    'POST /api/auth/login',
+    () => [
+      'POST',
+      '/api/auth/login',
+      body(
+        rng.chance(0.5)
+          ? { email: me.email, password: randomString(rng, 10) }
+          : { username: me.username, password: randomString(rng, 10) },
+      ),
+    ],
+  ],
   ['GET /api/auth/me', () => ['GET', `/api/auth/me${randomQuery(rng, ['x'])}`, {}]],
   ['GET /api/auth/sessions', () => ['GET', `/api/auth/sessions${randomQuery(rng, ['limit'])}`, {}]],
   ['DELETE /api/auth/sessions/:id', () => ['DELETE', `/api/auth/sessions/${seg()}`, {}]],
-  ['POST /api/auth/password', () => ['POST', '/api/auth/password', body({ currentPassword: randomString(rng, 10), newPassword: 'new-password-1' })]],
-  ['GET /api/users/search', () => ['GET', `/api/users/search${randomQuery(rng, ['query', 'limit'])}`, {}]],
-  ['PATCH /api/users/me', () => ['PATCH', '/api/users/me', body({ displayName: 'x', avatarUrl: 'https://example.test/a.png', statusMessage: 's' })]],
+  [
+    'POST /api/auth/password',
+    () => [
+      'POST',
+      '/api/auth/password',
+      body({ currentPassword: randomString(rng, 10), newPassword: 'new-password-1' }),
+    ],
+  ],
+  [
+    'GET /api/users/search',
+    () => ['GET', `/api/users/search${randomQuery(rng, ['query', 'limit'])}`, {}],
+  ],
+  [
+    'PATCH /api/users/me',
+    () => [
+      'PATCH',
+      '/api/users/me',
+      body({ displayName: 'x', avatarUrl: 'https://example.test/a.png', statusMessage: 's' }),
+    ],
+  ],
   ['GET /api/users/:id', () => ['GET', `/api/users/${seg()}`, {}]],
-  ['GET /api/conversations', () => ['GET', `/api/conversations${randomQuery(rng, ['limit', 'cursor'])}`, {}]],
-  ['POST /api/conversations', () => ['POST', '/api/conversations', body(rng.chance(0.5) ? { userId: other.id } : { type: 'group', name: 'g', memberIds: [other.id] })]],
+  [
+    'GET /api/conversations',
+    () => ['GET', `/api/conversations${randomQuery(rng, ['limit', 'cursor'])}`, {}],
+  ],
+  [
+    'POST /api/conversations',
+    () => [
+      'POST',
+      '/api/conversations',
+      body(
+        rng.chance(0.5)
+          ? { userId: other.id }
+          : { type: 'group', name: 'g', memberIds: [other.id] },
+      ),
+    ],
+  ],
   ['GET /api/conversations/:id', () => ['GET', `/api/conversations/${seg()}`, {}]],
-  ['PATCH /api/conversations/:id', () => ['PATCH', `/api/conversations/${seg()}`, body({ name: 'renamed' })]],
-  ['POST /api/conversations/:id/members', () => ['POST', `/api/conversations/${seg()}/members`, body({ userIds: [other.id] })]],
-  ['PATCH /api/conversations/:id/members/:userId', () => ['PATCH', `/api/conversations/${seg()}/members/${seg()}`, body({ role: 'admin' })]],
-  ['GET /api/conversations/:id/messages', () => ['GET', `/api/conversations/${seg()}/messages${randomQuery(rng, ['limit', 'before', 'after'])}`, {}]],
-  ['POST /api/conversations/:id/messages', () => ['POST', `/api/conversations/${seg()}/messages`, body({ clientId: `c${rng.int(0, 1e9)}`, content: 'hello', type: 'text' })]],
-  ['GET /api/conversations/:id/messages/:messageId/receipts', () => ['GET', `/api/conversations/${seg()}/messages/${seg()}/receipts`, {}]],
-  ['GET /api/uploads/:name', () => ['GET', `/api/uploads/${rng.chance(0.3) ? `${'0123456789abcdef'.repeat(2)}.${rng.pick(['png', 'jpg', 'webp', 'gif', 'svg', 'html'])}` : seg()}`, {}]],
+  [
+    'PATCH /api/conversations/:id',
+    () => ['PATCH', `/api/conversations/${seg()}`, body({ name: 'renamed' })],
+  ],
+  [
+    'POST /api/conversations/:id/members',
+    () => ['POST', `/api/conversations/${seg()}/members`, body({ userIds: [other.id] })],
+  ],
+  [
+    'PATCH /api/conversations/:id/members/:userId',
+    () => ['PATCH', `/api/conversations/${seg()}/members/${seg()}`, body({ role: 'admin' })],
+  ],
+  [
+    'GET /api/conversations/:id/messages',
+    () => [
+      'GET',
+      `/api/conversations/${seg()}/messages${randomQuery(rng, ['limit', 'before', 'after'])}`,
+      {},
+    ],
+  ],
+  [
+    'POST /api/conversations/:id/messages',
+    () => [
+      'POST',
+      `/api/conversations/${seg()}/messages`,
+      body({ clientId: `c${rng.int(0, 1e9)}`, content: 'hello', type: 'text' }),
+    ],
+  ],
+  [
+    'GET /api/conversations/:id/messages/:messageId/receipts',
+    () => ['GET', `/api/conversations/${seg()}/messages/${seg()}/receipts`, {}],
+  ],
+  [
+    'GET /api/uploads/:name',
+    () => [
+      'GET',
+      `/api/uploads/${rng.chance(0.3) ? `${'0123456789abcdef'.repeat(2)}.${rng.pick(['png', 'jpg', 'webp', 'gif', 'svg', 'html'])}` : seg()}`,
+      {},
+    ],
+  ],
   ['POST /api/upload', () => ['POST', '/api/upload', uploadBody()]],
   // Destructive ones last: a case may well remove the caller from the group.
-  ['DELETE /api/conversations/:id/members/:userId', () => ['DELETE', `/api/conversations/${seg()}/members/${seg()}`, {}]],
+  [
+    'DELETE /api/conversations/:id/members/:userId',
+    () => ['DELETE', `/api/conversations/${seg()}/members/${seg()}`, {}],
+  ],
   ['POST /api/conversations/:id/leave', () => ['POST', `/api/conversations/${seg()}/leave`, {}]],
   ['POST /api/auth/logout', () => ['POST', '/api/auth/logout', rng.chance(0.5) ? body({}) : {}]],
 ];
@@ -77,10 +190,15 @@ function uploadBody() {
   const roll = rng.int(0, 5);
   let bytes = Buffer.from(TINY_PNG);
   if (roll === 0) bytes = bytes.subarray(0, rng.int(0, bytes.length));
-  if (roll === 1) for (let i = 0; i < 8; i += 1) bytes[rng.int(0, bytes.length - 1)] = rng.int(0, 255);
+  if (roll === 1)
+    for (let i = 0; i < 8; i += 1) bytes[rng.int(0, bytes.length - 1)] = rng.int(0, 255);
   if (roll === 2) bytes = Buffer.from(randomString(rng, rng.int(0, 2000)));
   const field = roll === 3 ? rng.pick(['files', 'image', '', randomString(rng, 5)]) : 'file';
-  form.append(field, new Blob([bytes], { type: rng.pick(['image/png', 'text/html', 'image/svg+xml', '']) }), rng.pick(['a.png', '../../x.png', '\u0000.png', randomString(rng, 20)]));
+  form.append(
+    field,
+    new Blob([bytes], { type: rng.pick(['image/png', 'text/html', 'image/svg+xml', '']) }),
+    rng.pick(['a.png', '../../x.png', '\u0000.png', randomString(rng, 20)]),
+  );
   if (roll === 4) form.append('file', new Blob([TINY_PNG]), 'b.png');
   if (roll === 5) form.append(randomString(rng, 3), String(randomValue(rng)).slice(0, 2000));
   return { body: form };
@@ -102,25 +220,50 @@ test(`every REST endpoint survives ${CASES} hostile inputs (seed ${seed})`, asyn
       try {
         res = await api(server, method, path, { token, ...options, timeoutMs: 20_000 });
       } catch (err) {
-        failures.push({ name, path: path.slice(0, 120), error: err.message, body: describeBody(options.body) });
+        failures.push({
+          name,
+          path: path.slice(0, 120),
+          error: err.message,
+          body: describeBody(options.body),
+        });
         return;
       }
       tally.byStatus[res.status] = (tally.byStatus[res.status] ?? 0) + 1;
-      if (res.status >= 500) failures.push({ name, path: path.slice(0, 120), status: res.status, body: describeBody(options.body), answer: res.text.slice(0, 200) });
+      if (res.status >= 500)
+        failures.push({
+          name,
+          path: path.slice(0, 120),
+          status: res.status,
+          body: describeBody(options.body),
+          answer: res.text.slice(0, 200),
+        });
     });
     assert.equal(server.child.exitCode, null, `server exited during ${name}`);
   }
   const failuresByEndpoint = {};
   for (const f of failures) failuresByEndpoint[f.name] = (failuresByEndpoint[f.name] ?? 0) + 1;
-  reportFigure(t, 'REST fuzz', { seed, inputs: tally.inputs, endpoints: endpoints.length, seconds: (Date.now() - started) / 1000, byStatus: tally.byStatus, failures: failures.length, failuresByEndpoint });
-  assert.deepEqual(failures.slice(0, 10), [], `${failures.length} inputs failed (seed ${seed}); first ones shown`);
+  reportFigure(t, 'REST fuzz', {
+    seed,
+    inputs: tally.inputs,
+    endpoints: endpoints.length,
+    seconds: (Date.now() - started) / 1000,
+    byStatus: tally.byStatus,
+    failures: failures.length,
+    failuresByEndpoint,
+  });
+  assert.deepEqual(
+    failures.slice(0, 10),
+    [],
+    `${failures.length} inputs failed (seed ${seed}); first ones shown`,
+  );
   await assertAlive(assert, server);
 });
 
 function describeBody(b) {
   if (b === undefined) return undefined;
   if (b instanceof FormData) return 'multipart';
-  const text = typeof b === 'string' ? b : Buffer.isBuffer(b) ? b.toString('hex') : JSON.stringify(b);
+  const text =
+    typeof b === 'string' ? b : Buffer.isBuffer(b) ? b.toString('hex') : JSON.stringify(b);
   return text.length > 200 ? `${text.slice(0, 200)}... (${text.length} chars)` : text;
 }
 
@@ -128,7 +271,9 @@ function describeBody(b) {
 // lone UTF-16 surrogate, and the URIError becomes a 500. Bad input must be a 400.
 test('regression: a lone surrogate in the register email is a 400, not a 500', async () => {
   for (const email of ['\uda5c@x.test', 'a\uda5c']) {
-    const res = await api(server, 'POST', '/api/auth/register', { body: { username: `fz_surrogate`, email, password: 'password1' } });
+    const res = await api(server, 'POST', '/api/auth/register', {
+      body: { username: `fz_surrogate`, email, password: 'password1' },
+    });
     assert.equal(res.status, 400, `email ${JSON.stringify(email)} -> ${res.status} ${res.text}`);
   }
 });

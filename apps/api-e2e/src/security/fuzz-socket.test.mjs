@@ -7,8 +7,26 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { io } from 'socket.io-client';
-import { CONTRACT_CODES, api, assertAlive, bootServer, connectSocket, directConversation, emitAck, registerUser, reportFigure, sleep } from './clients.mjs';
-import { createRng, fuzzSeed, hugeString, mutateObject, randomString, randomValue } from './fuzz-values.mjs';
+import {
+  CONTRACT_CODES,
+  api,
+  assertAlive,
+  bootServer,
+  connectSocket,
+  directConversation,
+  emitAck,
+  registerUser,
+  reportFigure,
+  sleep,
+} from './clients.mjs';
+import {
+  createRng,
+  fuzzSeed,
+  hugeString,
+  mutateObject,
+  randomString,
+  randomValue,
+} from './fuzz-values.mjs';
 
 /** An ack callback whose answer does not matter (the frame is meant to be refused). */
 const ignoreAck = () => undefined;
@@ -24,16 +42,34 @@ before(async () => {
   server = await bootServer();
   [me, other] = await Promise.all([registerUser(server, 'fs'), registerUser(server, 'fs')]);
   conversation = await directConversation(server, me, other);
-  message = (await api(server, 'POST', `/api/conversations/${conversation.id}/messages`, { token: other.token, body: { clientId: 'seed-1', content: 'hi' } })).json;
+  message = (
+    await api(server, 'POST', `/api/conversations/${conversation.id}/messages`, {
+      token: other.token,
+      body: { clientId: 'seed-1', content: 'hi' },
+    })
+  ).json;
 });
 after(async () => {
   for (const s of sockets) s.close();
   if (server) await server.stop();
 });
 
-const anyId = () => rng.pick([conversation.id, message.id, me.id, crypto.randomUUID(), randomString(rng, 36), '00000000-0000-0000-0000-000000000000']);
+const anyId = () =>
+  rng.pick([
+    conversation.id,
+    message.id,
+    me.id,
+    crypto.randomUUID(),
+    randomString(rng, 36),
+    '00000000-0000-0000-0000-000000000000',
+  ]);
 const EVENTS = {
-  'message:send': () => ({ conversationId: conversation.id, clientId: `c${rng.int(0, 1e12)}`, content: 'hello', type: 'text' }),
+  'message:send': () => ({
+    conversationId: conversation.id,
+    clientId: `c${rng.int(0, 1e12)}`,
+    content: 'hello',
+    type: 'text',
+  }),
   'message:delivered': () => ({ conversationId: conversation.id, messageId: message.id }),
   'message:read': () => ({ conversationId: conversation.id, messageId: message.id }),
   'typing:start': () => ({ conversationId: conversation.id }),
@@ -45,8 +81,22 @@ const EVENTS = {
 function payload(valid) {
   const roll = rng.int(0, 9);
   if (roll <= 5) return mutateObject(rng, valid);
-  if (roll === 6) return Object.fromEntries(Object.keys(valid).map((k) => [k, k.endsWith('Id') ? anyId() : randomValue(rng)]));
-  if (roll === 7) return rng.pick([null, 0, '', 'string', [], [valid], true, hugeString(rng), Buffer.from(randomString(rng, 50))]);
+  if (roll === 6)
+    return Object.fromEntries(
+      Object.keys(valid).map((k) => [k, k.endsWith('Id') ? anyId() : randomValue(rng)]),
+    );
+  if (roll === 7)
+    return rng.pick([
+      null,
+      0,
+      '',
+      'string',
+      [],
+      [valid],
+      true,
+      hugeString(rng),
+      Buffer.from(randomString(rng, 50)),
+    ]);
   if (roll === 8) return { ...valid, content: randomString(rng, rng.int(0, 5000)) };
   return randomValue(rng);
 }
@@ -89,24 +139,52 @@ test(`every socket event answers hostile payloads with a contract ack (seed ${se
           await sleep(20);
           continue;
         }
-        ack = extra === 1 ? await socket.timeout(10_000).emitWithAck(event, body, randomValue(rng)) : await emitAck(socket, event, body);
+        ack =
+          extra === 1
+            ? await socket.timeout(10_000).emitWithAck(event, body, randomValue(rng))
+            : await emitAck(socket, event, body);
       } catch (err) {
         if (!socket.connected) continue; // closed for an oversized frame: replaced next round
         failures.push({ event, body: JSON.stringify(body)?.slice(0, 200), error: err.message });
         continue;
       }
       const shapeOk =
-        ack && typeof ack === 'object' &&
-        (ack.ok === true || (ack.ok === false && CONTRACT_CODES.includes(ack.error?.code) && ack.error.code !== 'INTERNAL' && typeof ack.error.message === 'string'));
-      if (!shapeOk) failures.push({ event, body: JSON.stringify(body)?.slice(0, 200), ack: JSON.stringify(ack).slice(0, 200) });
+        ack &&
+        typeof ack === 'object' &&
+        (ack.ok === true ||
+          (ack.ok === false &&
+            CONTRACT_CODES.includes(ack.error?.code) &&
+            ack.error.code !== 'INTERNAL' &&
+            typeof ack.error.message === 'string'));
+      if (!shapeOk)
+        failures.push({
+          event,
+          body: JSON.stringify(body)?.slice(0, 200),
+          ack: JSON.stringify(ack).slice(0, 200),
+        });
       if (ack?.ok) tally.ok += 1;
-      else if (ack?.error?.code) tally.codes[ack.error.code] = (tally.codes[ack.error.code] ?? 0) + 1;
+      else if (ack?.error?.code)
+        tally.codes[ack.error.code] = (tally.codes[ack.error.code] ?? 0) + 1;
     }
     assert.equal(server.child.exitCode, null, `server exited during ${event}`);
   }
 
-  reportFigure(t, 'socket fuzz', { seed, inputs: tally.inputs, events: Object.keys(EVENTS).length, seconds: (Date.now() - started) / 1000, ok: tally.ok, codes: tally.codes, noAckSent: tally.noAckSent, reconnects: tally.reconnects, failures: failures.length });
-  assert.deepEqual(failures.slice(0, 10), [], `${failures.length} inputs failed (seed ${seed}); first ones shown`);
+  reportFigure(t, 'socket fuzz', {
+    seed,
+    inputs: tally.inputs,
+    events: Object.keys(EVENTS).length,
+    seconds: (Date.now() - started) / 1000,
+    ok: tally.ok,
+    codes: tally.codes,
+    noAckSent: tally.noAckSent,
+    reconnects: tally.reconnects,
+    failures: failures.length,
+  });
+  assert.deepEqual(
+    failures.slice(0, 10),
+    [],
+    `${failures.length} inputs failed (seed ${seed}); first ones shown`,
+  );
   await assertAlive(assert, server);
 });
 
@@ -116,27 +194,67 @@ test('unknown events, binary payloads and malformed raw packets do not hurt the 
   const s = await connectSocket(server, me.token);
   sockets.push(s);
   // (Reserved names such as "connect" are refused by the client library: sent raw below.)
-  for (const name of ['nope', '__proto__', 'constructor', 'hasOwnProperty', 'message:new', 'x'.repeat(1000), '']) {
+  for (const name of [
+    'nope',
+    '__proto__',
+    'constructor',
+    'hasOwnProperty',
+    'message:new',
+    'x'.repeat(1000),
+    '',
+  ]) {
     s.emit(name, { a: 1 }, ignoreAck);
     raw += 1;
   }
   // Raw Engine.IO/Socket.IO frames straight onto the transport: broken JSON, bad types, bad
   // namespaces, bogus ack ids and binary attachment counts that never arrive.
   const frames = [
-    '42', '42[', '42["message:send"', '42{"a":1}', '42[1,2,3]', '42[null]', '421["message:send"]',
-    '4299999999999999999999["message:send",{}]', '42/nope,["message:send",{}]', '40/admin,', '451-["message:send",{"_placeholder":true,"num":0}]',
-    '459999-["x"]', '4', '3', '6', '7', 'x', '\u0000', '2probe', `42["message:send",${'['.repeat(5000)}]`,
-    '41', '43["message:send"]', '44{"message":"x"}', '46["x"]', '42["connect",{}]', '42["disconnect"]',
-    '42["disconnecting",1]', '42["__proto__",{}]', '421["constructor"]',
+    '42',
+    '42[',
+    '42["message:send"',
+    '42{"a":1}',
+    '42[1,2,3]',
+    '42[null]',
+    '421["message:send"]',
+    '4299999999999999999999["message:send",{}]',
+    '42/nope,["message:send",{}]',
+    '40/admin,',
+    '451-["message:send",{"_placeholder":true,"num":0}]',
+    '459999-["x"]',
+    '4',
+    '3',
+    '6',
+    '7',
+    'x',
+    '\u0000',
+    '2probe',
+    `42["message:send",${'['.repeat(5000)}]`,
+    '41',
+    '43["message:send"]',
+    '44{"message":"x"}',
+    '46["x"]',
+    '42["connect",{}]',
+    '42["disconnect"]',
+    '42["disconnecting",1]',
+    '42["__proto__",{}]',
+    '421["constructor"]',
   ];
   for (let i = 0; i < 200; i += 1) {
-    const socket = io(server.url, { auth: { token: me.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket = io(server.url, {
+      auth: { token: me.token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     sockets.push(socket);
     await new Promise((resolve) => {
       socket.once('connect', resolve);
       socket.once('connect_error', resolve);
     });
-    const frame = i < frames.length ? frames[i] : `42${JSON.stringify([randomString(rng, 10), randomValue(rng)])}`.slice(0, 50_000);
+    const frame =
+      i < frames.length
+        ? frames[i]
+        : `42${JSON.stringify([randomString(rng, 10), randomValue(rng)])}`.slice(0, 50_000);
     socket.io.engine?.write(frame);
     raw += 1;
     if (i % 10 === 9) await sleep(20);
@@ -147,7 +265,11 @@ test('unknown events, binary payloads and malformed raw packets do not hurt the 
   // A fresh client still works end to end.
   const probe = await connectSocket(server, me.token);
   sockets.push(probe);
-  const ack = await emitAck(probe, 'message:send', { conversationId: conversation.id, clientId: 'after-raw', content: 'still fine' });
+  const ack = await emitAck(probe, 'message:send', {
+    conversationId: conversation.id,
+    clientId: 'after-raw',
+    content: 'still fine',
+  });
   assert.equal(ack.ok, true, JSON.stringify(ack));
   await assertAlive(assert, server);
 });
@@ -158,7 +280,11 @@ test('unknown events, binary payloads and malformed raw packets do not hurt the 
 test('regression: a NUL character in message:send content is BAD_REQUEST, not INTERNAL', async () => {
   const socket = await connectSocket(server, me.token);
   sockets.push(socket);
-  const ack = await emitAck(socket, 'message:send', { conversationId: conversation.id, clientId: 'nul-1', content: 'a\u0000b' });
+  const ack = await emitAck(socket, 'message:send', {
+    conversationId: conversation.id,
+    clientId: 'nul-1',
+    content: 'a\u0000b',
+  });
   assert.equal(ack.ok, false);
   assert.equal(ack.error.code, 'BAD_REQUEST', JSON.stringify(ack));
 });

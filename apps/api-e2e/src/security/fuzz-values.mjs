@@ -63,7 +63,23 @@ export const NASTY_STRINGS = [
   '{}',
 ];
 
-export const EDGE_NUMBERS = [-1, 0, 1, 2 ** 31, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 1e308, -1e308, 5e-324, 0.5, -0.0, 100, 101, 4001];
+export const EDGE_NUMBERS = [
+  -1,
+  0,
+  1,
+  2 ** 31,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  1e308,
+  -1e308,
+  5e-324,
+  0.5,
+  -0.0,
+  100,
+  101,
+  4001,
+];
 
 /** A random string of `length` drawn from a mix of ASCII, BMP, astral and control characters. */
 export function randomString(rng, length) {
@@ -74,7 +90,8 @@ export function randomString(rng, length) {
     else if (kind === 5) parts.push(String.fromCharCode(rng.int(0, 31)));
     else if (kind === 6) parts.push(String.fromCharCode(rng.int(0x80, 0xd7ff)));
     else if (kind === 7) parts.push(String.fromCodePoint(rng.int(0x1f300, 0x1faff)));
-    else if (kind === 8) parts.push(String.fromCharCode(rng.int(0xd800, 0xdfff))); // lone surrogate
+    else if (kind === 8)
+      parts.push(String.fromCharCode(rng.int(0xd800, 0xdfff))); // lone surrogate
     else parts.push(rng.pick(['\u0000', '\u202e', '\u200b', "'", '"', '\\', '%', '<', '>']));
   }
   return parts.join('');
@@ -104,7 +121,9 @@ export function randomValue(rng, depth = 0) {
       return Array.from({ length: rng.int(0, 5) }, () => randomValue(rng, depth + 1));
     case 9: {
       const obj = {};
-      for (let i = rng.int(0, 4); i > 0; i -= 1) obj[rng.pick(['a', 'id', '$where', '__proto__', 'constructor', randomString(rng, 5)])] = randomValue(rng, depth + 1);
+      for (let i = rng.int(0, 4); i > 0; i -= 1)
+        obj[rng.pick(['a', 'id', '$where', '__proto__', 'constructor', randomString(rng, 5)])] =
+          randomValue(rng, depth + 1);
       return obj;
     }
     default:
@@ -135,7 +154,8 @@ export function mutateObject(rng, valid) {
   const body = { ...valid };
   const keys = Object.keys(body);
   if (roll === 1 && keys.length > 0) delete body[rng.pick(keys)];
-  if (roll === 2) body[rng.pick(['extra', 'isAdmin', 'role', 'id', '__proto__'])] = randomValue(rng);
+  if (roll === 2)
+    body[rng.pick(['extra', 'isAdmin', 'role', 'id', '__proto__'])] = randomValue(rng);
   const changes = rng.int(1, 2);
   for (let i = 0; i < changes && keys.length > 0; i += 1) body[rng.pick(keys)] = randomValue(rng);
   return body;
@@ -157,7 +177,10 @@ export function rawBody(rng) {
     { body: '{"a":1}', type: 'text/plain' },
     { body: 'a=1&b[c]=2&__proto__[x]=1', type: 'application/x-www-form-urlencoded' },
     { body: '<xml/>', type: 'application/xml' },
-    { body: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--', type: 'multipart/form-data; boundary=x' },
+    {
+      body: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--',
+      type: 'multipart/form-data; boundary=x',
+    },
     { body: '--x\r\nbroken', type: 'multipart/form-data; boundary=x' },
     { body: '{"a":1}', type: 'application/vnd.api+json' },
     // Built as text: 20,000 levels would overflow JSON.stringify here before reaching the server.

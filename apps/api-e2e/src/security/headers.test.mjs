@@ -21,7 +21,8 @@ async function sample(server) {
   form.append('file', new Blob([TINY_PNG], { type: 'image/png' }), 'a.png');
   const upload = await api(server, 'POST', '/api/upload', { token: user.token, body: form });
   assert.equal(upload.status, 201, upload.text);
-  const get = (path, headers = {}) => fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
+  const get = (path, headers = {}) =>
+    fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
   const answers = {
     'API JSON': await get('/api/auth/me', { authorization: `Bearer ${user.token}` }),
     'API 401': await get('/api/auth/me'),
@@ -36,7 +37,11 @@ async function sample(server) {
 
 function assertCommonHeaders(label, res) {
   const csp = res.headers.get('content-security-policy') ?? '';
-  assert.match(csp, /frame-ancestors 'none'/, `${label}: CSP without frame-ancestors 'none': ${csp}`);
+  assert.match(
+    csp,
+    /frame-ancestors 'none'/,
+    `${label}: CSP without frame-ancestors 'none': ${csp}`,
+  );
   assert.equal(res.headers.get('x-content-type-options'), 'nosniff', `${label}: nosniff`);
   assert.equal(res.headers.get('x-powered-by'), null, `${label}: X-Powered-By present`);
   assert.ok(res.headers.get('referrer-policy'), `${label}: Referrer-Policy missing`);
@@ -50,7 +55,11 @@ describe('security headers', () => {
     for (const [label, res] of Object.entries(answers)) {
       if (label === 'upload') continue; // its own test below
       assertCommonHeaders(label, res);
-      assert.equal(res.headers.get('strict-transport-security'), null, `${label}: HSTS outside production`);
+      assert.equal(
+        res.headers.get('strict-transport-security'),
+        null,
+        `${label}: HSTS outside production`,
+      );
     }
     assert.match(answers['API JSON'].headers.get('content-type'), /^application\/json/);
     assert.match(answers['API 404'].headers.get('content-type'), /^application\/json/);
@@ -67,7 +76,10 @@ describe('security headers', () => {
     const { upload } = await sample(server);
     assert.equal(upload.status, 200);
     assert.match(upload.headers.get('content-type'), /^image\/(png|jpeg|gif|webp)$/);
-    assert.match(upload.headers.get('content-disposition') ?? '', /^inline; filename="[0-9a-f]{32}\.(png|jpg|gif|webp)"$/);
+    assert.match(
+      upload.headers.get('content-disposition') ?? '',
+      /^inline; filename="[0-9a-f]{32}\.(png|jpg|gif|webp)"$/,
+    );
     const csp = upload.headers.get('content-security-policy') ?? '';
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /sandbox/);
@@ -75,17 +87,28 @@ describe('security headers', () => {
   });
 
   test('production mode adds HSTS to every answer', async () => {
-    const server = await bootServer({ NODE_ENV: 'production', JWT_SECRET: 'prod-secret-for-header-test-0123456789ab', BCRYPT_COST: '4' });
+    const server = await bootServer({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'prod-secret-for-header-test-0123456789ab',
+      BCRYPT_COST: '4',
+    });
     servers.push(server);
     const answers = await sample(server);
     for (const [label, res] of Object.entries(answers)) {
       const hsts = res.headers.get('strict-transport-security') ?? '';
-      assert.match(hsts, /max-age=\d{7,}/, `${label}: HSTS missing or short in production: ${hsts}`);
+      assert.match(
+        hsts,
+        /max-age=\d{7,}/,
+        `${label}: HSTS missing or short in production: ${hsts}`,
+      );
       assert.match(hsts, /includeSubDomains/i);
       if (label !== 'upload') assertCommonHeaders(label, res);
     }
     // Production answers never carry stack traces or framework names.
-    const bad = await api(server, 'POST', '/api/auth/login', { body: '{"a":', headers: { 'content-type': 'application/json' } });
+    const bad = await api(server, 'POST', '/api/auth/login', {
+      body: '{"a":',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(bad.status, 400);
     assert.doesNotMatch(bad.text, /at \w+ \(|node_modules|SyntaxError: Unexpected/);
     await assertAlive(assert, server);
