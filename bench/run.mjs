@@ -4,7 +4,7 @@
 // bench/results/<timestamp>.json, prints a table and (full mode) refreshes docs/performance.md's
 // figures and docs/perf/latency-throughput.svg. See docs/performance.md.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cleanRedisPrefix, createDatabase, dropDatabase } from './lib/infra.mjs';
@@ -57,7 +57,8 @@ async function main() {
     extraDatabases: [],
   };
 
-  if (opts.build) {
+  // A fresh clone has no build yet: make one rather than fail.
+  if (opts.build || !existsSync(join(ROOT, 'dist/apps/api/apps/api/src/main.js'))) {
     log('building api and web');
     execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=api,web'], {
       cwd: ROOT,

@@ -18,7 +18,7 @@ export const USAGE = `npm run bench -- [flags]      (or: node bench/run.mjs [fla
   --env=KEY=VALUE            extra environment for the API (repeatable)
   --log-level=warn           API LOG_LEVEL during the run
   --write-docs / --no-docs   write the figures into docs/performance.md and the chart (default: full yes, quick no)
-  --build                    build api and web first
+  --build                    build api and web first (done anyway when there is no build)
   --from=X.json[,Y.json]     only re-render the tables, docs/performance.md and the chart from earlier runs
                              (several files: each part from the last file that has it)
   --keep                     keep the bench database and Redis keys (for inspection)

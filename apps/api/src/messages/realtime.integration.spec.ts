@@ -131,7 +131,10 @@ describe('conversations, messages, receipts, typing and presence (integration)',
     const conv = await direct(t, a, b);
     const [a1, b1] = await Promise.all([t.connect(a.token), t.connect(b.token)]);
     const clientId = randomUUID();
+    // The first delivery may reach b after a's ack: wait for it before listening for silence.
+    const delivered = nextEvent(b1, 'message:new');
     const first = okMessage(await send(a1, conv.id, 'once', clientId));
+    expect(await delivered).toEqual(first);
     const quiet = noEvent(b1, 'message:new', 600);
     const again = okMessage(await send(a1, conv.id, 'once', clientId));
     expect(again).toEqual(first);
@@ -486,7 +489,9 @@ describe('conversations, messages, receipts, typing and presence (integration)',
       .expect(403);
 
     const [o1, s2] = await Promise.all([t.connect(owner.token), t.connect(m2.token)]);
+    const beforeRemoval = nextEvent(s2, 'message:new');
     okMessage(await send(o1, id, 'before removal'));
+    await beforeRemoval;
     const removed = nextEvent(s2, 'conversation:removed');
     await t
       .http()
