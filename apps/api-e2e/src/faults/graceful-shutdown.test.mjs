@@ -15,16 +15,7 @@ import {
   register,
   verifyStored,
 } from './load.mjs';
-import {
-  killAll,
-  prerequisites,
-  sleep,
-  startApi,
-  startPostgres,
-  startRedis,
-  uniquePrefix,
-  until,
-} from './processes.mjs';
+import { prerequisites, sleep, startTopology, until } from './processes.mjs';
 
 const GRACE_MS = 5_000;
 const BURST = 200;
@@ -32,8 +23,8 @@ const BURST = 200;
 const SIGNAL_MARGIN_MS = 50;
 
 const options = { ...prerequisites({ postgres: true, redis: true }), timeout: 30_000 };
+let topology;
 let pg;
-let redis;
 let a;
 let b;
 const seen = {};
@@ -41,13 +32,9 @@ const seen = {};
 before(
   async () => {
     if (options.skip) return;
-    pg = await startPostgres();
-    redis = await startRedis();
-    const prefix = uniquePrefix('term');
-    [a, b] = await Promise.all([
-      startApi({ pg, redis, prefix, env: { SHUTDOWN_GRACE_MS: String(GRACE_MS) } }),
-      startApi({ pg, redis, prefix }),
-    ]);
+    topology = await startTopology('term', [{ SHUTDOWN_GRACE_MS: String(GRACE_MS) }, {}]);
+    ({ pg } = topology);
+    [a, b] = topology.apis;
     await runScenario();
   },
   { timeout: 100_000 },
@@ -55,10 +42,7 @@ before(
 
 after(async () => {
   closeAllSockets();
-  await Promise.all([a?.stop(), b?.stop()]);
-  await redis?.stop();
-  await pg?.stop();
-  killAll();
+  await topology?.stop();
 });
 
 async function runScenario() {

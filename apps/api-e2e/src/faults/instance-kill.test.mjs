@@ -15,16 +15,7 @@ import {
   register,
   verifyStored,
 } from './load.mjs';
-import {
-  killAll,
-  prerequisites,
-  sleep,
-  startApi,
-  startPostgres,
-  startRedis,
-  uniquePrefix,
-  until,
-} from './processes.mjs';
+import { prerequisites, sleep, startTopology, until } from './processes.mjs';
 
 const RATE = 20;
 const KILL_AT_MS = 2_000;
@@ -32,8 +23,8 @@ const KILL_AT_MS = 2_000;
 const OFFLINE_WITHIN_MS = 25_000;
 
 const options = { ...prerequisites({ postgres: true, redis: true }), timeout: 30_000 };
+let topology;
 let pg;
-let redis;
 let a;
 let b;
 const seen = {};
@@ -41,10 +32,9 @@ const seen = {};
 before(
   async () => {
     if (options.skip) return;
-    pg = await startPostgres();
-    redis = await startRedis();
-    const prefix = uniquePrefix('kill');
-    [a, b] = await Promise.all([startApi({ pg, redis, prefix }), startApi({ pg, redis, prefix })]);
+    topology = await startTopology('kill', [{}, {}]);
+    ({ pg } = topology);
+    [a, b] = topology.apis;
     await runScenario();
   },
   { timeout: 100_000 },
@@ -52,10 +42,7 @@ before(
 
 after(async () => {
   closeAllSockets();
-  await Promise.all([a?.stop(), b?.stop()]);
-  await redis?.stop();
-  await pg?.stop();
-  killAll();
+  await topology?.stop();
 });
 
 async function runScenario() {

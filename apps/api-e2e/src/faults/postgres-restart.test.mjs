@@ -15,16 +15,7 @@ import {
   register,
   verifyStored,
 } from './load.mjs';
-import {
-  killAll,
-  prerequisites,
-  sleep,
-  startApi,
-  startPostgres,
-  startRedis,
-  uniquePrefix,
-  until,
-} from './processes.mjs';
+import { prerequisites, sleep, startTopology, until } from './processes.mjs';
 
 const SENDERS = 3;
 const RATE = 50; // messages per second per sender
@@ -33,23 +24,20 @@ const RESTART_AT_MS = 2_500;
 const DOWN_MS = 1_500;
 
 const options = { ...prerequisites({ postgres: true, redis: true }), timeout: 110_000 };
+let topology;
 let pg;
-let redis;
 let server;
 
 before(async () => {
   if (options.skip) return;
-  pg = await startPostgres();
-  redis = await startRedis();
-  server = await startApi({ pg, redis, prefix: uniquePrefix('pg') });
+  topology = await startTopology('pg');
+  ({ pg } = topology);
+  [server] = topology.apis;
 });
 
 after(async () => {
   closeAllSockets();
-  await server?.stop();
-  await pg?.stop();
-  await redis?.stop();
-  killAll();
+  await topology?.stop();
 });
 
 test(

@@ -312,6 +312,28 @@ export async function startApi({ pg, redis, prefix, env = {} } = {}) {
   return server;
 }
 
+/**
+ * What every fault test starts from: its own PostgreSQL and Redis, and one API process per
+ * entry of `instances` (extra environment for each), sharing them. `stop()` undoes it all.
+ */
+export async function startTopology(label, instances = [{}]) {
+  const pg = await startPostgres();
+  const redis = await startRedis();
+  const prefix = uniquePrefix(label);
+  const apis = await Promise.all(instances.map((env) => startApi({ pg, redis, prefix, env })));
+  return {
+    pg,
+    redis,
+    apis,
+    async stop() {
+      await Promise.all(apis.map((api) => api.stop()));
+      await redis.stop();
+      await pg.stop();
+      killAll();
+    },
+  };
+}
+
 function trackDir(dir) {
   tempDirs.add(dir);
   return dir;

@@ -18,15 +18,7 @@ import {
   register,
   verifyStored,
 } from './load.mjs';
-import {
-  killAll,
-  prerequisites,
-  sleep,
-  startApi,
-  startPostgres,
-  startRedis,
-  uniquePrefix,
-} from './processes.mjs';
+import { prerequisites, sleep, startTopology } from './processes.mjs';
 
 const RATE = 20;
 const LOAD_MS = 10_000;
@@ -38,6 +30,7 @@ const NOTICE_MS = 300;
 const RESUME_MS = 3_000;
 
 const options = { ...prerequisites({ postgres: true, redis: true }), timeout: 30_000 };
+let topology;
 let pg;
 let redis;
 let a;
@@ -48,10 +41,9 @@ const seen = {};
 before(
   async () => {
     if (options.skip) return;
-    pg = await startPostgres();
-    redis = await startRedis();
-    const prefix = uniquePrefix('redis');
-    [a, b] = await Promise.all([startApi({ pg, redis, prefix }), startApi({ pg, redis, prefix })]);
+    topology = await startTopology('redis', [{}, {}]);
+    ({ pg, redis } = topology);
+    [a, b] = topology.apis;
     await runScenario();
   },
   { timeout: 100_000 },
@@ -59,10 +51,7 @@ before(
 
 after(async () => {
   closeAllSockets();
-  await Promise.all([a?.stop(), b?.stop()]);
-  await redis?.stop();
-  await pg?.stop();
-  killAll();
+  await topology?.stop();
 });
 
 async function runScenario() {

@@ -17,17 +17,7 @@ import {
   register,
   stalledClient,
 } from './load.mjs';
-import {
-  killAll,
-  prerequisites,
-  rssKb,
-  sleep,
-  startApi,
-  startPostgres,
-  startRedis,
-  uniquePrefix,
-  until,
-} from './processes.mjs';
+import { prerequisites, rssKb, sleep, startTopology, until } from './processes.mjs';
 
 const STALLED = 4;
 const RATE = 100; // per sender, two senders
@@ -39,17 +29,15 @@ const DROP_WITHIN_MS = 45_000;
 const RSS_BUDGET_MB = 150;
 
 const options = { ...prerequisites({ postgres: true, redis: true }), timeout: 30_000 };
-let pg;
-let redis;
+let topology;
 let server;
 const seen = {};
 
 before(
   async () => {
     if (options.skip) return;
-    pg = await startPostgres();
-    redis = await startRedis();
-    server = await startApi({ pg, redis, prefix: uniquePrefix('slow') });
+    topology = await startTopology('slow');
+    [server] = topology.apis;
     await runScenario();
   },
   { timeout: 110_000 },
@@ -57,10 +45,7 @@ before(
 
 after(async () => {
   closeAllSockets();
-  await server?.stop();
-  await pg?.stop();
-  await redis?.stop();
-  killAll();
+  await topology?.stop();
 });
 
 async function runScenario() {
