@@ -3,6 +3,7 @@ import { AuthModule } from './auth/auth.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { AppConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
+import { DomainEventsModule } from './core/events/domain-events';
 import { LoggingModule } from './core/logging/logging.module';
 import { MetricsModule } from './core/metrics/metrics.module';
 import { RateLimitModule } from './core/rate-limit/rate-limit.module';
@@ -10,6 +11,7 @@ import { RealtimeModule } from './core/realtime/realtime.module';
 import { RedisModule } from './core/redis/redis.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
+import { BATCH_GUARD_TRIPPED } from './messages/messages.repository';
 import { PresenceModule } from './presence/presence.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { TypingModule } from './typing/typing.module';
@@ -21,7 +23,8 @@ import { UsersModule } from './users/users.module';
     AppConfigModule,
     LoggingModule,
     RedisModule,
-    DatabaseModule,
+    DatabaseModule.forRoot({ quietErrorCodes: [BATCH_GUARD_TRIPPED] }),
+    DomainEventsModule,
     RateLimitModule,
     RealtimeModule,
     MetricsModule,

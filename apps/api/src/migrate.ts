@@ -5,6 +5,7 @@ import { EnvironmentError } from './core/config/environment';
 import { dataSourceOptions } from './core/database/data-source-options';
 import { EmbeddedPostgres } from './core/database/embedded-postgres';
 import { runMigrationsLocked } from './core/database/migration-runner';
+import { entities } from './entities';
 
 /**
  * `npm run migrate [up|down|status]`: applies pending migrations, reverts the last one, or
@@ -21,7 +22,7 @@ async function main(command: string): Promise<void> {
     url = await embedded.start();
   }
   // Two connections on PostgreSQL (one holds the migration lock); PGlite takes one at a time.
-  const dataSource = new DataSource(dataSourceOptions(url, embedded ? 1 : 2));
+  const dataSource = new DataSource(dataSourceOptions(url, embedded ? 1 : 2, { entities }));
   await dataSource.initialize();
   try {
     if (command === 'up') {

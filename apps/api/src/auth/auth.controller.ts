@@ -26,10 +26,10 @@ import type { Request } from 'express';
 import { ApiBodyOf } from '../core/swagger/api-schema';
 import { toUserView } from '../users/user.mapper';
 import { UsersService } from '../users/users.service';
-import { AuthUser } from './auth-user';
+import { AuthUser } from '../core/auth/auth-user';
 import { AuthService } from './auth.service';
-import { CurrentUser } from './current-user.decorator';
-import { Public } from './public.decorator';
+import { CurrentUser } from '../core/auth/current-user.decorator';
+import { Public } from '../core/auth/public.decorator';
 import { SessionsService } from './sessions.service';
 
 @ApiTags('auth')

@@ -18,6 +18,7 @@ import { PostgresSessionStore } from './postgres-session.store';
 import { RedisSessionStore } from './redis-session.store';
 import { SessionEntity } from './session.entity';
 import { SessionStore } from './session-store';
+import { SessionsFanout } from './sessions.fanout';
 import { SessionsService } from './sessions.service';
 import { jwtKey } from './jwt-key';
 import { TokenService } from './token.service';
@@ -43,6 +44,7 @@ import { TokenService } from './token.service';
     AuthService,
     PasswordsService,
     SessionsService,
+    SessionsFanout,
     TokenService,
     LoginAttemptsService,
     JwtStrategy,

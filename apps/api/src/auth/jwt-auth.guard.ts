@@ -7,7 +7,7 @@ import {
 import { isServiceUnavailable } from '../core/http/unavailable';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC } from './public.decorator';
+import { IS_PUBLIC } from '../core/auth/public.decorator';
 
 /** Global guard: every route needs a live session unless it is `@Public()`. */
 @Injectable()

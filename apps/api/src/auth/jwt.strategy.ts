@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
-import { AuthUser } from './auth-user';
+import { AuthUser } from '../core/auth/auth-user';
 import { jwtKey } from './jwt-key';
 import { TokenPayload, TokenService } from './token.service';
 

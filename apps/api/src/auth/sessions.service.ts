@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SessionView } from '@chat/shared-dto';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
-import { RealtimeServer } from '../core/realtime/realtime-server';
+import { DomainEvents } from '../core/events/domain-events';
+import { SESSIONS_REVOKED } from './session.events';
 import { SessionStore, StoredSession } from './session-store';
 
 /** How stale `lastUsedAt` may get before a request writes it again. */
@@ -18,7 +19,7 @@ export interface DeviceInfo {
 export class SessionsService {
   constructor(
     private readonly store: SessionStore,
-    private readonly realtime: RealtimeServer,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -64,13 +65,13 @@ export class SessionsService {
   /** Revokes one session and closes its sockets on every instance. */
   async revoke(userId: string, sessionId: string): Promise<boolean> {
     const revoked = await this.store.revoke(userId, sessionId);
-    if (revoked) this.realtime.disconnectSessions([sessionId]);
+    if (revoked) this.events.emit(SESSIONS_REVOKED, { userId, sessionIds: [sessionId] });
     return revoked;
   }
 
   async revokeAllExcept(userId: string, keepSessionId: string | null): Promise<number> {
     const ids = await this.store.revokeAllExcept(userId, keepSessionId);
-    this.realtime.disconnectSessions(ids);
+    if (ids.length > 0) this.events.emit(SESSIONS_REVOKED, { userId, sessionIds: ids });
     return ids.length;
   }
 }

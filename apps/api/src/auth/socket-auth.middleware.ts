@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 import type { SocketMiddleware } from '../core/realtime/realtime.adapter';
-import { AuthUser } from './auth-user';
+import type { SocketData } from '../core/realtime/socket-user';
 import { TokenService } from './token.service';
 
 /** What a refused handshake carries to the client's `connect_error` (`err.data`). */
@@ -8,10 +8,6 @@ export interface ConnectErrorData {
   /** UNAUTHORIZED: log in again. INTERNAL: a passing fault, retry the connection. */
   code: 'UNAUTHORIZED' | 'INTERNAL';
   message: string;
-}
-
-export interface SocketData {
-  user: AuthUser;
 }
 
 /** The token from `io(url, { auth: { token } })` or from an `Authorization: Bearer` header. */

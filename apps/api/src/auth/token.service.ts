@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { AuthUser } from './auth-user';
+import { AuthUser } from '../core/auth/auth-user';
 import { SessionsService } from './sessions.service';
 
 export interface TokenPayload {

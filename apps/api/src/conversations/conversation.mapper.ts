@@ -1,44 +1,15 @@
 import type {
   ConversationMemberView,
   ConversationView,
-  MemberRole,
   MessageView,
+  UserView,
 } from '@chat/shared-dto';
+import { ConversationEntity } from './conversation.entity';
+import { MemberRow, OwnMembershipRow } from './members.repository';
 
-/** A row of the conversation list query (snake_case from SQL). */
-export interface ConversationRow {
-  id: string;
-  type: 'direct' | 'group';
-  name: string | null;
-  created_at: Date;
-  last_seq: string;
-  last_message_at: Date | null;
-  my_last_read_seq: string;
-}
-
-export interface MemberRow {
-  conversation_id: string;
-  user_id: string;
-  role: MemberRole;
-  last_read_seq: string;
-  last_delivered_seq: string;
-  username: string;
-  display_name: string | null;
-  avatar_url: string | null;
-  status_message: string | null;
-  status: 'online' | 'offline';
-  last_seen: Date | null;
-}
-
-export function toMemberView(row: MemberRow): ConversationMemberView {
+export function toMemberView(row: MemberRow, user: UserView): ConversationMemberView {
   return {
-    id: row.user_id,
-    username: row.username,
-    displayName: row.display_name,
-    avatarUrl: row.avatar_url,
-    statusMessage: row.status_message,
-    status: row.status,
-    lastSeen: row.last_seen ? row.last_seen.toISOString() : null,
+    ...user,
     role: row.role,
     lastReadSeq: Number(row.last_read_seq),
     lastDeliveredSeq: Number(row.last_delivered_seq),
@@ -46,22 +17,23 @@ export function toMemberView(row: MemberRow): ConversationMemberView {
 }
 
 export function toConversationView(
-  row: ConversationRow,
-  members: MemberRow[],
+  conversation: ConversationEntity,
+  own: OwnMembershipRow,
+  members: ConversationMemberView[],
   lastMessage: MessageView | null,
 ): ConversationView {
-  const lastSeq = Number(row.last_seq);
-  const lastReadSeq = Math.min(Number(row.my_last_read_seq), lastSeq);
+  const lastSeq = Number(conversation.lastSeq);
+  const lastReadSeq = Math.min(Number(own.last_read_seq), lastSeq);
   return {
-    id: row.id,
-    type: row.type,
-    name: row.name,
-    members: members.map(toMemberView),
+    id: conversation.id,
+    type: conversation.type,
+    name: conversation.name,
+    members,
     lastMessage,
     // The sender's own sends move their read watermark, so everything past it is from others.
     unreadCount: Math.max(0, lastSeq - lastReadSeq),
     lastReadSeq,
-    createdAt: row.created_at.toISOString(),
-    lastActivityAt: (row.last_message_at ?? row.created_at).toISOString(),
+    createdAt: conversation.createdAt.toISOString(),
+    lastActivityAt: (conversation.lastMessageAt ?? conversation.createdAt).toISOString(),
   };
 }

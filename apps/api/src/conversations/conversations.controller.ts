@@ -20,8 +20,8 @@ import {
   UpdateMemberRoleDto,
 } from '@chat/shared-dto';
 import type { Response } from 'express';
-import { AuthUser } from '../auth/auth-user';
-import { CurrentUser } from '../auth/current-user.decorator';
+import { AuthUser } from '../core/auth/auth-user';
+import { CurrentUser } from '../core/auth/current-user.decorator';
 import { ApiBodyOf } from '../core/swagger/api-schema';
 import { ConversationsService } from './conversations.service';
 

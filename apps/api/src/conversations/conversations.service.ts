@@ -5,84 +5,45 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ConversationView, MemberRole } from '@chat/shared-dto';
-import { DataSource, EntityManager } from 'typeorm';
-import { Broadcaster } from '../core/realtime/broadcaster';
-import { MESSAGE_COLUMNS, MessageRow, toMessageView } from '../messages/message.mapper';
-import { ConversationRow, MemberRow, toConversationView } from './conversation.mapper';
+import type { ConversationMemberView, ConversationView, MemberRole } from '@chat/shared-dto';
+import { DataSource } from 'typeorm';
+import { DomainEvents } from '../core/events/domain-events';
+import { MessagesService } from '../messages/messages.service';
+import { toUserView } from '../users/user.mapper';
+import { UsersService } from '../users/users.service';
+import { CONVERSATION_CHANGED, MEMBER_REMOVED, MEMBERS_ADDED } from './conversation.events';
+import { toConversationView, toMemberView } from './conversation.mapper';
+import { ConversationsRepository } from './conversations.repository';
+import { OwnMembershipRow } from './members.repository';
 import { MembershipService } from './membership.service';
 
-const CONVERSATION_COLUMNS = `c.id, c.type, c.name, c.created_at, c.last_seq, c.last_message_at,
-  me.last_read_seq AS my_last_read_seq`;
-
-const MEMBER_SELECT = `SELECT cm.conversation_id, cm.user_id, cm.role, cm.last_read_seq, cm.last_delivered_seq,
-    u.username, u.display_name, u.avatar_url, u.status_message, u.status, u.last_seen
-  FROM conversation_members cm JOIN users u ON u.id = cm.user_id`;
-
+/**
+ * Direct conversations and groups: creation, the list, and group management. Members,
+ * profiles and last messages come from their owners (membership, users, messages); what
+ * happened is announced as domain events after commit.
+ */
 @Injectable()
 export class ConversationsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly conversations: ConversationsRepository,
     private readonly membership: MembershipService,
-    private readonly broadcaster: Broadcaster,
+    private readonly users: UsersService,
+    private readonly messages: MessagesService,
+    private readonly events: DomainEvents,
   ) {}
 
-  /** The caller's conversations, newest activity first, in two queries whatever their number. */
+  /** The caller's conversations, newest activity first, in a fixed number of queries. */
   async list(userId: string): Promise<ConversationView[]> {
-    const rows = await this.db.query<
-      (ConversationRow & Partial<Record<`lm_${string}`, unknown>>)[]
-    >(
-      `SELECT ${CONVERSATION_COLUMNS}, row_to_json(lm) AS last_message
-         FROM conversation_members me
-         JOIN conversations c ON c.id = me.conversation_id
-         LEFT JOIN LATERAL (
-           SELECT ${MESSAGE_COLUMNS} FROM messages m
-            WHERE m.conversation_id = c.id AND m.seq = c.last_seq
-         ) lm ON true
-        WHERE me.user_id = $1
-        ORDER BY COALESCE(c.last_message_at, c.created_at) DESC`,
-      [userId],
-    );
-    if (rows.length === 0) return [];
-    const members = await this.db.query<MemberRow[]>(
-      `${MEMBER_SELECT} WHERE cm.conversation_id = ANY($1::uuid[]) ORDER BY cm.joined_at`,
-      [rows.map((r) => r.id)],
-    );
-    const byConversation = groupBy(members, (m) => m.conversation_id);
-    return rows.map((row) => {
-      const last = (row as { last_message?: MessageRow | null }).last_message;
-      return toConversationView(
-        row,
-        byConversation.get(row.id) ?? [],
-        last ? toMessageView(last) : null,
-      );
-    });
+    return this.assemble(await this.membership.ownRows(userId));
   }
 
   /** One conversation as `userId` sees it; 404 when they are not a member. */
-  async view(
-    conversationId: string,
-    userId: string,
-    manager: EntityManager = this.db.manager,
-  ): Promise<ConversationView> {
-    const [row] = await manager.query<(ConversationRow & { last_message: MessageRow | null })[]>(
-      `SELECT ${CONVERSATION_COLUMNS},
-         (SELECT row_to_json(lm) FROM (SELECT ${MESSAGE_COLUMNS} FROM messages m
-            WHERE m.conversation_id = c.id AND m.seq = c.last_seq) lm) AS last_message
-         FROM conversations c JOIN conversation_members me ON me.conversation_id = c.id AND me.user_id = $2
-        WHERE c.id = $1`,
-      [conversationId, userId],
-    );
-    if (!row) throw new NotFoundException('Conversation not found');
-    const members = await manager.query<MemberRow[]>(
-      `${MEMBER_SELECT} WHERE cm.conversation_id = $1 ORDER BY cm.joined_at`,
-      [conversationId],
-    );
-    return toConversationView(
-      row,
-      members,
-      row.last_message ? toMessageView(row.last_message) : null,
-    );
+  async view(conversationId: string, userId: string): Promise<ConversationView> {
+    const own = await this.membership.ownRows(userId, [conversationId]);
+    const [view] = await this.assemble(own);
+    if (!view) throw new NotFoundException('Conversation not found');
+    return view;
   }
 
   /**
@@ -97,25 +58,18 @@ export class ConversationsService {
     await this.assertUsersExist([otherId], 'userId');
     const directKey = [userId, otherId].sort().join(':');
     const created = await this.db.transaction(async (tx) => {
-      const inserted = await tx.query<{ id: string }[]>(
-        `INSERT INTO conversations (type, direct_key, created_by) VALUES ('direct', $1, $2)
-         ON CONFLICT (direct_key) DO NOTHING RETURNING id`,
-        [directKey, userId],
-      );
-      if (inserted.length === 0) return null;
-      await tx.query(
-        `INSERT INTO conversation_members (conversation_id, user_id, role) VALUES ($1, $2, 'member'), ($1, $3, 'member')`,
-        [inserted[0].id, userId, otherId],
-      );
-      return inserted[0].id;
+      const id = await this.conversations.insertDirect(tx, directKey, userId);
+      if (id) {
+        await this.membership.add(tx, id, [
+          { userId, role: 'member' },
+          { userId: otherId, role: 'member' },
+        ]);
+      }
+      return id;
     });
-    const [{ id }] = created
-      ? [{ id: created }]
-      : await this.db.query<{ id: string }[]>(
-          'SELECT id FROM conversations WHERE direct_key = $1',
-          [directKey],
-        );
-    if (created) await this.announce(id, [userId, otherId]);
+    const id = created ?? (await this.conversations.findDirectId(directKey));
+    if (!id) throw new NotFoundException('Conversation not found');
+    if (created) this.announceNew(id, [userId, otherId]);
     return { conversation: await this.view(id, userId), created: Boolean(created) };
   }
 
@@ -125,28 +79,21 @@ export class ConversationsService {
       throw new BadRequestException('memberIds must name at least one other user');
     await this.assertUsersExist(others, 'memberIds');
     const id = await this.db.transaction(async (tx) => {
-      const [{ id: conversationId }] = await tx.query<{ id: string }[]>(
-        `INSERT INTO conversations (type, name, created_by) VALUES ('group', $1, $2) RETURNING id`,
-        [name.trim(), ownerId],
-      );
-      await tx.query(
-        `INSERT INTO conversation_members (conversation_id, user_id, role)
-         SELECT $1, u, CASE WHEN u = $2 THEN 'owner' ELSE 'member' END FROM unnest($3::uuid[]) AS u`,
-        [conversationId, ownerId, [ownerId, ...others]],
-      );
+      const conversationId = await this.conversations.insertGroup(tx, name.trim(), ownerId);
+      await this.membership.add(tx, conversationId, [
+        { userId: ownerId, role: 'owner' },
+        ...others.map((userId) => ({ userId, role: 'member' as const })),
+      ]);
       return conversationId;
     });
-    await this.announce(id, [ownerId, ...others]);
+    this.announceNew(id, [ownerId, ...others]);
     return this.view(id, ownerId);
   }
 
   async rename(conversationId: string, actorId: string, name: string): Promise<ConversationView> {
-    await this.assertManager(conversationId, actorId);
-    await this.db.query('UPDATE conversations SET name = $2 WHERE id = $1', [
-      conversationId,
-      name.trim(),
-    ]);
-    await this.announce(conversationId, await this.membership.members(conversationId));
+    const roles = await this.assertManager(conversationId, actorId);
+    await this.conversations.rename(conversationId, name.trim());
+    this.events.emit(CONVERSATION_CHANGED, { conversationId, memberIds: [...roles.keys()] });
     return this.view(conversationId, actorId);
   }
 
@@ -155,28 +102,32 @@ export class ConversationsService {
     actorId: string,
     userIds: string[],
   ): Promise<ConversationView> {
-    await this.assertManager(conversationId, actorId);
+    const roles = await this.assertManager(conversationId, actorId);
     const ids = [...new Set(userIds)];
     await this.assertUsersExist(ids, 'userIds');
-    await this.db.query(
-      `INSERT INTO conversation_members (conversation_id, user_id, role)
-       SELECT $1, u, 'member' FROM unnest($2::uuid[]) AS u ON CONFLICT DO NOTHING`,
-      [conversationId, ids],
+    await this.membership.add(
+      undefined,
+      conversationId,
+      ids.map((userId) => ({ userId, role: 'member' })),
     );
     await this.membership.invalidate(conversationId);
-    await this.announce(conversationId, await this.membership.members(conversationId));
+    const added = ids.filter((id) => !roles.has(id));
+    if (added.length > 0) this.events.emit(MEMBERS_ADDED, { conversationId, userIds: added });
+    this.events.emit(CONVERSATION_CHANGED, {
+      conversationId,
+      memberIds: [...(await this.membership.members(conversationId))],
+    });
     return this.view(conversationId, actorId);
   }
 
   /** Removes a member (owner/admin), or the caller themself (leave). */
   async removeMember(conversationId: string, actorId: string, userId: string): Promise<void> {
-    const roles = await this.roles(conversationId);
+    const roles = await this.membership.roles(conversationId);
     const actorRole = roles.get(actorId);
     if (!actorRole) throw new NotFoundException('Conversation not found');
     const targetRole = roles.get(userId);
     if (!targetRole) throw new NotFoundException('Not a member');
-    const type = await this.typeOf(conversationId);
-    if (type === 'direct')
+    if ((await this.conversations.typeOf(conversationId)) === 'direct')
       throw new BadRequestException('Direct conversations have no members to remove');
     if (actorId !== userId) {
       if (actorRole === 'member')
@@ -186,24 +137,16 @@ export class ConversationsService {
         throw new ForbiddenException('Only the owner can remove an admin');
     }
     await this.db.transaction(async (tx) => {
-      await tx.query(
-        'DELETE FROM conversation_members WHERE conversation_id = $1 AND user_id = $2',
-        [conversationId, userId],
-      );
-      if (targetRole === 'owner') {
-        // The owner left: the longest-standing admin, else member, takes over.
-        await tx.query(
-          `UPDATE conversation_members SET role = 'owner'
-            WHERE conversation_id = $1 AND user_id = (
-              SELECT user_id FROM conversation_members WHERE conversation_id = $1
-               ORDER BY (role = 'admin') DESC, joined_at LIMIT 1)`,
-          [conversationId],
-        );
-      }
+      // Once this commits, no send of the removed member can be stored any more.
+      await this.conversations.lockForMembershipChange(tx, conversationId);
+      await this.membership.remove(tx, conversationId, userId, targetRole === 'owner');
     });
     await this.membership.invalidate(conversationId);
-    this.broadcaster.toUsers([userId], 'conversation:removed', { conversationId });
-    await this.announce(conversationId, await this.membership.members(conversationId));
+    this.events.emit(MEMBER_REMOVED, { conversationId, userId });
+    this.events.emit(CONVERSATION_CHANGED, {
+      conversationId,
+      memberIds: [...(await this.membership.members(conversationId))],
+    });
   }
 
   async setRole(
@@ -212,73 +155,78 @@ export class ConversationsService {
     userId: string,
     role: 'admin' | 'member',
   ): Promise<ConversationView> {
-    const roles = await this.roles(conversationId);
+    const roles = await this.membership.roles(conversationId);
     if (!roles.has(actorId)) throw new NotFoundException('Conversation not found');
     if (roles.get(actorId) !== 'owner')
       throw new ForbiddenException('Only the owner can change roles');
     if (!roles.has(userId)) throw new NotFoundException('Not a member');
     if (userId === actorId) throw new BadRequestException('The owner keeps their role');
-    await this.db.query(
-      'UPDATE conversation_members SET role = $3 WHERE conversation_id = $1 AND user_id = $2',
-      [conversationId, userId, role],
-    );
-    await this.announce(conversationId, roles.keys());
+    await this.membership.setRole(conversationId, userId, role);
+    this.events.emit(CONVERSATION_CHANGED, { conversationId, memberIds: [...roles.keys()] });
     return this.view(conversationId, actorId);
   }
 
-  /** Tells each member about a new or changed conversation, as each of them sees it. */
-  private async announce(conversationId: string, memberIds: Iterable<string>): Promise<void> {
-    for (const memberId of memberIds) {
-      const view = await this.view(conversationId, memberId).catch(() => null);
-      if (view) this.broadcaster.toUsers([memberId], 'conversation:updated', view);
-    }
+  private announceNew(conversationId: string, memberIds: string[]): void {
+    this.events.emit(MEMBERS_ADDED, { conversationId, userIds: memberIds });
+    this.events.emit(CONVERSATION_CHANGED, { conversationId, memberIds });
   }
 
-  private async assertManager(conversationId: string, actorId: string): Promise<void> {
-    const roles = await this.roles(conversationId);
+  /** Views of the conversations behind the caller's own membership rows. */
+  private async assemble(own: OwnMembershipRow[]): Promise<ConversationView[]> {
+    if (own.length === 0) return [];
+    const ids = own.map((o) => o.conversation_id);
+    const [conversations, members] = await Promise.all([
+      this.conversations.findByIds(ids),
+      this.membership.rowsOf(ids),
+    ]);
+    const [profiles, lastMessages] = await Promise.all([
+      this.users.findByIds([...new Set(members.map((m) => m.user_id))]),
+      this.messages.lastMessages(
+        conversations.map((c) => ({ conversationId: c.id, seq: Number(c.lastSeq) })),
+      ),
+    ]);
+    const users = new Map(profiles.map((u) => [u.id, toUserView(u)]));
+    const ownById = new Map(own.map((o) => [o.conversation_id, o]));
+    const views: ConversationView[] = [];
+    for (const conversation of conversations) {
+      const mine = ownById.get(conversation.id);
+      if (!mine) continue;
+      const memberViews: ConversationMemberView[] = [];
+      for (const m of members) {
+        const user = m.conversation_id === conversation.id ? users.get(m.user_id) : undefined;
+        if (user) memberViews.push(toMemberView(m, user));
+      }
+      views.push(
+        toConversationView(
+          conversation,
+          mine,
+          memberViews,
+          lastMessages.get(conversation.id) ?? null,
+        ),
+      );
+    }
+    return views;
+  }
+
+  /** The actor's group, when they may manage it; answers its roles. */
+  private async assertManager(
+    conversationId: string,
+    actorId: string,
+  ): Promise<Map<string, MemberRole>> {
+    const roles = await this.membership.roles(conversationId);
     const role = roles.get(actorId);
     if (!role) throw new NotFoundException('Conversation not found');
-    if ((await this.typeOf(conversationId)) !== 'group')
+    if ((await this.conversations.typeOf(conversationId)) !== 'group')
       throw new BadRequestException('Only groups can be changed');
     if (role === 'member')
       throw new ForbiddenException('Only the owner or an admin can change the group');
-  }
-
-  private async roles(conversationId: string): Promise<Map<string, MemberRole>> {
-    const rows = await this.db.query<{ user_id: string; role: MemberRole }[]>(
-      'SELECT user_id, role FROM conversation_members WHERE conversation_id = $1',
-      [conversationId],
-    );
-    return new Map(rows.map((r) => [r.user_id, r.role]));
-  }
-
-  private async typeOf(conversationId: string): Promise<'direct' | 'group'> {
-    const [row] = await this.db.query<{ type: 'direct' | 'group' }[]>(
-      'SELECT type FROM conversations WHERE id = $1',
-      [conversationId],
-    );
-    if (!row) throw new NotFoundException('Conversation not found');
-    return row.type;
+    return roles;
   }
 
   /** An unknown user id is the caller's mistake: 400 naming the field. */
   private async assertUsersExist(ids: string[], field: string): Promise<void> {
-    const rows = await this.db.query<{ id: string }[]>(
-      'SELECT id FROM users WHERE id = ANY($1::uuid[])',
-      [ids],
-    );
-    if (rows.length !== ids.length)
+    const found = await this.users.findByIds(ids);
+    if (found.length !== new Set(ids).size)
       throw new BadRequestException(`${field} names a user that does not exist`);
   }
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = map.get(k);
-    if (list) list.push(item);
-    else map.set(k, [item]);
-  }
-  return map;
 }

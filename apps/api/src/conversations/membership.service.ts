@@ -5,10 +5,16 @@ import {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import type { MemberRole } from '@chat/shared-dto';
 import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { RedisService } from '../core/redis/redis.service';
+import {
+  MemberRow,
+  MembersRepository,
+  OwnMembershipRow,
+  WatermarkMove,
+} from './members.repository';
 
 /** How long a cached member list may be served without a re-read (a safety net only). */
 const TTL_MS = 60_000;
@@ -20,8 +26,9 @@ interface Entry {
 }
 
 /**
- * Who belongs to which conversation, asked on every event: served from memory, invalidated
- * at once when membership changes, on every instance (Redis pub/sub) when Redis is configured.
+ * The conversations module's door to `conversation_members`. Who belongs to which
+ * conversation is asked on every event: served from memory, invalidated at once when
+ * membership changes, on every instance (Redis pub/sub) when Redis is configured.
  */
 @Injectable()
 export class MembershipService implements OnModuleInit, OnModuleDestroy {
@@ -31,7 +38,7 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
   private readonly channel: string;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: MembersRepository,
     private readonly redis: RedisService,
   ) {
     this.channel = `${redis.keyPrefix}membership-changed`;
@@ -55,11 +62,7 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
   async members(conversationId: string): Promise<Set<string>> {
     const cached = this.cache.get(conversationId);
     if (cached && Date.now() - cached.loadedAt < TTL_MS) return cached.members;
-    const rows = await this.db.query<{ user_id: string }[]>(
-      'SELECT user_id FROM conversation_members WHERE conversation_id = $1',
-      [conversationId],
-    );
-    const members = new Set(rows.map((r) => r.user_id));
+    const members = new Set(await this.repository.userIds(conversationId));
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
     this.cache.set(conversationId, { members, loadedAt: Date.now() });
     return members;
@@ -84,5 +87,61 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
         this.logger.warn(`could not publish a membership change: ${err.message}`);
       });
     }
+  }
+
+  roles(conversationId: string): Promise<Map<string, MemberRole>> {
+    return this.repository.roles(conversationId);
+  }
+
+  /** Members with roles and watermarks, in joining order. */
+  rowsOf(conversationIds: string[], manager?: EntityManager): Promise<MemberRow[]> {
+    return conversationIds.length === 0
+      ? Promise.resolve([])
+      : this.repository.rowsOf(conversationIds, manager);
+  }
+
+  /** The user's own rows: which conversations they are in, and how far they have read. */
+  ownRows(userId: string, conversationIds?: string[]): Promise<OwnMembershipRow[]> {
+    return this.repository.ownRows(userId, conversationIds);
+  }
+
+  /** Everyone who shares at least one conversation with the user. */
+  contactsOf(userId: string): Promise<string[]> {
+    return this.repository.contactsOf(userId);
+  }
+
+  /** Adds members inside the caller's transaction; `invalidate` once it has committed. */
+  add(
+    manager: EntityManager | undefined,
+    conversationId: string,
+    entries: { userId: string; role: MemberRole }[],
+  ): Promise<void> {
+    return this.repository.add(manager, conversationId, entries);
+  }
+
+  /** Removes a member; an owner who leaves hands the group to the next in line. */
+  async remove(
+    manager: EntityManager,
+    conversationId: string,
+    userId: string,
+    wasOwner: boolean,
+  ): Promise<void> {
+    await this.repository.remove(manager, conversationId, userId);
+    if (wasOwner) await this.repository.promoteSuccessor(manager, conversationId);
+  }
+
+  setRole(conversationId: string, userId: string, role: MemberRole): Promise<void> {
+    return this.repository.setRole(conversationId, userId, role);
+  }
+
+  /** For receipts: moves the member's watermarks forward, inside the caller's transaction. */
+  moveWatermarks(
+    manager: EntityManager,
+    conversationId: string,
+    userId: string,
+    seq: number,
+    read: boolean,
+  ): Promise<WatermarkMove | null> {
+    return this.repository.moveWatermarks(manager, conversationId, userId, seq, read);
   }
 }

@@ -1,9 +1,13 @@
-import { BadRequestException, BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import {
+  BadRequestException,
+  BeforeApplicationShutdown,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { databaseCode, PG_ERROR } from '../core/database/pg-errors';
 import { MetricsService } from '../core/metrics/metrics.service';
-import { BATCH_INSERT_SQL, GUARD_TRIPPED } from './batch-insert.sql';
-import { MESSAGE_COLUMNS, MessageRow } from './message.mapper';
+import { MessageRow } from './message.mapper';
+import { BATCH_GUARD_TRIPPED, BatchResult, MessagesRepository } from './messages.repository';
 
 export interface NewMessage {
   conversationId: string;
@@ -30,13 +34,13 @@ interface Pending {
 /** Batches in flight at once: one committing while the next one fills. */
 const MAX_IN_FLIGHT = 2;
 const MAX_BATCH = 256;
-const DEADLOCK = '40P01';
 
 /**
  * Group commit for sends. Messages that arrive while a transaction is in flight are written
  * together in the next one, so throughput grows with load while a lone message still goes out
- * at once. Each batch is one statement (`batch-insert.sql.ts`): gap-free seqs in arrival
- * order, all or nothing. A clientId already stored resolves to the first message.
+ * at once. Each batch is one statement (`MessagesRepository.insertBatch`): gap-free seqs in
+ * arrival order, all or nothing, members only. A clientId already stored resolves to the first
+ * message.
  */
 @Injectable()
 export class MessageWriter implements BeforeApplicationShutdown {
@@ -44,7 +48,7 @@ export class MessageWriter implements BeforeApplicationShutdown {
   private inFlight = 0;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: MessagesRepository,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -102,12 +106,12 @@ export class MessageWriter implements BeforeApplicationShutdown {
     // The same clientId twice in one batch is one message.
     const unique = [...new Map(messages.map((m) => [key(m), m])).values()];
     try {
-      return toResults(await this.insertWithRetry(unique));
+      return toResults(unique, await this.insertWithRetry(unique));
     } catch (err) {
-      if (databaseCode(err) !== GUARD_TRIPPED) throw err;
+      if (databaseCode(err) !== BATCH_GUARD_TRIPPED) throw err;
     }
     const results = new Map<string, WriteResult | Error>();
-    for (const row of await this.existing(unique)) {
+    for (const row of await this.repository.byClientIds(unique)) {
       const message = unique.find(
         (m) => m.senderId === row.sender_id && m.clientId === row.client_id,
       )!;
@@ -124,42 +128,26 @@ export class MessageWriter implements BeforeApplicationShutdown {
     return results;
   }
 
-  private async existing(messages: NewMessage[]): Promise<MessageRow[]> {
-    return this.db.query<MessageRow[]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages
-        WHERE (sender_id, client_id) IN (SELECT * FROM unnest($1::uuid[], $2::varchar[]))`,
-      [messages.map((m) => m.senderId), messages.map((m) => m.clientId)],
-    );
-  }
-
-  private async insertWithRetry(messages: NewMessage[], attempt = 1): Promise<MessageRow[]> {
+  private async insertWithRetry(messages: NewMessage[], attempt = 1): Promise<BatchResult> {
     try {
-      const [{ rows }] = await this.db.query<{ rows: MessageRow[] }[]>(BATCH_INSERT_SQL, [
-        messages.map((m) => m.conversationId),
-        messages.map((m) => m.senderId),
-        messages.map((m) => m.content),
-        messages.map((m) => m.type),
-        messages.map((m) => m.fileUrl),
-        messages.map((m) => m.clientId),
-        messages.map((_m, i) => i),
-        messages.length,
-      ]);
-      return rows;
+      return await this.repository.insertBatch(messages);
     } catch (err) {
-      if (databaseCode(err) === DEADLOCK && attempt < 3)
+      if (databaseCode(err) === PG_ERROR.deadlock && attempt < 3)
         return this.insertWithRetry(messages, attempt + 1);
       throw err;
     }
   }
 }
 
-function toResults(rows: MessageRow[]): Map<string, WriteResult | Error> {
-  return new Map(
-    rows.map((row) => [`${row.sender_id}:${row.client_id}`, { row, duplicate: false }]),
+/** The stored rows by `sender:clientId`, and a refusal for each sender who is not a member. */
+function toResults(batch: NewMessage[], result: BatchResult): Map<string, WriteResult | Error> {
+  const results = new Map<string, WriteResult | Error>(
+    result.stored.map((row) => [`${row.sender_id}:${row.client_id}`, { row, duplicate: false }]),
   );
+  for (const position of result.refused) {
+    results.set(key(batch[position]), new NotFoundException('Conversation not found'));
+  }
+  return results;
 }
-
-const databaseCode = (err: unknown) =>
-  (err as { driverError?: { code?: string } }).driverError?.code;
 
 const key = (m: NewMessage) => `${m.senderId}:${m.clientId}`;

@@ -14,9 +14,6 @@ export interface MessageRow {
   created_at: Date;
 }
 
-export const MESSAGE_COLUMNS =
-  'id, conversation_id, seq, sender_id, content, message_type, file_url, client_id, created_at';
-
 export function toMessageView(row: MessageRow): MessageView {
   return {
     id: row.id,

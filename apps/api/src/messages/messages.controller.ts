@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import type { MessageView } from '@chat/shared-dto';
 import { MessageHistoryQuery, SendMessageBody } from '@chat/shared-dto';
 import type { Response } from 'express';
-import { AuthUser } from '../auth/auth-user';
-import { CurrentUser } from '../auth/current-user.decorator';
+import { AuthUser } from '../core/auth/auth-user';
+import { CurrentUser } from '../core/auth/current-user.decorator';
 import { ApiBodyOf, ApiQueryOf } from '../core/swagger/api-schema';
 import { MessagesService } from './messages.service';
 

@@ -1,16 +1,21 @@
-import { BadRequestException, Inject, Injectable, Optional } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  Optional,
+} from '@nestjs/common';
 import type { MessageView, SendMessageBody } from '@chat/shared-dto';
 import { DEFAULT_LIMITS } from '@chat/shared-dto';
-import { DataSource } from 'typeorm';
 import { MembershipService } from '../conversations/membership.service';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
-import { MetricsService } from '../core/metrics/metrics.service';
-import { Broadcaster } from '../core/realtime/broadcaster';
+import { DomainEvents } from '../core/events/domain-events';
 import { UploadsService } from '../upload/uploads.service';
-import { MESSAGE_COLUMNS, MessageRow, toMessageView } from './message.mapper';
+import { MESSAGE_CREATED } from './message.events';
+import { toMessageView } from './message.mapper';
 import { MessageWriter } from './message-writer';
+import { MessagesRepository } from './messages.repository';
 
 export interface SendResult {
   message: MessageView;
@@ -27,19 +32,18 @@ export interface HistoryQuery {
 @Injectable()
 export class MessagesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: MessagesRepository,
     private readonly membership: MembershipService,
-    private readonly broadcaster: Broadcaster,
     private readonly writer: MessageWriter,
-    private readonly metrics: MetricsService,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly uploads?: UploadsService,
   ) {}
 
   /**
    * Stores a message exactly once and only then tells the members: the writer commits it
-   * (group commit, gap-free seq), a resend of a known clientId resolves to the first message
-   * and is neither stored nor broadcast again.
+   * (group commit, gap-free seq, refused if the sender's removal committed first), a resend of
+   * a known clientId resolves to the first message and is neither stored nor announced again.
    */
   async send(
     senderId: string,
@@ -60,9 +64,12 @@ export class MessagesService {
     });
     const message = toMessageView(row);
     if (!duplicate) {
-      this.broadcaster.toUsers(members, 'message:new', message, exceptSocketId);
-      this.metrics.messagesStored.inc();
-      this.metrics.sendToDeliver.observe((performance.now() - receivedAt) / 1000);
+      this.events.emit(MESSAGE_CREATED, {
+        message,
+        memberIds: [...members],
+        originSocketId: exceptSocketId,
+        receivedAt,
+      });
     }
     return { message, duplicate };
   }
@@ -78,20 +85,32 @@ export class MessagesService {
       throw new BadRequestException('use either before or after, not both');
     }
     const limit = query.limit ?? DEFAULT_LIMITS.historyPageDefault;
-    let rows: MessageRow[];
-    if (query.after !== undefined) {
-      rows = await this.db.query<MessageRow[]>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3`,
-        [conversationId, query.after, limit],
-      );
-    } else {
-      rows = await this.db.query<MessageRow[]>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
-        [conversationId, query.before ?? Number.MAX_SAFE_INTEGER, limit],
-      );
-      rows.reverse();
-    }
+    const rows =
+      query.after !== undefined
+        ? await this.repository.after(conversationId, query.after, limit)
+        : await this.repository.before(
+            conversationId,
+            query.before ?? Number.MAX_SAFE_INTEGER,
+            limit,
+          );
     return rows.map(toMessageView);
+  }
+
+  /** The message at each conversation's last seq, by conversation (none for an empty one). */
+  async lastMessages(
+    positions: { conversationId: string; seq: number }[],
+  ): Promise<Map<string, MessageView>> {
+    const wanted = positions.filter((p) => p.seq > 0);
+    if (wanted.length === 0) return new Map();
+    const rows = await this.repository.at(wanted);
+    return new Map(rows.map((row) => [row.conversation_id, toMessageView(row)]));
+  }
+
+  /** The seq of a message of this conversation; 404 when there is no such message. */
+  async seqOf(conversationId: string, messageId: string): Promise<number> {
+    const seq = await this.repository.seqOf(conversationId, messageId);
+    if (seq === null) throw new NotFoundException('Message not found');
+    return seq;
   }
 
   private async normalise(

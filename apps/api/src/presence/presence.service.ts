@@ -5,13 +5,13 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { MembershipService } from '../conversations/membership.service';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
-import { returningRows } from '../core/database/returning';
-import { Broadcaster } from '../core/realtime/broadcaster';
+import { DomainEvents } from '../core/events/domain-events';
 import { RedisService } from '../core/redis/redis.service';
+import { UsersService } from '../users/users.service';
+import { PRESENCE_CHANGED } from './presence.events';
 import {
   HEARTBEAT_MS,
   MemoryPresenceStore,
@@ -33,8 +33,9 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
   private stopping = false;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly broadcaster: Broadcaster,
+    private readonly users: UsersService,
+    private readonly membership: MembershipService,
+    private readonly events: DomainEvents,
     redis: RedisService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -45,7 +46,7 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     const store = this.store;
     if (!(store instanceof RedisPresenceStore)) {
       // One instance holds every socket: nobody can be online before it starts.
-      await this.db.query(`UPDATE users SET status = 'offline' WHERE status = 'online'`);
+      await this.users.setEveryoneOffline();
       return;
     }
     await store.heartbeat();
@@ -79,8 +80,9 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
       return;
     }
     if (devices === 1) {
-      await this.db.query(`UPDATE users SET status = 'online' WHERE id = $1`, [userId]);
-      this.broadcaster.toUsers(await this.contactsOf(userId), 'user:online', { userId });
+      await this.users.setOnline(userId);
+      const notify = await this.membership.contactsOf(userId);
+      this.events.emit(PRESENCE_CHANGED, { userId, online: true, notify });
     }
   }
 
@@ -108,25 +110,14 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async announceOffline(userId: string): Promise<void> {
-    const [row] = returningRows<{ last_seen: Date }>(
-      await this.db.query(
-        `UPDATE users SET status = 'offline', last_seen = now() WHERE id = $1 RETURNING last_seen`,
-        [userId],
-      ),
-    );
-    if (!row) return;
-    const lastSeen = new Date(row.last_seen).toISOString();
-    this.broadcaster.toUsers(await this.contactsOf(userId), 'user:offline', { userId, lastSeen });
-  }
-
-  /** Everyone who shares at least one conversation with the user. */
-  private async contactsOf(userId: string): Promise<string[]> {
-    const rows = await this.db.query<{ user_id: string }[]>(
-      `SELECT DISTINCT other.user_id FROM conversation_members mine
-         JOIN conversation_members other ON other.conversation_id = mine.conversation_id
-        WHERE mine.user_id = $1 AND other.user_id <> $1`,
-      [userId],
-    );
-    return rows.map((r) => r.user_id);
+    const lastSeen = await this.users.setOffline(userId);
+    if (!lastSeen) return;
+    const notify = await this.membership.contactsOf(userId);
+    this.events.emit(PRESENCE_CHANGED, {
+      userId,
+      online: false,
+      lastSeen: lastSeen.toISOString(),
+      notify,
+    });
   }
 }

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { MessageReceiptsView } from '@chat/shared-dto';
-import { AuthUser } from '../auth/auth-user';
-import { CurrentUser } from '../auth/current-user.decorator';
+import { AuthUser } from '../core/auth/auth-user';
+import { CurrentUser } from '../core/auth/current-user.decorator';
 import { ReceiptsService } from './receipts.service';
 
 @ApiTags('receipts')

@@ -1,13 +1,24 @@
 import { Module } from '@nestjs/common';
-import { ConversationsModule } from '../conversations/conversations.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MembershipModule } from '../conversations/membership.module';
+import { MessagesModule } from '../messages/messages.module';
+import { DeliveryReceiptEntity } from './delivery-receipt.entity';
+import { ReadReceiptEntity } from './read-receipt.entity';
 import { ReceiptsController } from './receipts.controller';
+import { ReceiptsFanout } from './receipts.fanout';
 import { ReceiptsGateway } from './receipts.gateway';
+import { ReceiptsRepository } from './receipts.repository';
 import { ReceiptsService } from './receipts.service';
 
+/** Owns `read_receipts` and `delivery_receipts`: the watermark actions behind the ticks. */
 @Module({
-  imports: [ConversationsModule],
+  imports: [
+    TypeOrmModule.forFeature([ReadReceiptEntity, DeliveryReceiptEntity]),
+    MembershipModule,
+    MessagesModule,
+  ],
   controllers: [ReceiptsController],
-  providers: [ReceiptsService, ReceiptsGateway],
+  providers: [ReceiptsRepository, ReceiptsService, ReceiptsGateway, ReceiptsFanout],
   exports: [ReceiptsService],
 })
 export class ReceiptsModule {}

@@ -1,12 +1,12 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { MessageReceiptsView, ReceiptEntry, ReceiptEvent } from '@chat/shared-dto';
 import { DataSource } from 'typeorm';
 import { MembershipService } from '../conversations/membership.service';
-import { returningRows } from '../core/database/returning';
-import { Broadcaster } from '../core/realtime/broadcaster';
-
-export type ReceiptKind = 'delivered' | 'read';
+import { DomainEvents } from '../core/events/domain-events';
+import { MessagesService } from '../messages/messages.service';
+import { RECEIPT_MOVED } from './receipt.events';
+import { ReceiptKind, ReceiptsRepository } from './receipts.repository';
 
 /**
  * Receipts are watermarks: "delivered/read up to message N". A mark that does not move the
@@ -17,8 +17,10 @@ export type ReceiptKind = 'delivered' | 'read';
 export class ReceiptsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: ReceiptsRepository,
     private readonly membership: MembershipService,
-    private readonly broadcaster: Broadcaster,
+    private readonly messages: MessagesService,
+    private readonly events: DomainEvents,
   ) {}
 
   async mark(
@@ -28,48 +30,27 @@ export class ReceiptsService {
     messageId: string,
   ): Promise<void> {
     const members = await this.membership.assertMember(conversationId, userId);
-    const seq = await this.seqOf(conversationId, messageId);
-
-    const events = await this.db.transaction(async (tx) => {
-      const [moved] = returningRows<{ read_moved: boolean; delivered_moved: boolean; at: Date }>(
-        await tx.query(
-          `WITH before AS (
-           SELECT last_read_seq, last_delivered_seq FROM conversation_members
-            WHERE conversation_id = $1 AND user_id = $2 FOR UPDATE)
-         UPDATE conversation_members cm
-            SET last_delivered_seq = GREATEST(cm.last_delivered_seq, $3),
-                last_read_seq = CASE WHEN $4 THEN GREATEST(cm.last_read_seq, $3) ELSE cm.last_read_seq END
-           FROM before
-          WHERE cm.conversation_id = $1 AND cm.user_id = $2
-         RETURNING ($4 AND before.last_read_seq < $3) AS read_moved,
-                   (before.last_delivered_seq < $3) AS delivered_moved, now() AS at`,
-          [conversationId, userId, seq, kind === 'read'],
-        ),
+    const seq = await this.messages.seqOf(conversationId, messageId);
+    const moved = await this.db.transaction(async (tx) => {
+      const move = await this.membership.moveWatermarks(
+        tx,
+        conversationId,
+        userId,
+        seq,
+        kind === 'read',
       );
-      if (!moved) return [];
-      const at = new Date(moved.at).toISOString();
-      const event: Omit<ReceiptEvent, 'at'> = { conversationId, messageId, seq, userId };
-      const out: { kind: ReceiptKind; event: ReceiptEvent }[] = [];
-      if (moved.delivered_moved) {
-        await tx.query(
-          `INSERT INTO delivery_receipts (message_id, user_id, conversation_id, seq, delivered_at) VALUES ($1, $2, $3, $4, $5)`,
-          [messageId, userId, conversationId, seq, at],
-        );
-        out.push({ kind: 'delivered', event: { ...event, at } });
-      }
-      if (moved.read_moved) {
-        await tx.query(
-          `INSERT INTO read_receipts (message_id, user_id, conversation_id, seq, read_at) VALUES ($1, $2, $3, $4, $5)`,
-          [messageId, userId, conversationId, seq, at],
-        );
-        out.push({ kind: 'read', event: { ...event, at } });
-      }
-      return out;
+      if (!move) return [];
+      const action = { messageId, userId, conversationId, seq, at: new Date(move.at) };
+      const kinds: ReceiptKind[] = [];
+      if (move.deliveredMoved) kinds.push('delivered');
+      if (move.readMoved) kinds.push('read');
+      for (const k of kinds) await this.repository.record(tx, k, action);
+      return kinds.map((k) => ({ kind: k, at: action.at.toISOString() }));
     });
-
-    const others = [...members].filter((id) => id !== userId);
-    for (const { kind: k, event } of events) {
-      this.broadcaster.toUsers(others, k === 'read' ? 'message:read' : 'message:delivered', event);
+    const notify = [...members].filter((id) => id !== userId);
+    for (const { kind: k, at } of moved) {
+      const receipt: ReceiptEvent = { conversationId, messageId, seq, userId, at };
+      this.events.emit(RECEIPT_MOVED, { kind: k, receipt, notify });
     }
   }
 
@@ -80,29 +61,13 @@ export class ReceiptsService {
     messageId: string,
   ): Promise<MessageReceiptsView> {
     await this.membership.assertMember(conversationId, userId);
-    const seq = await this.seqOf(conversationId, messageId);
-    const rows = await this.db.query<{ user_id: string; kind: ReceiptKind; at: Date }[]>(
-      `SELECT user_id, 'read' AS kind, min(read_at) AS at FROM read_receipts
-        WHERE conversation_id = $1 AND seq >= $2 GROUP BY user_id
-       UNION ALL
-       SELECT user_id, 'delivered' AS kind, min(delivered_at) AS at FROM delivery_receipts
-        WHERE conversation_id = $1 AND seq >= $2 GROUP BY user_id`,
-      [conversationId, seq],
-    );
+    const seq = await this.messages.seqOf(conversationId, messageId);
+    const rows = await this.repository.firstReaching(conversationId, seq);
     const current = await this.membership.members(conversationId);
     const entries = (kind: ReceiptKind): ReceiptEntry[] =>
       rows
         .filter((r) => r.kind === kind && current.has(r.user_id))
         .map((r) => ({ userId: r.user_id, at: new Date(r.at).toISOString() }));
     return { messageId, seq, deliveredTo: entries('delivered'), readBy: entries('read') };
-  }
-
-  private async seqOf(conversationId: string, messageId: string): Promise<number> {
-    const [row] = await this.db.query<{ seq: string }[]>(
-      'SELECT seq FROM messages WHERE id = $1 AND conversation_id = $2',
-      [messageId, conversationId],
-    );
-    if (!row) throw new NotFoundException('Message not found');
-    return Number(row.seq);
   }
 }

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ConversationsModule } from '../conversations/conversations.module';
+import { MembershipModule } from '../conversations/membership.module';
+import { TypingFanout } from './typing.fanout';
 import { TypingGateway } from './typing.gateway';
 import { TypingService } from './typing.service';
 
 @Module({
-  imports: [ConversationsModule],
-  providers: [TypingService, TypingGateway],
+  imports: [MembershipModule],
+  providers: [TypingService, TypingGateway, TypingFanout],
   exports: [TypingService],
 })
 export class TypingModule {}

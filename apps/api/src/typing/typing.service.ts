@@ -1,7 +1,9 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { MembershipService } from '../conversations/membership.service';
-import { Broadcaster } from '../core/realtime/broadcaster';
+import { DomainEvents, OnDomainEvent } from '../core/events/domain-events';
+import { MESSAGE_CREATED, MessageCreatedEvent } from '../messages/message.events';
+import { TYPING_CHANGED } from './typing.events';
 
 /** A start repeated within this window refreshes the expiry but is not relayed again. */
 const RELAY_INTERVAL_MS = 2000;
@@ -21,7 +23,7 @@ export class TypingService implements OnModuleDestroy {
 
   constructor(
     private readonly membership: MembershipService,
-    private readonly broadcaster: Broadcaster,
+    private readonly events: DomainEvents,
   ) {}
 
   async start(userId: string, conversationId: string): Promise<void> {
@@ -36,8 +38,10 @@ export class TypingService implements OnModuleDestroy {
     timer.unref();
     const relay = !current || Date.now() - current.relayedAt >= RELAY_INTERVAL_MS;
     this.typing.set(key, { timer, relayedAt: relay ? Date.now() : (current?.relayedAt ?? 0) });
-    if (relay)
-      this.broadcaster.toUsers(others(members, userId), 'typing:start', { conversationId, userId });
+    if (relay) {
+      const notify = others(members, userId);
+      this.events.emit(TYPING_CHANGED, { conversationId, userId, typing: true, notify });
+    }
   }
 
   async stop(userId: string, conversationId: string): Promise<void> {
@@ -50,12 +54,15 @@ export class TypingService implements OnModuleDestroy {
     clearTimeout(current.timer);
     this.typing.delete(key);
     const members = await this.membership.members(conversationId);
-    this.broadcaster.toUsers(others(members, userId), 'typing:stop', { conversationId, userId });
+    const notify = others(members, userId);
+    this.events.emit(TYPING_CHANGED, { conversationId, userId, typing: false, notify });
   }
 
   /** A sent message ends its sender's typing. */
-  async stopIfTyping(userId: string, conversationId: string): Promise<void> {
-    if (this.typing.has(`${conversationId}:${userId}`)) await this.stop(userId, conversationId);
+  @OnDomainEvent(MESSAGE_CREATED)
+  async messageSent({ message }: MessageCreatedEvent): Promise<void> {
+    if (this.typing.has(`${message.conversationId}:${message.senderId}`))
+      await this.stop(message.senderId, message.conversationId);
   }
 
   onModuleDestroy(): void {

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
-import { AuthUser } from '../auth/auth-user';
+import { AuthUser } from '../core/auth/auth-user';
 import { RateLimitedException } from '../core/http/rate-limited.exception';
 import { RateLimiterService } from '../core/rate-limit/rate-limiter.service';
 import { UPLOAD_RATE_LIMIT } from './upload.constants';

@@ -28,7 +28,7 @@ import {
   solidImage,
   TEXT_FILE,
 } from '../../test/upload/image-fixtures';
-import { IS_PUBLIC } from '../auth/public.decorator';
+import { IS_PUBLIC } from '../core/auth/public.decorator';
 import { AppConfig, loadAppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
 import { configureApp } from '../core/http/configure-app';

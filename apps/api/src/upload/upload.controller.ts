@@ -30,9 +30,9 @@ import {
 import { SkipThrottle } from '@nestjs/throttler';
 import type { UploadView } from '@chat/shared-dto';
 import type { Response } from 'express';
-import { AuthUser } from '../auth/auth-user';
-import { CurrentUser } from '../auth/current-user.decorator';
-import { Public } from '../auth/public.decorator';
+import { AuthUser } from '../core/auth/auth-user';
+import { CurrentUser } from '../core/auth/current-user.decorator';
+import { Public } from '../core/auth/public.decorator';
 import { FileTooLargeInterceptor } from './file-too-large.interceptor';
 import { UploadRateLimitGuard } from './upload-rate-limit.guard';
 import { UploadResponse } from './upload.response';

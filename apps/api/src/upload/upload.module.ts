@@ -10,6 +10,7 @@ import { multerOptions } from './multer-options';
 import { UploadRateLimitGuard } from './upload-rate-limit.guard';
 import { UploadController } from './upload.controller';
 import { UploadEntity } from './upload.entity';
+import { UploadsRepository } from './uploads.repository';
 import { UploadsService } from './uploads.service';
 
 /**
@@ -24,6 +25,7 @@ import { UploadsService } from './uploads.service';
   ],
   controllers: [UploadController],
   providers: [
+    UploadsRepository,
     UploadsService,
     ImageProcessor,
     UploadRateLimitGuard,

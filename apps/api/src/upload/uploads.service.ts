@@ -5,15 +5,13 @@ import {
   NotFoundException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { ImageMimeType, UploadView } from '@chat/shared-dto';
 import type { Readable } from 'node:stream';
-import { Repository } from 'typeorm';
 import { FILE_STORAGE, FileStorage } from './file-storage';
 import { ImageProcessor } from './image-processor';
 import { sniffImageType } from './image-sniffer';
 import { newUploadNames, originalNameFromUrl, parseUploadName, uploadUrl } from './upload-name';
-import { UploadEntity } from './upload.entity';
+import { UploadsRepository } from './uploads.repository';
 
 /** A stored file ready to be streamed, with the type the API encoded it as. */
 export interface ServedFile {
@@ -34,7 +32,7 @@ export class UploadsService {
   private readonly logger = new Logger(UploadsService.name);
 
   constructor(
-    @InjectRepository(UploadEntity) private readonly uploads: Repository<UploadEntity>,
+    private readonly uploads: UploadsRepository,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     private readonly images: ImageProcessor,
   ) {}
@@ -110,7 +108,7 @@ export class UploadsService {
     if (typeof fileUrl !== 'string') return null;
     const name = originalNameFromUrl(fileUrl);
     if (!name) return null;
-    const upload = await this.uploads.findOne({ where: { originalKey: name, ownerId: userId } });
+    const upload = await this.uploads.findOwned(name, userId);
     if (!upload) return null;
     return { url: uploadUrl(upload.originalKey), thumbnailUrl: uploadUrl(upload.thumbnailKey) };
   }

@@ -11,8 +11,8 @@ import {
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { UserView } from '@chat/shared-dto';
 import { SearchUsersQuery, UpdateProfileDto } from '@chat/shared-dto';
-import { AuthUser } from '../auth/auth-user';
-import { CurrentUser } from '../auth/current-user.decorator';
+import { AuthUser } from '../core/auth/auth-user';
+import { CurrentUser } from '../core/auth/current-user.decorator';
 import { toUserView } from './user.mapper';
 import { UsersService } from './users.service';
 

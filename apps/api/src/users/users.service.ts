@@ -1,9 +1,10 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { UpdateProfileDto } from '@chat/shared-dto';
 import { DEFAULT_LIMITS } from '@chat/shared-dto';
-import { QueryFailedError, Repository } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
+import { databaseCode, PG_ERROR } from '../core/database/pg-errors';
 import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 export interface NewUser {
   username: string;
@@ -13,25 +14,16 @@ export interface NewUser {
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(private readonly users: UsersRepository) {}
 
   /** Creates a user; 409 naming the field when the username or email is taken (any case). */
   async create(input: NewUser): Promise<UserEntity> {
-    const taken = await this.users
-      .createQueryBuilder('u')
-      .select(['u.id', 'u.username', 'u.email'])
-      .where('lower(u.username) = lower(:username) OR lower(u.email) = lower(:email)', input)
-      .getMany();
-    this.assertFree(taken, input);
+    this.assertFree(await this.users.holdersOf(input.username, input.email), input);
     try {
-      const result = await this.users.insert(input);
-      return this.findByIdOrFail(result.identifiers[0].id as string);
+      return await this.findByIdOrFail(await this.users.insert(input));
     } catch (err) {
       // Two registrations racing for one name: the unique index decides.
-      if (
-        err instanceof QueryFailedError &&
-        (err.driverError as { code?: string }).code === '23505'
-      ) {
+      if (err instanceof QueryFailedError && databaseCode(err) === PG_ERROR.uniqueViolation) {
         const constraint = (err.driverError as { constraint?: string }).constraint ?? '';
         throw new ConflictException(
           constraint.includes('email')
@@ -46,15 +38,15 @@ export class UsersService {
   /** By email (when it contains "@") or username, case-insensitively, with the password hash. */
   findForLogin(identifier: string): Promise<UserEntity | null> {
     const column = identifier.includes('@') ? 'email' : 'username';
-    return this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where(`lower(u.${column}) = lower(:identifier)`, { identifier: identifier.trim() })
-      .getOne();
+    return this.users.findWithPasswordBy(column, identifier.trim());
   }
 
   findById(id: string): Promise<UserEntity | null> {
-    return this.users.findOne({ where: { id } });
+    return this.users.findById(id);
+  }
+
+  findByIds(ids: string[]): Promise<UserEntity[]> {
+    return this.users.findByIds(ids);
   }
 
   async findByIdOrFail(id: string): Promise<UserEntity> {
@@ -63,12 +55,8 @@ export class UsersService {
     return user;
   }
 
-  async findWithPassword(id: string): Promise<UserEntity | null> {
-    return this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.id = :id', { id })
-      .getOne();
+  findWithPassword(id: string): Promise<UserEntity | null> {
+    return this.users.findWithPassword(id);
   }
 
   /** Users whose username or display name starts with `query`, never the caller. */
@@ -78,18 +66,7 @@ export class UsersService {
     limit: number = DEFAULT_LIMITS.searchLimitDefault,
   ): Promise<UserEntity[]> {
     const prefix = `${escapeLike(query.trim().toLowerCase())}%`;
-    return this.users
-      .createQueryBuilder('u')
-      .where('u.id <> :callerId', { callerId })
-      .andWhere(
-        "(lower(u.username) LIKE :prefix ESCAPE '\\' OR lower(u.display_name) LIKE :prefix ESCAPE '\\')",
-        {
-          prefix,
-        },
-      )
-      .orderBy('lower(u.username)', 'ASC')
-      .limit(limit)
-      .getMany();
+    return this.users.searchByPrefix(prefix, callerId, limit);
   }
 
   async updateProfile(id: string, changes: UpdateProfileDto): Promise<UserEntity> {
@@ -98,12 +75,25 @@ export class UsersService {
     if (changes.avatarUrl !== undefined) patch.avatarUrl = changes.avatarUrl || null;
     if (changes.statusMessage !== undefined)
       patch.statusMessage = changes.statusMessage?.trim() || null;
-    if (Object.keys(patch).length > 0) await this.users.update({ id }, patch);
+    await this.users.update(id, patch);
     return this.findByIdOrFail(id);
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id }, { passwordHash });
+    await this.users.update(id, { passwordHash });
+  }
+
+  /** Presence as REST views show it; the presence module decides when it changes. */
+  setOnline(id: string): Promise<void> {
+    return this.users.setOnline(id);
+  }
+
+  setOffline(id: string): Promise<Date | null> {
+    return this.users.setOffline(id);
+  }
+
+  setEveryoneOffline(): Promise<void> {
+    return this.users.setEveryoneOffline();
   }
 
   private assertFree(taken: UserEntity[], input: NewUser): void {

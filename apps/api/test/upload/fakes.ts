@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FindOneOptions, Repository } from 'typeorm';
+import type { UploadsRepository } from '../../src/upload/uploads.repository';
 import { FileStorage, StoredObject } from '../../src/upload/file-storage';
 import { UploadEntity } from '../../src/upload/upload.entity';
 
@@ -38,16 +38,11 @@ export class MemoryUploadRepository {
     this.rows.push({ ...row, id: `id-${this.rows.length + 1}`, createdAt: new Date() });
   }
 
-  async findOne(options: FindOneOptions<UploadEntity>): Promise<UploadEntity | null> {
-    const where = options.where as Partial<UploadEntity>;
-    return (
-      this.rows.find((row) =>
-        Object.entries(where).every(([key, value]) => row[key as keyof UploadEntity] === value),
-      ) ?? null
-    );
+  async findOwned(originalKey: string, ownerId: string): Promise<UploadEntity | null> {
+    return this.rows.find((r) => r.originalKey === originalKey && r.ownerId === ownerId) ?? null;
   }
 
-  asRepository(): Repository<UploadEntity> {
-    return this as unknown as Repository<UploadEntity>;
+  asRepository(): UploadsRepository {
+    return this as unknown as UploadsRepository;
   }
 }

@@ -1,5 +1,21 @@
 import { QueryFailedError } from 'typeorm';
 
+/** The PostgreSQL error codes the app reacts to by name. */
+export const PG_ERROR = {
+  uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
+  divisionByZero: '22012',
+  deadlock: '40P01',
+} as const;
+
+/** The SQLSTATE of a failed query, whichever layer wrapped it. */
+export function databaseCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const driver = (err as { driverError?: { code?: unknown } }).driverError;
+  const code = driver?.code ?? (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** PostgreSQL errors caused by the input, not by us: a 4xx with a plain reason. */
 const BAD_INPUT: Record<string, { status: 400 | 409; message: string }> = {
   '22P02': { status: 400, message: 'malformed value' },

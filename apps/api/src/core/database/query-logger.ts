@@ -1,14 +1,15 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import type { Logger as TypeOrmLogger } from 'typeorm';
-import { GUARD_TRIPPED } from '../../messages/batch-insert.sql';
 
 /**
  * TypeORM's errors and warnings through the app's (JSON) logger, without query parameters
- * (they hold message bodies and password hashes) and without the batch writer's deliberate
- * abort, which is how a resend is detected, not a fault.
+ * (they hold message bodies and password hashes) and without the errors a statement raises on
+ * purpose (the batch writer aborts a batch that meets a stored clientId: a resend, not a fault).
  */
 export class QueryLogger implements TypeOrmLogger {
   private readonly logger = new NestLogger('Database');
+
+  constructor(private readonly quietErrorCodes: readonly string[]) {}
 
   /** Every query would be one log line per message: never logged. */
   logQuery(): void {
@@ -16,7 +17,7 @@ export class QueryLogger implements TypeOrmLogger {
   }
 
   logQueryError(error: string | Error, query: string): void {
-    if ((error as { code?: string }).code === GUARD_TRIPPED) return;
+    if (this.quietErrorCodes.includes((error as { code?: string }).code ?? '')) return;
     const message = error instanceof Error ? error.message : error;
     this.logger.error(`query failed: ${message} -- ${query.replace(/\s+/g, ' ').slice(0, 300)}`);
   }

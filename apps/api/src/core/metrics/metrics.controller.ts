@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { Public } from '../../auth/public.decorator';
+import { Public } from '../auth/public.decorator';
 import { MetricsService } from './metrics.service';
 
 /** Scraped by Prometheus on each instance's own port; the balancer does not expose it. */

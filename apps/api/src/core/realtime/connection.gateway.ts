@@ -6,9 +6,9 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
-import type { SocketData } from '../../auth/socket-auth.middleware';
 import { MetricsService } from '../metrics/metrics.service';
 import { ChatServer, RealtimeServer, sessionRoom, userRoom } from './realtime-server';
+import type { SocketData } from './socket-user';
 import { dropSlowConsumers } from './slow-consumer.guard';
 
 /** setTimeout's ceiling; longer sessions are re-checked on the next connection anyway. */

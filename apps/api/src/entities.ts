@@ -1,0 +1,23 @@
+import { SessionEntity } from './auth/session.entity';
+import { ConversationMemberEntity } from './conversations/conversation-member.entity';
+import { ConversationEntity } from './conversations/conversation.entity';
+import { MessageEntity } from './messages/message.entity';
+import { DeliveryReceiptEntity } from './receipts/delivery-receipt.entity';
+import { ReadReceiptEntity } from './receipts/read-receipt.entity';
+import { UploadEntity } from './upload/upload.entity';
+import { UserEntity } from './users/user.entity';
+
+/**
+ * Every entity, for DataSources outside Nest (the migrate command, the schema test). Inside
+ * the app each module registers its own with `forFeature`.
+ */
+export const entities = [
+  UserEntity,
+  SessionEntity,
+  ConversationEntity,
+  ConversationMemberEntity,
+  MessageEntity,
+  ReadReceiptEntity,
+  DeliveryReceiptEntity,
+  UploadEntity,
+];

@@ -1,0 +1,20 @@
+import type { MessageView } from '@chat/shared-dto';
+
+/** Emitted after a new message is committed (not for a resend of a stored clientId). */
+export const MESSAGE_CREATED = 'message.created';
+
+export interface MessageCreatedEvent {
+  message: MessageView;
+  /** Every member of the conversation when it was sent, the sender included. */
+  memberIds: string[];
+  /** The sending socket, which has its ack and needs no copy. */
+  originSocketId?: string;
+  /** `performance.now()` when the send arrived, for the send-to-deliver latency. */
+  receivedAt?: number;
+}
+
+declare module '../core/events/domain-events' {
+  interface DomainEventMap {
+    [MESSAGE_CREATED]: MessageCreatedEvent;
+  }
+}

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { OnDomainEvent } from '../core/events/domain-events';
+import { MetricsService } from '../core/metrics/metrics.service';
+import { Broadcaster } from '../core/realtime/broadcaster';
+import { MESSAGE_CREATED, MessageCreatedEvent } from './message.events';
+
+/**
+ * New messages to every member's every device (the sender's other devices too), on whichever
+ * instance they are connected, and the send counters.
+ */
+@Injectable()
+export class MessagesFanout {
+  constructor(
+    private readonly broadcaster: Broadcaster,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  @OnDomainEvent(MESSAGE_CREATED)
+  created(event: MessageCreatedEvent): void {
+    this.broadcaster.toUsers(event.memberIds, 'message:new', event.message, event.originSocketId);
+    this.metrics.messagesStored.inc();
+    if (event.receivedAt !== undefined)
+      this.metrics.sendToDeliver.observe((performance.now() - event.receivedAt) / 1000);
+  }
+}

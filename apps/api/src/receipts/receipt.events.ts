@@ -1,0 +1,18 @@
+import type { ReceiptEvent } from '@chat/shared-dto';
+import type { ReceiptKind } from './receipts.repository';
+
+/** A member's delivered or read watermark moved forward (after commit). */
+export const RECEIPT_MOVED = 'receipt.moved';
+
+export interface ReceiptMovedEvent {
+  kind: ReceiptKind;
+  receipt: ReceiptEvent;
+  /** The conversation's other members, who see the ticks. */
+  notify: string[];
+}
+
+declare module '../core/events/domain-events' {
+  interface DomainEventMap {
+    [RECEIPT_MOVED]: ReceiptMovedEvent;
+  }
+}
