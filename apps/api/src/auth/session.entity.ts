@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { UserEntity } from '../users/user.entity';
 
 /** One login. Its id is the JWT's `jti`; a revoked or expired session no longer authenticates. */
 @Entity('sessions')
@@ -6,7 +7,8 @@ export class SessionEntity {
   @PrimaryColumn('uuid')
   id!: string;
 
-  @Index()
+  @Index('sessions_user_id_idx')
+  @ForeignKey(() => UserEntity, { name: 'sessions_user_id_fkey', onDelete: 'CASCADE' })
   @Column({ name: 'user_id', type: 'uuid' })
   userId!: string;
 
@@ -19,7 +21,7 @@ export class SessionEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
-  @Column({ name: 'last_used_at', type: 'timestamptz' })
+  @Column({ name: 'last_used_at', type: 'timestamptz', default: () => 'now()' })
   lastUsedAt!: Date;
 
   @Column({ name: 'expires_at', type: 'timestamptz' })

@@ -1,10 +1,20 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { UserEntity } from '../users/user.entity';
+import { ConversationEntity } from './conversation.entity';
 
 @Entity('conversation_members')
+@Check('conversation_members_role_check', `role IN ('owner', 'admin', 'member')`)
+/** "My conversations" and "who shares a conversation with me" start from the user. */
+@Index('conversation_members_user_idx', ['userId', 'conversationId'])
 export class ConversationMemberEntity {
+  @ForeignKey(() => ConversationEntity, {
+    name: 'conversation_members_conversation_id_fkey',
+    onDelete: 'CASCADE',
+  })
   @PrimaryColumn({ name: 'conversation_id', type: 'uuid' })
   conversationId!: string;
 
+  @ForeignKey(() => UserEntity, { name: 'conversation_members_user_id_fkey', onDelete: 'CASCADE' })
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId!: string;
 

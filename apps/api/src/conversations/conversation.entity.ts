@@ -1,6 +1,16 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { UserEntity } from '../users/user.entity';
 
 @Entity('conversations')
+@Check('conversations_type_check', `type IN ('direct', 'group')`)
+@Check('conversations_check', `(type = 'direct') = (direct_key IS NOT NULL)`)
 export class ConversationEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -11,6 +21,7 @@ export class ConversationEntity {
   @Column({ type: 'varchar', length: 100, nullable: true })
   name!: string | null;
 
+  @ForeignKey(() => UserEntity, { name: 'conversations_created_by_fkey', onDelete: 'SET NULL' })
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;
 

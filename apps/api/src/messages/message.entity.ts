@@ -1,16 +1,36 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { ConversationEntity } from '../conversations/conversation.entity';
+import { UserEntity } from '../users/user.entity';
 
 @Entity('messages')
+@Check('messages_message_type_check', `message_type IN ('text', 'image')`)
+/** History pages and catch-up read by (conversation_id, seq); unique: no two messages share a seq. */
+@Index('messages_conversation_seq_uq', ['conversationId', 'seq'], { unique: true })
+/** A clientId is unique per sender: a resend finds the stored message. */
+@Index('messages_sender_client_id_uq', ['senderId', 'clientId'], { unique: true })
 export class MessageEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
+  @ForeignKey(() => ConversationEntity, {
+    name: 'messages_conversation_id_fkey',
+    onDelete: 'CASCADE',
+  })
   @Column({ name: 'conversation_id', type: 'uuid' })
   conversationId!: string;
 
   @Column({ type: 'bigint' })
   seq!: string;
 
+  @ForeignKey(() => UserEntity, { name: 'messages_sender_id_fkey' })
   @Column({ name: 'sender_id', type: 'uuid' })
   senderId!: string;
 

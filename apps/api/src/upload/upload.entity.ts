@@ -1,13 +1,30 @@
 import type { ImageMimeType } from '@chat/shared-dto';
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { UserEntity } from '../users/user.entity';
 
 /** Who uploaded what: the ownership check of image messages reads it. */
 @Entity('uploads')
+@Check(
+  'uploads_mime_type_check',
+  `mime_type IN ('image/jpeg', 'image/png', 'image/gif', 'image/webp')`,
+)
+@Check('uploads_width_check', 'width > 0')
+@Check('uploads_height_check', 'height > 0')
+@Check('uploads_size_check', 'size > 0')
 @Index('uploads_owner_id_idx', ['ownerId', 'createdAt'])
 export class UploadEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
+  @ForeignKey(() => UserEntity, { name: 'uploads_owner_id_fkey', onDelete: 'CASCADE' })
   @Column({ name: 'owner_id', type: 'uuid' })
   ownerId!: string;
 

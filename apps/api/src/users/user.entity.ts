@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -7,6 +8,7 @@ import {
 } from 'typeorm';
 
 @Entity('users')
+@Check('users_status_check', `status IN ('online', 'offline')`)
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
