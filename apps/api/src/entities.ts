@@ -1,6 +1,7 @@
 import { SessionEntity } from './auth/session.entity';
 import { ConversationMemberEntity } from './conversations/conversation-member.entity';
 import { ConversationEntity } from './conversations/conversation.entity';
+import { MessageReactionEntity } from './messages/message-reaction.entity';
 import { MessageEntity } from './messages/message.entity';
 import { DeliveryReceiptEntity } from './receipts/delivery-receipt.entity';
 import { ReadReceiptEntity } from './receipts/read-receipt.entity';
@@ -17,6 +18,7 @@ export const entities = [
   ConversationEntity,
   ConversationMemberEntity,
   MessageEntity,
+  MessageReactionEntity,
   ReadReceiptEntity,
   DeliveryReceiptEntity,
   UploadEntity,

@@ -11,6 +11,8 @@ export * from './messages/message.view';
 export * from './messages/send-message.dto';
 export * from './messages/message-history.query';
 export * from './messages/receipt.dto';
+export * from './messages/lifecycle.dto';
+export * from './messages/emoji';
 export * from './conversations/conversation.view';
 export * from './conversations/create-conversation.dto';
 export * from './upload/upload.view';

@@ -33,6 +33,10 @@ export class ConversationEntity {
   @Column({ name: 'last_seq', type: 'bigint', default: 0 })
   lastSeq!: string;
 
+  /** The conversation's change counter: every new message, edit, delete and reaction bumps it. */
+  @Column({ name: 'last_rev', type: 'bigint', default: 0 })
+  lastRev!: string;
+
   @Column({ name: 'last_message_at', type: 'timestamptz', nullable: true })
   lastMessageAt!: Date | null;
 

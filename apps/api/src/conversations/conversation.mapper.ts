@@ -21,6 +21,7 @@ export function toConversationView(
   own: OwnMembershipRow,
   members: ConversationMemberView[],
   lastMessage: MessageView | null,
+  unread: { deleted: number; mentions: number } = { deleted: 0, mentions: 0 },
 ): ConversationView {
   const lastSeq = Number(conversation.lastSeq);
   const lastReadSeq = Math.min(Number(own.last_read_seq), lastSeq);
@@ -31,8 +32,11 @@ export function toConversationView(
     members,
     lastMessage,
     // The sender's own sends move their read watermark, so everything past it is from others.
-    unreadCount: Math.max(0, lastSeq - lastReadSeq),
+    // Tombstones are not news.
+    unreadCount: Math.max(0, lastSeq - lastReadSeq - unread.deleted),
+    unreadMentions: unread.mentions,
     lastReadSeq,
+    lastRev: Number(conversation.lastRev),
     createdAt: conversation.createdAt.toISOString(),
     lastActivityAt: (conversation.lastMessageAt ?? conversation.createdAt).toISOString(),
   };

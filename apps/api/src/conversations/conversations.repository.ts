@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ConversationType } from '@chat/shared-dto';
 import { EntityManager, In, Repository } from 'typeorm';
+import { returningRows } from '../core/database/returning';
 import { ConversationEntity } from './conversation.entity';
 
 /**
@@ -61,15 +62,20 @@ export class ConversationsRepository {
     return row?.type ?? null;
   }
 
-  /** Serialises a membership change with the sends of the conversation (see `lockSenders`). */
-  async lockForMembershipChange(manager: EntityManager, id: string): Promise<void> {
-    await manager
-      .getRepository(ConversationEntity)
-      .createQueryBuilder('c')
-      .select('c.id')
-      .where('c.id = :id', { id })
-      .setLock('pessimistic_write')
-      .getOne();
+  /**
+   * Takes the conversation's row lock for the rest of the transaction: membership changes,
+   * edits, deletes and reactions then queue with the sends of the conversation.
+   */
+  async lock(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(CONVERSATIONS_SQL.lockOne, [id]);
+  }
+
+  /** Bumps the change counter (under `lock`) and answers the new `rev`. */
+  async bumpRev(manager: EntityManager, id: string): Promise<number> {
+    const [row] = returningRows<{ last_rev: string }>(
+      await manager.query(CONVERSATIONS_SQL.bumpRev, [id]),
+    );
+    return Number(row.last_rev);
   }
 
   /** These conversations, newest activity first. */
@@ -83,16 +89,25 @@ export class ConversationsRepository {
   }
 }
 
-/** The conversations' part of the send statement (`MessagesRepository.insertBatch`). */
+/**
+ * The statements on `conversations` that the messages module runs inside its own transactions
+ * (the send batch, edits, deletes, reactions): composed there, written here.
+ */
 export const CONVERSATIONS_SQL = {
+  /** $1 the conversation: its row lock, which orders every change of the conversation. */
+  lockOne: 'SELECT id FROM conversations WHERE id = $1 FOR UPDATE',
+  /** $1 the conversation: the next change counter, under `lockOne`. */
+  bumpRev: 'UPDATE conversations SET last_rev = last_rev + 1 WHERE id = $1 RETURNING last_rev',
   /** Row locks in id order, so that two batches never deadlock. */
   lock: (input: string) => `
     SELECT c.id FROM conversations c
      WHERE c.id IN (SELECT conversation_id FROM ${input}) ORDER BY c.id FOR UPDATE`,
-  /** Moves each conversation's `last_seq` by its number of new messages. */
+  /** Moves each conversation's `last_seq` and `last_rev` by its number of new messages. */
   bumpSeq: (counts: string, locked: string) => `
-    UPDATE conversations c SET last_seq = c.last_seq + counts.k, last_message_at = now()
+    UPDATE conversations c
+       SET last_seq = c.last_seq + counts.k, last_rev = c.last_rev + counts.k,
+           last_message_at = now()
       FROM ${counts} counts JOIN ${locked} locked ON locked.id = counts.conversation_id
      WHERE c.id = counts.conversation_id
-    RETURNING c.id, c.last_seq, counts.k`,
+    RETURNING c.id, c.last_seq, c.last_rev, counts.k`,
 } as const;

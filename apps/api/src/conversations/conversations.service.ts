@@ -35,13 +35,13 @@ export class ConversationsService {
 
   /** The caller's conversations, newest activity first, in a fixed number of queries. */
   async list(userId: string): Promise<ConversationView[]> {
-    return this.assemble(await this.membership.ownRows(userId));
+    return this.assemble(await this.membership.ownRows(userId), userId);
   }
 
   /** One conversation as `userId` sees it; 404 when they are not a member. */
   async view(conversationId: string, userId: string): Promise<ConversationView> {
     const own = await this.membership.ownRows(userId, [conversationId]);
-    const [view] = await this.assemble(own);
+    const [view] = await this.assemble(own, userId);
     if (!view) throw new NotFoundException('Conversation not found');
     return view;
   }
@@ -138,7 +138,7 @@ export class ConversationsService {
     }
     await this.db.transaction(async (tx) => {
       // Once this commits, no send of the removed member can be stored any more.
-      await this.conversations.lockForMembershipChange(tx, conversationId);
+      await this.conversations.lock(tx, conversationId);
       await this.membership.remove(tx, conversationId, userId, targetRole === 'owner');
     });
     await this.membership.invalidate(conversationId);
@@ -172,21 +172,29 @@ export class ConversationsService {
   }
 
   /** Views of the conversations behind the caller's own membership rows. */
-  private async assemble(own: OwnMembershipRow[]): Promise<ConversationView[]> {
+  private async assemble(own: OwnMembershipRow[], userId: string): Promise<ConversationView[]> {
     if (own.length === 0) return [];
     const ids = own.map((o) => o.conversation_id);
     const [conversations, members] = await Promise.all([
       this.conversations.findByIds(ids),
       this.membership.rowsOf(ids),
     ]);
-    const [profiles, lastMessages] = await Promise.all([
+    const ownById = new Map(own.map((o) => [o.conversation_id, o]));
+    const unread = conversations
+      .map((c) => ({
+        conversationId: c.id,
+        afterSeq: Number(ownById.get(c.id)?.last_read_seq ?? 0),
+        lastSeq: Number(c.lastSeq),
+      }))
+      .filter((u) => u.lastSeq > u.afterSeq);
+    const [profiles, lastMessages, unreadDetails] = await Promise.all([
       this.users.findByIds([...new Set(members.map((m) => m.user_id))]),
       this.messages.lastMessages(
         conversations.map((c) => ({ conversationId: c.id, seq: Number(c.lastSeq) })),
       ),
+      this.messages.unreadDetails(userId, unread),
     ]);
     const users = new Map(profiles.map((u) => [u.id, toUserView(u)]));
-    const ownById = new Map(own.map((o) => [o.conversation_id, o]));
     const views: ConversationView[] = [];
     for (const conversation of conversations) {
       const mine = ownById.get(conversation.id);
@@ -202,6 +210,7 @@ export class ConversationsService {
           mine,
           memberViews,
           lastMessages.get(conversation.id) ?? null,
+          unreadDetails.get(conversation.id),
         ),
       );
     }

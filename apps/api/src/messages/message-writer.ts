@@ -16,6 +16,9 @@ export interface NewMessage {
   content: string;
   type: 'text' | 'image';
   fileUrl: string | null;
+  replyToId: string | null;
+  /** User ids of the members the content names. */
+  mentions: string[];
 }
 
 export interface WriteResult {

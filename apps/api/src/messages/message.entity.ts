@@ -16,6 +16,8 @@ import { UserEntity } from '../users/user.entity';
 @Index('messages_conversation_seq_uq', ['conversationId', 'seq'], { unique: true })
 /** A clientId is unique per sender: a resend finds the stored message. */
 @Index('messages_sender_client_id_uq', ['senderId', 'clientId'], { unique: true })
+/** The change feed (`changedSince`) reads by (conversation_id, rev). */
+@Index('messages_conversation_rev_uq', ['conversationId', 'rev'], { unique: true })
 export class MessageEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -48,4 +50,21 @@ export class MessageEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** The conversation's `last_rev` when this message last changed. */
+  @Column({ type: 'bigint', default: 0 })
+  rev!: string;
+
+  @Column({ name: 'edited_at', type: 'timestamptz', nullable: true })
+  editedAt!: Date | null;
+
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
+
+  @ForeignKey(() => MessageEntity, { name: 'messages_reply_to_id_fkey', onDelete: 'SET NULL' })
+  @Column({ name: 'reply_to_id', type: 'uuid', nullable: true })
+  replyToId!: string | null;
+
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  mentions!: string[];
 }

@@ -1,7 +1,18 @@
-import type { MessageView } from '@chat/shared-dto';
+import type { MessageView, ReactionSummary, ReplyPreview } from '@chat/shared-dto';
 import { thumbnailUrlFor } from '../upload/upload-name';
 
-/** A `messages` row as the pg driver returns it. */
+/** What a reply shows of its original, as the message queries select it. */
+export interface ReplyRow {
+  id: string;
+  seq: string | number;
+  sender_id: string;
+  message_type: MessageView['type'];
+  /** Already cut to the excerpt length. */
+  content: string;
+  deleted_at: string | Date | null;
+}
+
+/** A `messages` row as the pg driver (or `json_agg`) returns it. */
 export interface MessageRow {
   id: string;
   conversation_id: string;
@@ -11,10 +22,30 @@ export interface MessageRow {
   message_type: 'text' | 'image';
   file_url: string | null;
   client_id: string;
-  created_at: Date;
+  created_at: Date | string;
+  rev: string;
+  edited_at: Date | string | null;
+  deleted_at: Date | string | null;
+  reply_to_id: string | null;
+  mentions: string[] | null;
+  /** The original of a reply, when the query joined it. */
+  reply?: ReplyRow | null;
 }
 
-export function toMessageView(row: MessageRow): MessageView {
+const iso = (value: Date | string | null | undefined): string | null =>
+  value ? new Date(value).toISOString() : null;
+
+function toReplyPreview(reply: ReplyRow): ReplyPreview {
+  return {
+    id: reply.id,
+    seq: Number(reply.seq),
+    senderId: reply.sender_id,
+    type: reply.message_type,
+    excerpt: reply.deleted_at ? '' : reply.content,
+  };
+}
+
+export function toMessageView(row: MessageRow, reactions: ReactionSummary[] = []): MessageView {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -27,5 +58,11 @@ export function toMessageView(row: MessageRow): MessageView {
       row.message_type === 'image' && row.file_url ? thumbnailUrlFor(row.file_url) : null,
     clientId: row.client_id,
     createdAt: new Date(row.created_at).toISOString(),
+    rev: Number(row.rev),
+    editedAt: iso(row.edited_at),
+    deletedAt: iso(row.deleted_at),
+    replyTo: row.reply ? toReplyPreview(row.reply) : null,
+    reactions,
+    mentions: row.mentions ?? [],
   };
 }

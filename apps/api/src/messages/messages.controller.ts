@@ -1,23 +1,45 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { MessageView } from '@chat/shared-dto';
-import { MessageHistoryQuery, SendMessageBody } from '@chat/shared-dto';
+import {
+  EditMessageBody,
+  isSingleEmoji,
+  MessageHistoryQuery,
+  SendMessageBody,
+} from '@chat/shared-dto';
 import type { Response } from 'express';
 import { AuthUser } from '../core/auth/auth-user';
 import { CurrentUser } from '../core/auth/current-user.decorator';
 import { ApiBodyOf, ApiQueryOf } from '../core/swagger/api-schema';
+import { MessageLifecycleService } from './message-lifecycle.service';
 import { MessagesService } from './messages.service';
 
 @ApiTags('messages')
 @ApiBearerAuth()
 @Controller('conversations/:id/messages')
 export class MessagesController {
-  constructor(private readonly messages: MessagesService) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly lifecycle: MessageLifecycleService,
+  ) {}
 
   @Get()
   @ApiOperation({
     summary:
-      'History in ascending seq: the newest page, or before=<seq> (older), or after=<seq> (catch-up)',
+      'History in ascending seq: the newest page, or before=<seq> (older), or after=<seq> (catch-up); or changedSince=<rev>: every message changed since, ascending by rev',
   })
   @ApiQueryOf(MessageHistoryQuery)
   @ApiOkResponse({ description: 'message[]' })
@@ -44,4 +66,56 @@ export class MessagesController {
     res.status(duplicate ? 200 : 201);
     return message;
   }
+
+  @Patch(':messageId')
+  @ApiOperation({ summary: 'Edit your text message (same limits as a send); editedAt is set' })
+  @ApiBodyOf(EditMessageBody)
+  edit(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) conversationId: string,
+    @Param('messageId', new ParseUUIDPipe()) messageId: string,
+    @Body() body: EditMessageBody,
+  ): Promise<MessageView> {
+    return this.lifecycle.edit(me.id, conversationId, messageId, body.content);
+  }
+
+  @Delete(':messageId')
+  @ApiOperation({
+    summary:
+      'Delete a message (yours, or any in a group you own or administer): a tombstone keeps its seq; its file is no longer served',
+  })
+  delete(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) conversationId: string,
+    @Param('messageId', new ParseUUIDPipe()) messageId: string,
+  ): Promise<MessageView> {
+    return this.lifecycle.delete(me.id, conversationId, messageId);
+  }
+
+  @Put(':messageId/reactions/:emoji')
+  @ApiOperation({ summary: 'React with one emoji (idempotent; at most 20 distinct per message)' })
+  addReaction(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) conversationId: string,
+    @Param('messageId', new ParseUUIDPipe()) messageId: string,
+    @Param('emoji') emoji: string,
+  ): Promise<MessageView> {
+    return this.lifecycle.react(me.id, conversationId, messageId, oneEmoji(emoji), true);
+  }
+
+  @Delete(':messageId/reactions/:emoji')
+  @ApiOperation({ summary: 'Take your reaction back (idempotent)' })
+  removeReaction(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) conversationId: string,
+    @Param('messageId', new ParseUUIDPipe()) messageId: string,
+    @Param('emoji') emoji: string,
+  ): Promise<MessageView> {
+    return this.lifecycle.react(me.id, conversationId, messageId, oneEmoji(emoji), false);
+  }
+}
+
+function oneEmoji(value: string): string {
+  if (!isSingleEmoji(value)) throw new BadRequestException('emoji must be one emoji');
+  return value;
 }

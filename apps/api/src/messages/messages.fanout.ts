@@ -2,11 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { OnDomainEvent } from '../core/events/domain-events';
 import { MetricsService } from '../core/metrics/metrics.service';
 import { Broadcaster } from '../core/realtime/broadcaster';
-import { MESSAGE_CREATED, MessageCreatedEvent } from './message.events';
+import {
+  MESSAGE_CREATED,
+  MESSAGE_UPDATED,
+  MessageCreatedEvent,
+  MessageUpdatedEvent,
+} from './message.events';
 
 /**
- * New messages to every member's every device (the sender's other devices too), on whichever
- * instance they are connected, and the send counters.
+ * New and changed messages to every member's every device (the sender's other devices too), on
+ * whichever instance they are connected, and the send counters.
  */
 @Injectable()
 export class MessagesFanout {
@@ -21,5 +26,10 @@ export class MessagesFanout {
     this.metrics.messagesStored.inc();
     if (event.receivedAt !== undefined)
       this.metrics.sendToDeliver.observe((performance.now() - event.receivedAt) / 1000);
+  }
+
+  @OnDomainEvent(MESSAGE_UPDATED)
+  updated(event: MessageUpdatedEvent): void {
+    this.broadcaster.toUsers(event.memberIds, 'message:updated', event.message);
   }
 }

@@ -1,9 +1,10 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage, WsException } from '@nestjs/websockets';
 import type { Ack, MessageView } from '@chat/shared-dto';
-import { SendMessageDto } from '@chat/shared-dto';
+import { EditMessageDto, MessageRefDto, ReactionDto, SendMessageDto } from '@chat/shared-dto';
 import type { Socket } from 'socket.io';
 import { ChatGateway } from '../core/realtime/chat-gateway.decorator';
 import { socketUser } from '../core/realtime/socket-user';
+import { MessageLifecycleService } from './message-lifecycle.service';
 import { MessageRateLimiter } from './message-rate.limiter';
 import { MessagesService } from './messages.service';
 
@@ -12,6 +13,7 @@ export class MessagesGateway {
   constructor(
     private readonly messages: MessagesService,
     private readonly rate: MessageRateLimiter,
+    private readonly lifecycle: MessageLifecycleService,
   ) {}
 
   /** Acks only after the message is committed; a resend with the same clientId acks the first. */
@@ -26,6 +28,65 @@ export class MessagesGateway {
     }
     const { conversationId, ...rest } = body;
     const { message } = await this.messages.send(user.id, conversationId, rest, socket.id);
+    return { ok: true, message };
+  }
+
+  @SubscribeMessage('message:edit')
+  async edit(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: EditMessageDto,
+  ): Promise<Ack<{ message: MessageView }>> {
+    const message = await this.lifecycle.edit(
+      socketUser(socket).id,
+      body.conversationId,
+      body.messageId,
+      body.content,
+    );
+    return { ok: true, message };
+  }
+
+  @SubscribeMessage('message:delete')
+  async delete(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: MessageRefDto,
+  ): Promise<Ack<{ message: MessageView }>> {
+    const message = await this.lifecycle.delete(
+      socketUser(socket).id,
+      body.conversationId,
+      body.messageId,
+    );
+    return { ok: true, message };
+  }
+
+  @SubscribeMessage('reaction:add')
+  async addReaction(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: ReactionDto,
+  ): Promise<Ack<{ message: MessageView }>> {
+    const { conversationId, messageId, emoji } = body;
+    const message = await this.lifecycle.react(
+      socketUser(socket).id,
+      conversationId,
+      messageId,
+      emoji,
+      true,
+    );
+    return { ok: true, message };
+  }
+
+  @SubscribeMessage('reaction:remove')
+  async removeReaction(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: ReactionDto,
+  ): Promise<Ack<{ message: MessageView }>> {
+    const { conversationId, messageId, emoji } = body;
+    const message = await this.lifecycle.react(
+      socketUser(socket).id,
+      conversationId,
+      messageId,
+      emoji,
+      false,
+    );
     return { ok: true, message };
   }
 }

@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MembershipModule } from '../conversations/membership.module';
 import { UploadModule } from '../upload/upload.module';
+import { UsersModule } from '../users/users.module';
+import { MessageReactionEntity } from './message-reaction.entity';
 import { MessageEntity } from './message.entity';
+import { MessageLifecycleService } from './message-lifecycle.service';
 import { MessageRateLimiter } from './message-rate.limiter';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
@@ -13,16 +16,22 @@ import { MessagesService } from './messages.service';
 
 /** Owns `messages`: sending (group commit), history, and the fan-out of new messages. */
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageEntity]), MembershipModule, UploadModule],
+  imports: [
+    TypeOrmModule.forFeature([MessageEntity, MessageReactionEntity]),
+    MembershipModule,
+    UploadModule,
+    UsersModule,
+  ],
   controllers: [MessagesController],
   providers: [
     MessagesRepository,
     MessagesService,
+    MessageLifecycleService,
     MessageWriter,
     MessagesGateway,
     MessageRateLimiter,
     MessagesFanout,
   ],
-  exports: [MessagesService],
+  exports: [MessagesService, MessageLifecycleService],
 })
 export class MessagesModule {}

@@ -1,14 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import type { ReactionSummary } from '@chat/shared-dto';
+import { EntityManager, Repository } from 'typeorm';
 import { CONVERSATIONS_SQL } from '../conversations/conversations.repository';
 import { MEMBERS_SQL } from '../conversations/members.repository';
 import { PG_ERROR } from '../core/database/pg-errors';
+import { returningRows } from '../core/database/returning';
 import { MessageEntity } from './message.entity';
 import type { MessageRow } from './message.mapper';
+import { MessageReactionEntity } from './message-reaction.entity';
 
-const MESSAGE_COLUMNS =
-  'id, conversation_id, seq, sender_id, content, message_type, file_url, client_id, created_at';
+const MESSAGE_COLUMNS = `id, conversation_id, seq, sender_id, content, message_type, file_url,
+  client_id, created_at, rev, edited_at, deleted_at, reply_to_id, mentions`;
+
+/** A reply's original, cut to the excerpt, for a message aliased `m`. */
+const REPLY_OF_M = `(SELECT row_to_json(r) FROM (
+    SELECT o.id, o.seq, o.sender_id, o.message_type, left(o.content, 140) AS content, o.deleted_at
+      FROM messages o WHERE o.id = m.reply_to_id) r) AS reply`;
+
+/** Messages with their replies' originals. */
+const SELECT_MESSAGES = `SELECT ${MESSAGE_COLUMNS.split(',')
+  .map((c) => `m.${c.trim()}`)
+  .join(', ')}, ${REPLY_OF_M} FROM messages m`;
 
 /** One message of a batch, in the column order of the batch statement. */
 export interface BatchRow {
@@ -18,6 +31,8 @@ export interface BatchRow {
   type: string;
   fileUrl: string | null;
   clientId: string;
+  replyToId: string | null;
+  mentions: string[];
 }
 
 export interface BatchResult {
@@ -32,6 +47,8 @@ export interface BatchResult {
  */
 export const BATCH_GUARD_TRIPPED = PG_ERROR.divisionByZero;
 
+const REPLY_OF_INS = REPLY_OF_M.replace('m.reply_to_id', 'ins.reply_to_id');
+
 /**
  * One statement, one round trip, one implicit transaction for a whole batch of sends, composed
  * of the parts each table's owner writes:
@@ -45,12 +62,13 @@ export const BATCH_GUARD_TRIPPED = PG_ERROR.divisionByZero;
  *  - `guard` divides by zero when a row was skipped, which aborts the statement and so undoes
  *    every seq it took: a batch is stored whole or not at all, never with a gap. The final
  *    SELECT reads `guard` directly so that it is always evaluated.
- * Parameters: $1..$6 the columns, $7 the arrival order.
+ * Parameters: $1..$6 and $8, $9 the columns, $7 the arrival order.
  */
 const BATCH_INSERT_SQL = `
 WITH input AS (
-  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::varchar[], $5::varchar[], $6::varchar[], $7::int[])
-    AS t(conversation_id, sender_id, content, message_type, file_url, client_id, ord)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::varchar[], $5::varchar[], $6::varchar[],
+                       $7::int[], $8::uuid[], $9::text[])
+    AS t(conversation_id, sender_id, content, message_type, file_url, client_id, ord, reply_to_id, mention_list)
 ),
 locked AS (${CONVERSATIONS_SQL.lock('input')}),
 senders AS (${MEMBERS_SQL.lockSenders('input', 'locked')}),
@@ -63,12 +81,15 @@ counts AS (
 ),
 bumped AS (${CONVERSATIONS_SQL.bumpSeq('counts', 'locked')}),
 numbered AS (
-  SELECT a.*, b.last_seq - b.k + row_number() OVER (PARTITION BY a.conversation_id ORDER BY a.ord) AS seq
+  SELECT a.*, b.last_seq - b.k + row_number() OVER w AS seq, b.last_rev - b.k + row_number() OVER w AS rev
     FROM accepted a JOIN bumped b ON b.id = a.conversation_id
+  WINDOW w AS (PARTITION BY a.conversation_id ORDER BY a.ord)
 ),
 ins AS (
-  INSERT INTO messages (conversation_id, seq, sender_id, content, message_type, file_url, client_id)
-  SELECT conversation_id, seq, sender_id, content, message_type, file_url, client_id FROM numbered
+  INSERT INTO messages (conversation_id, seq, rev, sender_id, content, message_type, file_url, client_id,
+                        reply_to_id, mentions)
+  SELECT conversation_id, seq, rev, sender_id, content, message_type, file_url, client_id, reply_to_id,
+         coalesce(string_to_array(nullif(mention_list, ''), ',')::uuid[], '{}') FROM numbered
   ON CONFLICT (sender_id, client_id) DO NOTHING
   RETURNING ${MESSAGE_COLUMNS}
 ),
@@ -78,7 +99,7 @@ guard AS (
          (SELECT count(*) FROM marks) AS marked
 )
 SELECT guard.ok,
-       (SELECT coalesce(json_agg(ins), '[]'::json) FROM ins) AS rows,
+       (SELECT coalesce(json_agg(x), '[]'::json) FROM (SELECT ins.*, ${REPLY_OF_INS} FROM ins) x) AS rows,
        (SELECT coalesce(json_agg(i.ord), '[]'::json) FROM input i
          WHERE NOT EXISTS (SELECT 1 FROM accepted a WHERE a.ord = i.ord)) AS refused
   FROM guard`;
@@ -91,6 +112,8 @@ SELECT guard.ok,
 export class MessagesRepository {
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    @InjectRepository(MessageReactionEntity)
+    private readonly reactions: Repository<MessageReactionEntity>,
   ) {}
 
   async insertBatch(rows: BatchRow[]): Promise<BatchResult> {
@@ -104,6 +127,8 @@ export class MessagesRepository {
         rows.map((m) => m.fileUrl),
         rows.map((m) => m.clientId),
         rows.map((_m, i) => i),
+        rows.map((m) => m.replyToId),
+        rows.map((m) => m.mentions.join(',')),
       ],
     );
     return { stored: result.rows, refused: result.refused };
@@ -112,8 +137,8 @@ export class MessagesRepository {
   /** The messages already stored under these (sender, clientId) pairs. */
   byClientIds(pairs: { senderId: string; clientId: string }[]): Promise<MessageRow[]> {
     return this.messages.query<MessageRow[]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages
-        WHERE (sender_id, client_id) IN (SELECT * FROM unnest($1::uuid[], $2::varchar[]))`,
+      `${SELECT_MESSAGES}
+        WHERE (m.sender_id, m.client_id) IN (SELECT * FROM unnest($1::uuid[], $2::varchar[]))`,
       [pairs.map((p) => p.senderId), pairs.map((p) => p.clientId)],
     );
   }
@@ -121,7 +146,7 @@ export class MessagesRepository {
   /** Up to `limit` messages after `seq`, ascending. */
   after(conversationId: string, seq: number, limit: number): Promise<MessageRow[]> {
     return this.messages.query<MessageRow[]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3`,
+      `${SELECT_MESSAGES} WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3`,
       [conversationId, seq, limit],
     );
   }
@@ -129,19 +154,175 @@ export class MessagesRepository {
   /** Up to `limit` messages before `seq`, ascending. */
   async before(conversationId: string, seq: number, limit: number): Promise<MessageRow[]> {
     const rows = await this.messages.query<MessageRow[]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
+      `${SELECT_MESSAGES} WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`,
       [conversationId, seq, limit],
     );
     return rows.reverse();
   }
 
+  /** Up to `limit` messages that changed after `rev`, ascending by rev: the change feed. */
+  changedSince(conversationId: string, rev: number, limit: number): Promise<MessageRow[]> {
+    return this.messages.query<MessageRow[]>(
+      `${SELECT_MESSAGES} WHERE m.conversation_id = $1 AND m.rev > $2 ORDER BY m.rev ASC LIMIT $3`,
+      [conversationId, rev, limit],
+    );
+  }
+
   /** The messages at these (conversation, seq) positions: the last message of each conversation. */
   at(positions: { conversationId: string; seq: number }[]): Promise<MessageRow[]> {
     return this.messages.query<MessageRow[]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages
-        WHERE (conversation_id, seq) IN (SELECT * FROM unnest($1::uuid[], $2::bigint[]))`,
+      `${SELECT_MESSAGES}
+        WHERE (m.conversation_id, m.seq) IN (SELECT * FROM unnest($1::uuid[], $2::bigint[]))`,
       [positions.map((p) => p.conversationId), positions.map((p) => p.seq)],
     );
+  }
+
+  /** One message with its reply's original; `lock` holds its row for the transaction. */
+  async findOne(
+    conversationId: string,
+    messageId: string,
+    manager?: EntityManager,
+    lock = false,
+  ): Promise<MessageRow | null> {
+    const [row] = await (manager ?? this.messages.manager).query<MessageRow[]>(
+      `${SELECT_MESSAGES} WHERE m.id = $1 AND m.conversation_id = $2${lock ? ' FOR UPDATE OF m' : ''}`,
+      [messageId, conversationId],
+    );
+    return row ?? null;
+  }
+
+  /** Per conversation, the deleted messages and the caller's mentions among the unread ones. */
+  async unreadDetails(
+    userId: string,
+    unread: { conversationId: string; afterSeq: number }[],
+  ): Promise<{ conversation_id: string; deleted: string; mentions: string }[]> {
+    if (unread.length === 0) return [];
+    return this.messages.query(
+      `SELECT m.conversation_id,
+              count(*) FILTER (WHERE m.deleted_at IS NOT NULL) AS deleted,
+              count(*) FILTER (WHERE m.deleted_at IS NULL AND $1 = ANY(m.mentions)
+                                 AND m.sender_id <> $1) AS mentions
+         FROM unnest($2::uuid[], $3::bigint[]) AS u(conversation_id, after_seq)
+         JOIN messages m ON m.conversation_id = u.conversation_id AND m.seq > u.after_seq
+        GROUP BY m.conversation_id`,
+      [userId, unread.map((u) => u.conversationId), unread.map((u) => u.afterSeq)],
+    );
+  }
+
+  /** Another live message still shows this file. */
+  async fileInUse(fileUrl: string, exceptId: string): Promise<boolean> {
+    const [row] = await this.messages.query<unknown[]>(
+      'SELECT 1 FROM messages WHERE file_url = $1 AND id <> $2 AND deleted_at IS NULL LIMIT 1',
+      [fileUrl, exceptId],
+    );
+    return row !== undefined;
+  }
+
+  /**
+   * Takes the conversation's row lock for the transaction, first, as every change of the
+   * conversation does (sends included): changes of one conversation queue, never deadlock.
+   */
+  async lockConversation(manager: EntityManager, conversationId: string): Promise<void> {
+    await manager.query(CONVERSATIONS_SQL.lockOne, [conversationId]);
+  }
+
+  /** The `rev` of a change, under `lockConversation`. */
+  async nextRev(manager: EntityManager, conversationId: string): Promise<number> {
+    const [row] = returningRows<{ last_rev: string }>(
+      await manager.query(CONVERSATIONS_SQL.bumpRev, [conversationId]),
+    );
+    return Number(row.last_rev);
+  }
+
+  async edit(
+    manager: EntityManager,
+    messageId: string,
+    rev: number,
+    content: string,
+    mentions: string[],
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE messages SET content = $2, mentions = $3::uuid[], edited_at = now(), rev = $4
+        WHERE id = $1`,
+      [messageId, content, mentions, rev],
+    );
+  }
+
+  /** Turns the message into a tombstone: it keeps its seq, loses its content and file. */
+  async tombstone(manager: EntityManager, messageId: string, rev: number): Promise<void> {
+    await manager.getRepository(MessageReactionEntity).delete({ messageId });
+    await manager.query(
+      `UPDATE messages SET content = '', file_url = NULL, mentions = '{}', deleted_at = now(),
+              rev = $2 WHERE id = $1`,
+      [messageId, rev],
+    );
+  }
+
+  async stamp(manager: EntityManager, messageId: string, rev: number): Promise<void> {
+    await manager.getRepository(MessageEntity).update({ id: messageId }, { rev: String(rev) });
+  }
+
+  /** Adds one reaction; false when it was already there. */
+  async addReaction(
+    manager: EntityManager,
+    messageId: string,
+    userId: string,
+    emoji: string,
+  ): Promise<boolean> {
+    const result = await manager
+      .getRepository(MessageReactionEntity)
+      .createQueryBuilder()
+      .insert()
+      .values({ messageId, userId, emoji })
+      .orIgnore()
+      .returning(['message_id'])
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  /** Removes one reaction; false when it was not there. */
+  async removeReaction(
+    manager: EntityManager,
+    messageId: string,
+    userId: string,
+    emoji: string,
+  ): Promise<boolean> {
+    const result = await manager
+      .getRepository(MessageReactionEntity)
+      .delete({ messageId, userId, emoji });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The distinct emoji on a message. */
+  async emojiOn(manager: EntityManager, messageId: string): Promise<string[]> {
+    const rows = await manager
+      .getRepository(MessageReactionEntity)
+      .createQueryBuilder('r')
+      .select('DISTINCT r.emoji', 'emoji')
+      .where('r.message_id = :messageId', { messageId })
+      .getRawMany<{ emoji: string }>();
+    return rows.map((r) => r.emoji);
+  }
+
+  /** Reaction summaries by message: per emoji, the count and the first 20 who reacted. */
+  async reactionsOf(messageIds: string[]): Promise<Map<string, ReactionSummary[]>> {
+    const byMessage = new Map<string, ReactionSummary[]>();
+    if (messageIds.length === 0) return byMessage;
+    const rows = await this.reactions.query<
+      { message_id: string; emoji: string; count: string; user_ids: string[] }[]
+    >(
+      `SELECT message_id, emoji, count(*) AS count,
+              (array_agg(user_id ORDER BY created_at, user_id))[1:20] AS user_ids
+         FROM message_reactions WHERE message_id = ANY($1::uuid[])
+        GROUP BY message_id, emoji ORDER BY message_id, min(created_at), emoji`,
+      [messageIds],
+    );
+    for (const row of rows) {
+      const list = byMessage.get(row.message_id) ?? [];
+      list.push({ emoji: row.emoji, count: Number(row.count), userIds: row.user_ids });
+      byMessage.set(row.message_id, list);
+    }
+    return byMessage;
   }
 
   async seqOf(conversationId: string, messageId: string): Promise<number | null> {

@@ -13,7 +13,10 @@ import { APP_CONFIG } from '../core/config/config.module';
 import { DomainEvents } from '../core/events/domain-events';
 import { UploadsService } from '../upload/uploads.service';
 import { MESSAGE_CREATED } from './message.events';
-import { toMessageView } from './message.mapper';
+import { UsersService } from '../users/users.service';
+import { textContent } from './message-content';
+import { MessageRow, toMessageView } from './message.mapper';
+import { mentionedUsernames } from './mentions';
 import { MessageWriter } from './message-writer';
 import { MessagesRepository } from './messages.repository';
 
@@ -27,6 +30,7 @@ export interface HistoryQuery {
   limit?: number;
   before?: number;
   after?: number;
+  changedSince?: number;
 }
 
 @Injectable()
@@ -36,6 +40,7 @@ export class MessagesService {
     private readonly membership: MembershipService,
     private readonly writer: MessageWriter,
     private readonly events: DomainEvents,
+    private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly uploads?: UploadsService,
   ) {}
@@ -54,6 +59,7 @@ export class MessagesService {
     const receivedAt = performance.now();
     const members = await this.membership.assertMember(conversationId, senderId);
     const { content, type, fileUrl } = await this.normalise(senderId, body);
+    if (body.replyToId) await this.seqOf(conversationId, body.replyToId, 'replyToId');
     const { row, duplicate } = await this.writer.write({
       conversationId,
       senderId,
@@ -61,8 +67,10 @@ export class MessagesService {
       content,
       type,
       fileUrl,
+      replyToId: body.replyToId ?? null,
+      mentions: await this.mentionsIn(content, members, senderId),
     });
-    const message = toMessageView(row);
+    const message = duplicate ? (await this.views([row]))[0] : toMessageView(row);
     if (!duplicate) {
       this.events.emit(MESSAGE_CREATED, {
         message,
@@ -74,26 +82,32 @@ export class MessagesService {
     return { message, duplicate };
   }
 
-  /** A page of history in ascending seq: newest, older than `before`, or newer than `after`. */
+  /**
+   * A page of history in ascending seq (newest, older than `before`, or newer than `after`), or
+   * the change feed in ascending rev (`changedSince`).
+   */
   async history(
     userId: string,
     conversationId: string,
     query: HistoryQuery,
   ): Promise<MessageView[]> {
     await this.membership.assertMember(conversationId, userId);
-    if (query.before !== undefined && query.after !== undefined) {
-      throw new BadRequestException('use either before or after, not both');
+    const given = [query.before, query.after, query.changedSince].filter((v) => v !== undefined);
+    if (given.length > 1) {
+      throw new BadRequestException('use one of before, after and changedSince');
     }
     const limit = query.limit ?? DEFAULT_LIMITS.historyPageDefault;
     const rows =
-      query.after !== undefined
-        ? await this.repository.after(conversationId, query.after, limit)
-        : await this.repository.before(
-            conversationId,
-            query.before ?? Number.MAX_SAFE_INTEGER,
-            limit,
-          );
-    return rows.map(toMessageView);
+      query.changedSince !== undefined
+        ? await this.repository.changedSince(conversationId, query.changedSince, limit)
+        : query.after !== undefined
+          ? await this.repository.after(conversationId, query.after, limit)
+          : await this.repository.before(
+              conversationId,
+              query.before ?? Number.MAX_SAFE_INTEGER,
+              limit,
+            );
+    return this.views(rows);
   }
 
   /** The message at each conversation's last seq, by conversation (none for an empty one). */
@@ -102,15 +116,36 @@ export class MessagesService {
   ): Promise<Map<string, MessageView>> {
     const wanted = positions.filter((p) => p.seq > 0);
     if (wanted.length === 0) return new Map();
-    const rows = await this.repository.at(wanted);
-    return new Map(rows.map((row) => [row.conversation_id, toMessageView(row)]));
+    const views = await this.views(await this.repository.at(wanted));
+    return new Map(views.map((view) => [view.conversationId, view]));
   }
 
-  /** The seq of a message of this conversation; 404 when there is no such message. */
-  async seqOf(conversationId: string, messageId: string): Promise<number> {
+  /**
+   * Per conversation, the unread messages that are tombstones (not counted as unread) and the
+   * unread ones that mention the caller.
+   */
+  async unreadDetails(
+    userId: string,
+    unread: { conversationId: string; afterSeq: number }[],
+  ): Promise<Map<string, { deleted: number; mentions: number }>> {
+    const rows = await this.repository.unreadDetails(userId, unread);
+    return new Map(
+      rows.map((r) => [
+        r.conversation_id,
+        { deleted: Number(r.deleted), mentions: Number(r.mentions) },
+      ]),
+    );
+  }
+
+  /**
+   * The seq of a message of this conversation; 404 when there is no such message, or a 400
+   * naming the field when the id came from a body.
+   */
+  async seqOf(conversationId: string, messageId: string, field?: string): Promise<number> {
     const seq = await this.repository.seqOf(conversationId, messageId);
-    if (seq === null) throw new NotFoundException('Message not found');
-    return seq;
+    if (seq !== null) return seq;
+    if (field) throw new BadRequestException(`${field} must be a message of this conversation`);
+    throw new NotFoundException('Message not found');
   }
 
   private async normalise(
@@ -118,15 +153,8 @@ export class MessagesService {
     body: SendMessageBody,
   ): Promise<{ content: string; type: 'text' | 'image'; fileUrl: string | null }> {
     const type = body.type ?? 'text';
-    const content = (body.content ?? '').trim();
-    const max = this.config.limits.maxMessageLength;
-    if (content.length > max)
-      throw new BadRequestException(`content must be at most ${max} characters`);
-    // PostgreSQL text cannot hold NUL; refusing it here keeps it from failing a whole batch.
-    if (content.includes('\u0000'))
-      throw new BadRequestException('content must not contain NUL characters');
+    const content = textContent(body.content, this.config.limits.maxMessageLength, type !== 'text');
     if (type === 'text') {
-      if (content.length === 0) throw new BadRequestException('content must not be empty');
       if (body.fileUrl) throw new BadRequestException('fileUrl is only for image messages');
       return { content, type, fileUrl: null };
     }
@@ -135,5 +163,19 @@ export class MessagesService {
     if (!image)
       throw new BadRequestException('fileUrl must be an image you uploaded to this server');
     return { content, type, fileUrl: image.url };
+  }
+
+  /** The members a content names as `@username` (never the sender). */
+  async mentionsIn(content: string, members: Set<string>, senderId: string): Promise<string[]> {
+    const names = mentionedUsernames(content);
+    if (names.length === 0) return [];
+    const users = await this.users.findByUsernames(names);
+    return users.map((u) => u.id).filter((id) => members.has(id) && id !== senderId);
+  }
+
+  /** Views of stored rows, with their reactions. */
+  async views(rows: MessageRow[]): Promise<MessageView[]> {
+    const reactions = await this.repository.reactionsOf(rows.map((r) => r.id));
+    return rows.map((row) => toMessageView(row, reactions.get(row.id)));
   }
 }

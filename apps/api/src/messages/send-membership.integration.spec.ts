@@ -50,7 +50,14 @@ describe('a send and the sender’s removal (integration)', () => {
       const conv = await group(t, owner, [member]);
       // Past the service's (cached) membership check: only the statement can refuse it.
       const writer = t.app.get(MessageWriter, { strict: false });
-      const base = { conversationId: conv.id, content: 'x', type: 'text' as const, fileUrl: null };
+      const base = {
+        conversationId: conv.id,
+        content: 'x',
+        type: 'text' as const,
+        fileUrl: null,
+        replyToId: null,
+        mentions: [],
+      };
       const [outsider, insider] = await Promise.allSettled([
         writer.write({ ...base, senderId: stranger.user.id, clientId: randomUUID() }),
         writer.write({ ...base, senderId: member.user.id, clientId: randomUUID() }),

@@ -10,6 +10,7 @@ import { multerOptions } from './multer-options';
 import { UploadRateLimitGuard } from './upload-rate-limit.guard';
 import { UploadController } from './upload.controller';
 import { UploadEntity } from './upload.entity';
+import { UploadsCleanup } from './uploads.cleanup';
 import { UploadsRepository } from './uploads.repository';
 import { UploadsService } from './uploads.service';
 
@@ -27,6 +28,7 @@ import { UploadsService } from './uploads.service';
   providers: [
     UploadsRepository,
     UploadsService,
+    UploadsCleanup,
     ImageProcessor,
     UploadRateLimitGuard,
     {

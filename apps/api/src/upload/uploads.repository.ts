@@ -17,4 +17,12 @@ export class UploadsRepository {
   findOwned(originalKey: string, ownerId: string): Promise<UploadEntity | null> {
     return this.uploads.findOne({ where: { originalKey, ownerId } });
   }
+
+  findByOriginalKey(originalKey: string): Promise<UploadEntity | null> {
+    return this.uploads.findOne({ where: { originalKey } });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.uploads.delete({ id });
+  }
 }

@@ -100,6 +100,21 @@ export class UploadsService {
   }
 
   /**
+   * Removes a file that no message shows any more (its message was deleted): the stored
+   * original, its thumbnail and the record, so the URL answers 404 from now on.
+   */
+  async discard(fileUrl: string): Promise<void> {
+    const name = originalNameFromUrl(fileUrl);
+    const upload = name ? await this.uploads.findByOriginalKey(name) : null;
+    if (!upload) return;
+    await this.uploads.delete(upload.id);
+    await Promise.all(
+      [upload.originalKey, upload.thumbnailKey].map((key) => this.storage.delete(key)),
+    );
+    this.logger.log(`discarded upload ${upload.originalKey}`);
+  }
+
+  /**
    * For image messages: the upload behind `fileUrl` when it is exactly a `url` that
    * `POST /api/upload` returned to `userId`, else `null` (someone else's image, a thumbnail
    * URL, a foreign host, or anything made up).

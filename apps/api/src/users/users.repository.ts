@@ -58,6 +58,15 @@ export class UsersRepository {
     return this.users.find({ where: { id: In(ids) } });
   }
 
+  /** By usernames, case-insensitively. */
+  findByUsernames(lowerCaseNames: string[]): Promise<UserEntity[]> {
+    if (lowerCaseNames.length === 0) return Promise.resolve([]);
+    return this.users
+      .createQueryBuilder('u')
+      .where('lower(u.username) = ANY(:names)', { names: lowerCaseNames })
+      .getMany();
+  }
+
   /** Users whose username or display name starts with the (escaped, lower-case) prefix. */
   searchByPrefix(likePrefix: string, excludeId: string, limit: number): Promise<UserEntity[]> {
     return this.users

@@ -49,6 +49,11 @@ export class UsersService {
     return this.users.findByIds(ids);
   }
 
+  /** The users behind these usernames (any case); unknown names are left out. */
+  findByUsernames(usernames: string[]): Promise<UserEntity[]> {
+    return this.users.findByUsernames([...new Set(usernames.map((u) => u.toLowerCase()))]);
+  }
+
   async findByIdOrFail(id: string): Promise<UserEntity> {
     const user = await this.findById(id);
     if (!user) throw new NotFoundException('User not found');

@@ -18,6 +18,10 @@ export interface ConversationView {
   members: ConversationMemberView[];
   lastMessage?: MessageView | null;
   unreadCount: number;
+  /** Unread messages that mention the caller. */
+  unreadMentions: number;
+  /** The conversation's change counter: pass it as `changedSince` to replay what changed. */
+  lastRev: number;
   lastReadSeq: number;
   createdAt: string;
   lastActivityAt: string;

@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DEFAULT_LIMITS } from '../common/limits';
 
-/** `GET /api/conversations/:id/messages?limit=&before=&after=` */
+/** `GET /api/conversations/:id/messages?limit=&before=&after=&changedSince=` */
 export class MessageHistoryQuery {
   @IsOptional()
   @Type(() => Number)
@@ -22,4 +22,11 @@ export class MessageHistoryQuery {
   @IsInt()
   @Min(0)
   after?: number;
+
+  /** Every message whose `rev` is greater, in ascending `rev`: what changed while away. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  changedSince?: number;
 }

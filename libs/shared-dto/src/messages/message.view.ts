@@ -12,6 +12,32 @@ export interface MessageView {
   thumbnailUrl?: string | null;
   clientId: string;
   createdAt: string;
+  /** The conversation's change counter when this message last changed (new, edited, deleted, reacted). */
+  rev: number;
+  editedAt?: string | null;
+  /** Set on a tombstone: `content` is '' and no file is attached any more. */
+  deletedAt?: string | null;
+  replyTo?: ReplyPreview | null;
+  reactions: ReactionSummary[];
+  /** User ids of the members named as `@username` in the content. */
+  mentions: string[];
+}
+
+/** What a reply shows of the message it answers. */
+export interface ReplyPreview {
+  id: string;
+  seq: number;
+  senderId: string;
+  type: MessageType;
+  /** At most 140 characters of the original; '' when it was deleted. */
+  excerpt: string;
+}
+
+export interface ReactionSummary {
+  emoji: string;
+  count: number;
+  /** The first 20 who reacted, oldest first. */
+  userIds: string[];
 }
 
 /** Who has a message (`GET /api/conversations/:id/messages/:messageId/receipts`). */

@@ -29,6 +29,11 @@ export class SendMessageBody {
   @IsString()
   @MaxLength(512)
   fileUrl?: string;
+
+  /** The message this one answers: one of the same conversation. */
+  @IsOptional()
+  @IsUUID()
+  replyToId?: string;
 }
 
 /** The payload of the `message:send` socket event. */

@@ -13,6 +13,22 @@ export interface SendMessagePayload {
   content?: string;
   type?: 'text' | 'image';
   fileUrl?: string;
+  replyToId?: string;
+}
+
+export interface EditMessagePayload {
+  conversationId: string;
+  messageId: string;
+  content: string;
+}
+
+export interface MessageRefPayload {
+  conversationId: string;
+  messageId: string;
+}
+
+export interface ReactionPayload extends MessageRefPayload {
+  emoji: string;
 }
 
 export interface ReceiptPayload {
@@ -26,6 +42,13 @@ export interface ConversationRefPayload {
 
 export interface ClientToServerEvents {
   'message:send': (payload: SendMessagePayload, ack: AckCallback<{ message: MessageView }>) => void;
+  'message:edit': (payload: EditMessagePayload, ack: AckCallback<{ message: MessageView }>) => void;
+  'message:delete': (
+    payload: MessageRefPayload,
+    ack: AckCallback<{ message: MessageView }>,
+  ) => void;
+  'reaction:add': (payload: ReactionPayload, ack: AckCallback<{ message: MessageView }>) => void;
+  'reaction:remove': (payload: ReactionPayload, ack: AckCallback<{ message: MessageView }>) => void;
   'message:delivered': (payload: ReceiptPayload, ack: AckCallback) => void;
   'message:read': (payload: ReceiptPayload, ack: AckCallback) => void;
   'typing:start': (payload: ConversationRefPayload, ack: AckCallback) => void;
@@ -50,6 +73,8 @@ export interface ConversationRemovedEvent {
 
 export interface ServerToClientEvents {
   'message:new': (message: MessageView) => void;
+  /** An edit, a delete or a reaction change: the message as it is now (its `rev` is newer). */
+  'message:updated': (message: MessageView) => void;
   'message:delivered': (event: ReceiptEvent) => void;
   'message:read': (event: ReceiptEvent) => void;
   'typing:start': (event: TypingEvent) => void;

@@ -22,6 +22,11 @@ export class DomainEvents {
   emit<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void {
     this.emitter.emit(name, payload);
   }
+
+  /** Emits and waits for every listener, for a change whose effects the caller must see done. */
+  async emitAndWait<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): Promise<void> {
+    await this.emitter.emitAsync(name, payload);
+  }
 }
 
 /**

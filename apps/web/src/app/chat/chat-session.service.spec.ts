@@ -74,7 +74,9 @@ const conversation: ConversationView = {
     },
   ],
   unreadCount: 0,
+  unreadMentions: 0,
   lastReadSeq: 0,
+  lastRev: 0,
   createdAt: '2024-01-01T00:00:00.000Z',
   lastActivityAt: '2024-01-01T00:00:00.000Z',
 };
@@ -93,6 +95,9 @@ function serverMessage(
     type: 'text',
     clientId: String(payload['clientId'] ?? `k${seq}`),
     createdAt: new Date().toISOString(),
+    rev: seq,
+    reactions: [],
+    mentions: [],
   };
 }
 

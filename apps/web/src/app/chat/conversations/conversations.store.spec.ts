@@ -27,7 +27,9 @@ function conversation(
     type: 'direct',
     members: [member('me'), member('ana')],
     unreadCount: 0,
+    unreadMentions: 0,
     lastReadSeq: 0,
+    lastRev: 0,
     createdAt: '2024-01-01T00:00:00.000Z',
     lastActivityAt,
     ...overrides,
@@ -44,6 +46,9 @@ function message(seq: number, senderId = 'ana', conversationId = 'c1'): MessageV
     type: 'text',
     clientId: `k${seq}`,
     createdAt: `2024-02-01T00:00:0${seq}.000Z`,
+    rev: seq,
+    reactions: [],
+    mentions: [],
   };
 }
 

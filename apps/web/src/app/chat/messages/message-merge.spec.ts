@@ -11,6 +11,9 @@ function msg(seq: number, overrides: Partial<MessageView> = {}): MessageView {
     type: 'text',
     clientId: `client-${seq}`,
     createdAt: new Date(2024, 0, 1, 12, seq).toISOString(),
+    rev: seq,
+    reactions: [],
+    mentions: [],
     ...overrides,
   };
 }

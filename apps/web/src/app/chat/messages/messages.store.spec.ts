@@ -16,6 +16,9 @@ function msg(seq: number): MessageView {
     type: 'text',
     clientId: `k${seq}`,
     createdAt: new Date(2024, 0, 1, 0, seq).toISOString(),
+    rev: seq,
+    reactions: [],
+    mentions: [],
   };
 }
 

@@ -34,6 +34,9 @@ function sent(entry: OutboxEntry, seq = 1): SendOutcome {
     type: entry.type,
     clientId: entry.clientId,
     createdAt: new Date().toISOString(),
+    rev: seq,
+    reactions: [],
+    mentions: [],
   };
   return { ok: true, message };
 }

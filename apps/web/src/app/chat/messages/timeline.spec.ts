@@ -21,6 +21,9 @@ function msg(
     type: 'text',
     clientId: `k${seq}`,
     createdAt: at(minutes),
+    rev: seq,
+    reactions: [],
+    mentions: [],
     ...overrides,
   };
 }

@@ -1,0 +1,146 @@
+import {
+  BadRequestException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { MessageView } from '@chat/shared-dto';
+import { MAX_REACTIONS_PER_MESSAGE } from '@chat/shared-dto';
+import { DataSource, EntityManager } from 'typeorm';
+import { MembershipService } from '../conversations/membership.service';
+import { AppConfig } from '../core/config/app-config';
+import { APP_CONFIG } from '../core/config/config.module';
+import { DomainEvents } from '../core/events/domain-events';
+import { textContent } from './message-content';
+import { MESSAGE_UPDATED, MessageUpdatedEvent } from './message.events';
+import { MessageRow } from './message.mapper';
+import { MessagesRepository } from './messages.repository';
+import { MessagesService } from './messages.service';
+
+type Change = MessageUpdatedEvent['change'];
+
+interface Outcome {
+  /** false: the request changed nothing (an idempotent repeat): no rev, no event. */
+  changed: boolean;
+  releasedFileUrl?: string;
+}
+
+/**
+ * Edits, deletes and reactions. Each runs in one transaction that first takes the
+ * conversation's row lock (as sends do), checks the rules on the locked message, stamps it
+ * with the conversation's next `rev`, and after commit announces `message.updated`, so that
+ * every device, also one that was away (`changedSince`), sees each change exactly once.
+ */
+@Injectable()
+export class MessageLifecycleService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: MessagesRepository,
+    private readonly messages: MessagesService,
+    private readonly membership: MembershipService,
+    private readonly events: DomainEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Sender only, text only, not deleted; the same limits as a send. */
+  async edit(
+    userId: string,
+    conversationId: string,
+    messageId: string,
+    raw: string,
+  ): Promise<MessageView> {
+    const members = await this.membership.assertMember(conversationId, userId);
+    const content = textContent(raw, this.config.limits.maxMessageLength);
+    const mentions = await this.messages.mentionsIn(content, members, userId);
+    return this.change('edited', userId, conversationId, messageId, async (tx, message) => {
+      if (message.sender_id !== userId)
+        throw new ForbiddenException('Only the sender can edit a message');
+      if (message.deleted_at) throw new BadRequestException('The message was deleted');
+      if (message.message_type !== 'text')
+        throw new BadRequestException('Only text messages can be edited');
+      if (message.content === content) return { changed: false };
+      const rev = await this.repository.nextRev(tx, conversationId);
+      await this.repository.edit(tx, messageId, rev, content, mentions);
+      return { changed: true };
+    });
+  }
+
+  /** The sender, or a group's owner or admin. The tombstone keeps its seq. */
+  async delete(userId: string, conversationId: string, messageId: string): Promise<MessageView> {
+    await this.membership.assertMember(conversationId, userId);
+    const roles = await this.membership.roles(conversationId);
+    return this.change('deleted', userId, conversationId, messageId, async (tx, message) => {
+      if (message.deleted_at) return { changed: false };
+      const role = roles.get(userId);
+      const moderator = role === 'owner' || role === 'admin';
+      if (message.sender_id !== userId && !moderator)
+        throw new ForbiddenException('Only the sender or a group admin can delete a message');
+      const rev = await this.repository.nextRev(tx, conversationId);
+      await this.repository.tombstone(tx, messageId, rev);
+      const fileUrl = message.file_url;
+      const shared = fileUrl ? await this.repository.fileInUse(fileUrl, messageId) : false;
+      return { changed: true, releasedFileUrl: fileUrl && !shared ? fileUrl : undefined };
+    });
+  }
+
+  /** Idempotent; one emoji; at most 20 distinct per message. */
+  async react(
+    userId: string,
+    conversationId: string,
+    messageId: string,
+    emoji: string,
+    add: boolean,
+  ): Promise<MessageView> {
+    await this.membership.assertMember(conversationId, userId);
+    return this.change('reactions', userId, conversationId, messageId, async (tx, message) => {
+      if (message.deleted_at) throw new BadRequestException('The message was deleted');
+      if (add) {
+        const present = await this.repository.emojiOn(tx, messageId);
+        if (!present.includes(emoji) && present.length >= MAX_REACTIONS_PER_MESSAGE)
+          throw new BadRequestException(
+            `A message carries at most ${MAX_REACTIONS_PER_MESSAGE} different reactions`,
+          );
+      }
+      const changed = add
+        ? await this.repository.addReaction(tx, messageId, userId, emoji)
+        : await this.repository.removeReaction(tx, messageId, userId, emoji);
+      if (changed)
+        await this.repository.stamp(
+          tx,
+          messageId,
+          await this.repository.nextRev(tx, conversationId),
+        );
+      return { changed };
+    });
+  }
+
+  private async change(
+    kind: Change,
+    userId: string,
+    conversationId: string,
+    messageId: string,
+    apply: (tx: EntityManager, message: MessageRow) => Promise<Outcome>,
+  ): Promise<MessageView> {
+    const outcome = await this.db.transaction(async (tx) => {
+      await this.repository.lockConversation(tx, conversationId);
+      const message = await this.repository.findOne(conversationId, messageId, tx, true);
+      if (!message) throw new NotFoundException('Message not found');
+      return apply(tx, message);
+    });
+    const row = await this.repository.findOne(conversationId, messageId);
+    if (!row) throw new NotFoundException('Message not found');
+    const [message] = await this.messages.views([row]);
+    if (outcome.changed) {
+      // Waited for: once a delete answers, its file is gone and no longer served.
+      await this.events.emitAndWait(MESSAGE_UPDATED, {
+        message,
+        change: kind,
+        memberIds: [...(await this.membership.members(conversationId))],
+        releasedFileUrl: outcome.releasedFileUrl,
+      });
+    }
+    return message;
+  }
+}
