@@ -14,6 +14,7 @@ import { MessagesModule } from './messages/messages.module';
 import { BATCH_GUARD_TRIPPED } from './messages/messages.repository';
 import { PresenceModule } from './presence/presence.module';
 import { ReceiptsModule } from './receipts/receipts.module';
+import { SearchModule } from './search/search.module';
 import { TypingModule } from './typing/typing.module';
 import { UploadModule } from './upload/upload.module';
 import { UsersModule } from './users/users.module';
@@ -37,6 +38,7 @@ import { UsersModule } from './users/users.module';
     TypingModule,
     PresenceModule,
     UploadModule,
+    SearchModule,
   ],
 })
 export class AppModule {}

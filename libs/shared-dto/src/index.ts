@@ -16,5 +16,6 @@ export * from './messages/emoji';
 export * from './conversations/conversation.view';
 export * from './conversations/create-conversation.dto';
 export * from './upload/upload.view';
+export * from './search/search-messages.query';
 export * from './realtime/conversation-ref.dto';
 export * from './realtime/events';

@@ -18,6 +18,8 @@ import { UserEntity } from '../users/user.entity';
 @Index('messages_sender_client_id_uq', ['senderId', 'clientId'], { unique: true })
 /** The change feed (`changedSince`) reads by (conversation_id, rev). */
 @Index('messages_conversation_rev_uq', ['conversationId', 'rev'], { unique: true })
+/** Full-text search (an expression GIN index: written by its migration, not by TypeORM). */
+@Index('messages_search_idx', { synchronize: false })
 export class MessageEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -209,6 +209,28 @@ export class MessagesRepository {
     );
   }
 
+  /**
+   * Live messages of these conversations whose words match `tsQuery` (a `to_tsquery` text in
+   * the `chat_search` configuration), newest first, older than the cursor when one is given.
+   * Served by `messages_search_idx`.
+   */
+  search(
+    conversationIds: string[],
+    tsQuery: string,
+    cursor: { createdAt: string; id: string } | null,
+    limit: number,
+  ): Promise<MessageRow[]> {
+    return this.messages.query<MessageRow[]>(
+      `${SELECT_MESSAGES}
+        WHERE m.conversation_id = ANY($1::uuid[]) AND m.deleted_at IS NULL
+          AND to_tsvector('chat_search'::regconfig, m.content) @@ to_tsquery('chat_search', $2)
+          AND ($3::timestamptz IS NULL OR (m.created_at, m.id) < ($3::timestamptz, $4::uuid))
+        ORDER BY m.created_at DESC, m.id DESC
+        LIMIT $5`,
+      [conversationIds, tsQuery, cursor?.createdAt ?? null, cursor?.id ?? null, limit],
+    );
+  }
+
   /** Another live message still shows this file. */
   async fileInUse(fileUrl: string, exceptId: string): Promise<boolean> {
     const [row] = await this.messages.query<unknown[]>(

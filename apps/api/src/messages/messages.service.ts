@@ -120,6 +120,17 @@ export class MessagesService {
     return new Map(views.map((view) => [view.conversationId, view]));
   }
 
+  /** Full-text matches in these conversations, newest first (see `MessagesRepository.search`). */
+  async search(
+    conversationIds: string[],
+    tsQuery: string,
+    cursor: { createdAt: string; id: string } | null,
+    limit: number,
+  ): Promise<MessageView[]> {
+    if (conversationIds.length === 0) return [];
+    return this.views(await this.repository.search(conversationIds, tsQuery, cursor, limit));
+  }
+
   /**
    * Per conversation, the unread messages that are tombstones (not counted as unread) and the
    * unread ones that mention the caller.

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /**
@@ -20,7 +22,8 @@ export class EmbeddedPostgres {
   /** Starts PGlite and its socket server; resolves to a `postgres://` URL on 127.0.0.1. */
   async start(): Promise<string> {
     mkdirSync(this.dataDir, { recursive: true });
-    this.db = await PGlite.create({ dataDir: this.dataDir });
+    // The contrib extensions the migrations create (message search), as a server has them.
+    this.db = await PGlite.create({ dataDir: this.dataDir, extensions: { btree_gin, unaccent } });
     this.server = new PGLiteSocketServer({
       db: this.db,
       host: '127.0.0.1',
