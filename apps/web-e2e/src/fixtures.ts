@@ -1,4 +1,10 @@
-import { test as base, expect, type BrowserContextOptions, type Page } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Api, type TestUser } from './api';
@@ -34,6 +40,22 @@ export interface OpenOptions {
   colorScheme?: 'light' | 'dark';
 }
 
+/**
+ * Collects the uncaught errors of every page the context has or opens later: those the browser
+ * reports, and those Angular's global error listeners catch first and log as `ERROR ...`.
+ */
+function watchErrors(context: BrowserContext, errors: string[]): void {
+  const watch = (page: Page) => {
+    page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().startsWith('ERROR'))
+        errors.push(`${page.url()}: ${message.text()}`);
+    });
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+}
+
 interface Fixtures {
   api: Api;
   cast: Record<CastName, TestUser>;
@@ -63,7 +85,7 @@ export const test = base.extend<Fixtures>({
   pageErrors: [
     async ({ context }, use) => {
       const errors: string[] = [];
-      context.on('weberror', (error) => errors.push(error.error().message));
+      watchErrors(context, errors);
       await use(errors);
       expect(errors, 'no uncaught errors in the pages').toEqual([]);
     },
@@ -71,7 +93,7 @@ export const test = base.extend<Fixtures>({
   ],
 
   openAs: async ({ browser, baseURL, cast, pageErrors }, use) => {
-    const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
+    const contexts: BrowserContext[] = [];
     await use(async (user, options = {}) => {
       const castName = CAST.find((name) => cast[name].user.id === user?.user.id);
       const context = await browser.newContext({
@@ -84,7 +106,7 @@ export const test = base.extend<Fixtures>({
             ? sessionState(baseURL ?? '', user)
             : undefined,
       });
-      context.on('weberror', (error) => pageErrors.push(error.error().message));
+      watchErrors(context, pageErrors);
       contexts.push(context);
       return context.newPage();
     });
