@@ -5,18 +5,7 @@ export default [
   {
     files: ['**/*.mjs'],
     languageOptions: {
-      globals: {
-        console: 'readonly',
-        process: 'readonly',
-        fetch: 'readonly',
-        setTimeout: 'readonly',
-        clearTimeout: 'readonly',
-        URL: 'readonly',
-        Buffer: 'readonly',
-        localStorage: 'readonly',
-        document: 'readonly',
-        window: 'readonly',
-      },
+      globals: { console: 'readonly', process: 'readonly' },
     },
   },
 ];

@@ -84,6 +84,8 @@ export class ConversationComponent {
   protected readonly dragging = signal(false);
   protected readonly atBottom = signal(true);
   protected readonly newBelow = signal(0);
+  /** What the polite live region reads out: the newest message from someone else. */
+  protected readonly announcement = signal('');
 
   protected readonly conversation = computed(() => {
     const id = this.conversationId();
@@ -150,6 +152,8 @@ export class ConversationComponent {
   private anchor: { height: number; top: number; firstKey: string | undefined } | null = null;
   private lastKey: string | undefined;
   private renderedFor: string | null = null;
+  /** The newest seq already on screen (or announced), per open conversation. */
+  private announced: { id: string; seq: number } | null = null;
 
   constructor() {
     effect(() => {
@@ -166,6 +170,32 @@ export class ConversationComponent {
         if (globalThis.matchMedia?.('(min-width: 720px) and (pointer: fine)').matches) {
           queueMicrotask(() => this.composer()?.focus());
         }
+      });
+    });
+
+    // Announce messages that arrive while the conversation is open; what was there on opening
+    // (and older pages loaded later) is history, not news.
+    effect(() => {
+      const id = this.conversationId();
+      const thread = this.thread();
+      if (thread.status !== 'ready') return;
+      const newest = thread.messages[thread.messages.length - 1];
+      const seq = newest?.seq ?? 0;
+      untracked(() => {
+        if (this.announced?.id !== id) {
+          this.announced = { id, seq };
+          this.announcement.set('');
+          return;
+        }
+        if (!newest || seq <= this.announced.seq) return;
+        this.announced = { id, seq };
+        if (newest.senderId === this.selfId()) return;
+        const sender = displayName(
+          this.conversation()?.members.find((member) => member.id === newest.senderId),
+        );
+        this.announcement.set(
+          `${sender}: ${newest.type === 'image' ? 'sent an image' : newest.content}`,
+        );
       });
     });
 

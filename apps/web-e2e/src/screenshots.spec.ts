@@ -1,0 +1,102 @@
+import type { Page } from '@playwright/test';
+import { join } from 'node:path';
+import { expect, test } from './fixtures';
+import {
+  DESKTOP,
+  PHONE,
+  conversationItem,
+  messages,
+  openConversation,
+  send,
+  status,
+  tid,
+} from './helpers';
+import { SCREENSHOTS_DIR } from './paths';
+import { makePng } from './png';
+
+/**
+ * The README's screenshots (docs/screenshots), made from a real conversation on a fresh server:
+ * `npm run screenshots`. Left out of ordinary runs (the config's grepInvert).
+ */
+async function shot(page: Page, name: string, colorScheme: 'light' | 'dark') {
+  await page.emulateMedia({ colorScheme });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), animations: 'disabled' });
+}
+
+test('README screenshots: chat, list and login, desktop and phone, light and dark @screenshots', async ({
+  api,
+  openAs,
+}) => {
+  test.setTimeout(180_000);
+  const maya = await api.register('maya', { exact: true });
+  const leo = await api.register('leo', { exact: true });
+  const sam = await api.register('sam', { exact: true });
+  const hike = await api.group(maya, 'Weekend hike', [leo, sam]);
+  await api.send(leo, hike.id, 'Who is coming on Saturday? 🏔️');
+  await api.send(sam, hike.id, 'Count me in! I will bring the thermos ☕');
+  const direct = await api.direct(leo, maya);
+  await api.send(leo, direct.id, 'Hey Maya! Are we still on for the hike on Saturday? 🥾');
+  const tickets = await api.direct(sam, maya);
+  await api.send(sam, tickets.id, 'Did you get the train tickets? 🎟️');
+
+  const m = await openAs(maya, { viewport: DESKTOP });
+  const l = await openAs(leo, { viewport: DESKTOP });
+  await l.goto('/');
+  await m.goto('/');
+  await openConversation(l, maya.username);
+  await openConversation(m, leo.username);
+  await send(m, 'Yes! The forecast says sunny all day ☀️');
+  await expect(messages(l, 'sunny all day')).toBeVisible();
+  await send(l, 'Perfect. I will bring snacks 🍫 and the map');
+  await expect(messages(m, 'bring snacks')).toBeVisible();
+  await tid(m, 'file-input').setInputFiles({
+    name: 'trail.png',
+    mimeType: 'image/png',
+    buffer: makePng(480, 320),
+  });
+  await tid(m, 'composer-input').fill('This is the trail, the view from the top is amazing 😍');
+  await tid(m, 'send-button').click();
+  await expect(l.locator('[data-testid="message-image"] img')).toBeVisible();
+  await send(l, 'Wow, can’t wait! 🙌');
+  await expect(messages(m, 'can’t wait')).toBeVisible();
+  await expect.poll(() => status(m, 'sunny all day')).toBe('read');
+  // Leo leaves the conversation: Maya's last message is delivered (✓✓) but not yet read.
+  await l.goto('/');
+  await expect(tid(l, 'current-user')).toBeVisible();
+  await send(m, 'Meet at the station at 8:30? 🚆');
+  await expect.poll(() => status(m, 'Meet at the station')).toBe('delivered');
+  await expect(tid(m, 'presence-status')).toHaveText(/^\s*online\s*$/);
+  await expect(
+    m
+      .locator('[data-testid="message-image"] img')
+      .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+  ).resolves.toBe(true);
+  await m.locator('[data-testid="composer-input"]').blur();
+
+  await shot(m, 'desktop-chat-light', 'light');
+  await shot(m, 'desktop-chat-dark', 'dark');
+  await m.setViewportSize(PHONE);
+  await expect(tid(m, 'back-button')).toBeVisible();
+  await shot(m, 'phone-chat-light', 'light');
+  await shot(m, 'phone-chat-dark', 'dark');
+  await tid(m, 'back-button').click();
+  await expect(conversationItem(m, 'Weekend hike')).toBeVisible();
+  await expect(
+    conversationItem(m, sam.username).locator('[data-testid="unread-badge"]'),
+  ).toBeVisible();
+  await shot(m, 'phone-list-light', 'light');
+  await shot(m, 'phone-list-dark', 'dark');
+  await m.setViewportSize(DESKTOP);
+  await expect(tid(m, 'empty-state')).toBeVisible();
+  await shot(m, 'desktop-list-light', 'light');
+  await shot(m, 'desktop-list-dark', 'dark');
+
+  const out = await openAs(null, { viewport: DESKTOP });
+  await out.goto('/login');
+  await expect(tid(out, 'login-form')).toBeVisible();
+  await shot(out, 'desktop-login-light', 'light');
+  await shot(out, 'desktop-login-dark', 'dark');
+  await out.setViewportSize(PHONE);
+  await shot(out, 'phone-login-light', 'light');
+  await shot(out, 'phone-login-dark', 'dark');
+});

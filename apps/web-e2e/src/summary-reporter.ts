@@ -1,0 +1,40 @@
+import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
+import { existsSync, readFileSync } from 'node:fs';
+import { SERVER_LOG } from './paths';
+
+/**
+ * Ends the run with the one line tools/test.mjs counts: `web-e2e: N passed, M failed`. A test
+ * counts once, by its final outcome; skipped tests are not counted. After a failure it prints
+ * the end of the server's log.
+ */
+export default class SummaryReporter implements Reporter {
+  private readonly outcomes = new Map<string, TestResult['status']>();
+  private readonly setupTests = new Set<string>();
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    this.outcomes.set(test.id, result.status);
+    if (test.parent.project()?.name === 'setup') this.setupTests.add(test.id);
+  }
+
+  onEnd(result: FullResult): void {
+    let passed = 0;
+    let failed = 0;
+    for (const [id, status] of this.outcomes) {
+      if (this.setupTests.has(id) && status === 'passed') continue;
+      if (status === 'passed') passed += 1;
+      else if (status !== 'skipped') failed += 1;
+    }
+    // A run that broke outside any test (global setup, a crash) must not read as green.
+    if (result.status !== 'passed' && failed === 0) failed = 1;
+    if (failed && existsSync(SERVER_LOG)) {
+      // CI keeps only the output: the end of the server's log is often the explanation.
+      const lines = readFileSync(SERVER_LOG, 'utf8').trim().split('\n').slice(-40);
+      console.log(`\n--- last server log lines (${SERVER_LOG}) ---\n${lines.join('\n')}\n---`);
+    }
+    console.log(`\nweb-e2e: ${passed} passed, ${failed} failed`);
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+}
