@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { Logger, NotFoundException } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { RedisService } from '../core/redis/redis.service';
 import { MembersRepository } from './members.repository';
 import { MembershipService } from './membership.service';
