@@ -22,6 +22,9 @@ function queryFailed(code: string): QueryFailedError {
   return new QueryFailedError('WITH input AS (...)', [], Object.assign(new Error(code), { code }));
 }
 
+/** Lets every pending promise callback run (commits settle, the writer pumps the next batch). */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * The batch statement's contract in memory: members only (the others' positions are refused),
  * consecutive seqs per conversation in arrival order, and all or nothing when a (sender,
@@ -49,8 +52,12 @@ class FakeMessagesRepository implements Pick<MessagesRepository, 'insertBatch' |
     this.held.shift()?.();
   }
 
-  get open(): number {
-    return this.held.length;
+  /** Lets every held statement run, and those they lead to, until none is left. */
+  async drain(): Promise<void> {
+    while (this.held.length > 0) {
+      this.release();
+      await settle();
+    }
   }
 
   /** A row stored before the test (an earlier send of the same clientId). */
@@ -113,9 +120,6 @@ const send = (clientId: string, overrides: Partial<NewMessage> = {}): NewMessage
   ...overrides,
 });
 
-/** Lets every pending promise callback run (commits settle, the writer pumps the next batch). */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 const clientIds = (batch: BatchRow[]) => batch.map((m) => m.clientId);
 
 describe('MessageWriter', () => {
@@ -168,24 +172,18 @@ describe('MessageWriter', () => {
   it('puts at most 256 messages in one batch', async () => {
     repository.hold();
     const writes = Array.from({ length: 602 }, (_v, i) => writer.write(send(`c${i}`)));
-    while (repository.open > 0 || repository.batches.length < 5) {
-      repository.release();
-      await settle();
-    }
+    await repository.drain();
 
     expect(repository.batches.map((b) => b.length)).toEqual([1, 1, 256, 256, 88]);
     const seqs = (await Promise.all(writes)).map((w) => Number(w.row.seq));
-    expect(new Set(seqs).size).toBe(602);
+    expect(seqs).toEqual(Array.from({ length: 602 }, (_v, i) => i + 1));
   });
 
   it('stores the same clientId sent twice in one batch once, and answers both with it', async () => {
     repository.hold();
     const first = [writer.write(send('busy-1')), writer.write(send('busy-2'))];
     const twice = [writer.write(send('c1')), writer.write(send('c1'))];
-    repository.release();
-    await settle();
-    repository.release();
-    repository.release();
+    await repository.drain();
     await Promise.all(first);
 
     expect(clientIds(repository.batches[2])).toEqual(['c1']);
@@ -202,10 +200,7 @@ describe('MessageWriter', () => {
     void writer.write(send('busy-1'));
     void writer.write(send('busy-2'));
     const twice = [writer.write(send('c1')), writer.write(send('c1'))];
-    repository.release();
-    await settle();
-    repository.release();
-    repository.release();
+    await repository.drain();
 
     const [a, b] = await Promise.all(twice);
     expect([a.duplicate, b.duplicate]).toEqual([false, true]);
@@ -221,12 +216,7 @@ describe('MessageWriter', () => {
       writer.write(send('old', { content: 'second try' })),
       writer.write(send('new-2', { senderId: BOB })),
     ];
-    repository.release();
-    await settle();
-    repository.release();
-    repository.release();
-    await settle();
-    repository.release();
+    await repository.drain();
 
     const [new1, old, new2] = await Promise.all(batch);
     expect(old).toEqual<WriteResult>({ row: stored, duplicate: true });
@@ -256,14 +246,11 @@ describe('MessageWriter', () => {
     void writer.write(send('busy-1'));
     void writer.write(send('busy-2'));
     const fromAlice = writer.write(send('a1'));
-    const fromBob = writer.write(send('b1', { senderId: BOB }));
+    const fromBob = writer.write(send('b1', { senderId: BOB })).catch((err: unknown) => err);
     const alsoAlice = writer.write(send('a2'));
-    repository.release();
-    await settle();
-    repository.release();
-    repository.release();
+    await repository.drain();
 
-    await expect(fromBob).rejects.toThrow(NotFoundException);
+    expect(await fromBob).toBeInstanceOf(NotFoundException);
     expect((await fromAlice).row).toMatchObject({ client_id: 'a1', seq: '3' });
     expect((await alsoAlice).row).toMatchObject({ client_id: 'a2', seq: '4' });
     expect(repository.rows.map((r) => r.client_id)).toEqual(['busy-1', 'busy-2', 'a1', 'a2']);
@@ -277,17 +264,12 @@ describe('MessageWriter', () => {
     void writer.write(send('busy-2'));
     const [old, fromBob, fresh] = [
       writer.write(send('old')),
-      writer.write(send('b1', { senderId: BOB })),
+      writer.write(send('b1', { senderId: BOB })).catch((err: unknown) => err),
       writer.write(send('new')),
     ];
-    repository.release();
-    await settle();
-    repository.release();
-    repository.release();
-    await settle();
-    repository.release();
+    await repository.drain();
 
-    await expect(fromBob).rejects.toThrow(NotFoundException);
+    expect(await fromBob).toBeInstanceOf(NotFoundException);
     expect((await old).duplicate).toBe(true);
     expect((await fresh).row).toMatchObject({ client_id: 'new', seq: '4' });
     expect(clientIds(repository.batches[3])).toEqual(['b1', 'new']);
