@@ -113,9 +113,10 @@ describe('MembershipService', () => {
     });
 
     it('answers 404 to a non-member, as if the conversation did not exist', async () => {
-      await expect(service.assertMember(ROOM, CAROL)).rejects.toThrow(
-        new NotFoundException('Conversation not found'),
-      );
+      const asked = service.assertMember(ROOM, CAROL);
+
+      await expect(asked).rejects.toBeInstanceOf(NotFoundException);
+      await expect(asked).rejects.toThrow('Conversation not found');
     });
 
     it('answers 404 for a conversation that does not exist', async () => {

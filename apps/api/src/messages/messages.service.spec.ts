@@ -301,9 +301,10 @@ describe('MessagesService', () => {
     });
 
     it('refuses `before` and `after` together with 400', async () => {
-      await expect(service.history(ALICE, ROOM, { before: 10, after: 3 })).rejects.toThrow(
-        new BadRequestException('use either before or after, not both'),
-      );
+      const page = service.history(ALICE, ROOM, { before: 10, after: 3 });
+
+      await expect(page).rejects.toBeInstanceOf(BadRequestException);
+      await expect(page).rejects.toThrow('use either before or after, not both');
       expect(repository.before).not.toHaveBeenCalled();
       expect(repository.after).not.toHaveBeenCalled();
     });
@@ -347,9 +348,10 @@ describe('MessagesService', () => {
     it('answers 404 for a message that is not in the conversation', async () => {
       repository.seqOf.mockResolvedValue(null);
 
-      await expect(service.seqOf(ROOM, 'message-1')).rejects.toThrow(
-        new NotFoundException('Message not found'),
-      );
+      const seq = service.seqOf(ROOM, 'message-1');
+
+      await expect(seq).rejects.toBeInstanceOf(NotFoundException);
+      await expect(seq).rejects.toThrow('Message not found');
     });
   });
 });

@@ -186,8 +186,8 @@ describe('ReceiptsService', () => {
     });
 
     it('refuses a message of another conversation with 404 and opens no transaction', async () => {
-      await expect(service.mark('read', ALICE, ROOM, 'not-in-this-room')).rejects.toThrow(
-        'Message not found',
+      await expect(service.mark('read', ALICE, ROOM, 'not-in-this-room')).rejects.toBeInstanceOf(
+        NotFoundException,
       );
       expect(db.transactions).toBe(0);
     });
