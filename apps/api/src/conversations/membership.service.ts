@@ -34,6 +34,8 @@ interface Entry {
 export class MembershipService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(MembershipService.name);
   private readonly cache = new Map<string, Entry>();
+  /** Moves on every invalidation, so that a read that raced one does not fill the cache. */
+  private generation = 0;
   private subscriber?: Redis;
   private readonly channel: string;
 
@@ -48,10 +50,10 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
     if (!this.redis.enabled) return;
     this.subscriber = this.redis.duplicate();
     this.subscriber.on('message', (_channel: string, conversationId: string) =>
-      this.cache.delete(conversationId),
+      this.forget(conversationId),
     );
     // Messages missed while Redis was away: forget everything rather than serve stale lists.
-    this.subscriber.on('ready', () => this.cache.clear());
+    this.subscriber.on('ready', () => this.forget());
     await this.subscriber.subscribe(this.channel);
   }
 
@@ -62,7 +64,10 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
   async members(conversationId: string): Promise<Set<string>> {
     const cached = this.cache.get(conversationId);
     if (cached && Date.now() - cached.loadedAt < TTL_MS) return cached.members;
+    const generation = this.generation;
     const members = new Set(await this.repository.userIds(conversationId));
+    // A change invalidated while this read was on its way: its list may predate the change.
+    if (generation !== this.generation) return members;
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
     this.cache.set(conversationId, { members, loadedAt: Date.now() });
     return members;
@@ -81,7 +86,7 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
 
   /** Call after committing a membership change. */
   async invalidate(conversationId: string): Promise<void> {
-    this.cache.delete(conversationId);
+    this.forget(conversationId);
     if (this.redis.client) {
       await this.redis.client.publish(this.channel, conversationId).catch((err: Error) => {
         this.logger.warn(`could not publish a membership change: ${err.message}`);
@@ -143,5 +148,11 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
     read: boolean,
   ): Promise<WatermarkMove | null> {
     return this.repository.moveWatermarks(manager, conversationId, userId, seq, read);
+  }
+
+  private forget(conversationId?: string): void {
+    this.generation += 1;
+    if (conversationId) this.cache.delete(conversationId);
+    else this.cache.clear();
   }
 }

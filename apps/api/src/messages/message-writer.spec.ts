@@ -103,6 +103,11 @@ class FakeMessagesRepository implements Pick<MessagesRepository, 'insertBatch' |
         file_url: m.fileUrl,
         client_id: m.clientId,
         created_at: new Date('2026-01-01T00:00:00Z'),
+        rev: String(seq),
+        edited_at: null,
+        deleted_at: null,
+        reply_to_id: m.replyToId,
+        mentions: m.mentions,
       };
     });
     this.rows.push(...stored);
@@ -117,6 +122,8 @@ const send = (clientId: string, overrides: Partial<NewMessage> = {}): NewMessage
   content: `text of ${clientId}`,
   type: 'text',
   fileUrl: null,
+  replyToId: null,
+  mentions: [],
   ...overrides,
 });
 
@@ -192,10 +199,7 @@ describe('MessageWriter', () => {
     expect(repository.rows.filter((r) => r.client_id === 'c1')).toHaveLength(1);
   });
 
-  // Known bug (reported): both sends resolve with `duplicate: false`, so MessagesService emits
-  // `message.created` twice and members get a second `message:new` for one message, which the
-  // contract's exactly-once promise forbids. Remove `.failing` once the writer flags the copy.
-  it.failing('flags the second send of a clientId in the same batch as the duplicate', async () => {
+  it('flags the second send of a clientId in the same batch as the duplicate', async () => {
     repository.hold();
     void writer.write(send('busy-1'));
     void writer.write(send('busy-2'));

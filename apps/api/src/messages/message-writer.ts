@@ -86,14 +86,18 @@ export class MessageWriter implements BeforeApplicationShutdown {
     try {
       const results = await this.writeBatch(batch.map((p) => p.message));
       const now = performance.now();
+      // A clientId sent twice into one batch is one message: only its first send is new.
+      const answered = new Set<string>();
       for (const pending of batch) {
-        const result = results.get(key(pending.message));
+        const k = key(pending.message);
+        const result = results.get(k);
         if (result instanceof Error) {
           pending.reject(result);
           continue;
         }
         this.metrics.sendToCommit.observe((now - pending.enqueuedAt) / 1000);
-        pending.resolve(result!);
+        pending.resolve(answered.has(k) ? { ...result!, duplicate: true } : result!);
+        answered.add(k);
       }
     } catch (err) {
       for (const pending of batch) pending.reject(err);

@@ -5,6 +5,7 @@ import { MembershipService } from '../conversations/membership.service';
 import { AppConfig, loadAppConfig } from '../core/config/app-config';
 import { DomainEvents } from '../core/events/domain-events';
 import { UploadsService } from '../upload/uploads.service';
+import { UsersService } from '../users/users.service';
 import { MESSAGE_CREATED } from './message.events';
 import { MessageRow } from './message.mapper';
 import { MessageWriter, NewMessage } from './message-writer';
@@ -31,6 +32,11 @@ function rowOf(message: NewMessage, seq = 7): MessageRow {
     file_url: message.fileUrl,
     client_id: message.clientId,
     created_at: new Date('2026-01-01T10:00:00Z'),
+    rev: String(seq),
+    edited_at: null,
+    deleted_at: null,
+    reply_to_id: message.replyToId,
+    mentions: message.mentions,
   };
 }
 
@@ -43,12 +49,17 @@ const storedRow = (conversationId: string, seq: number): MessageRow =>
       content: `message ${seq}`,
       type: 'text',
       fileUrl: null,
+      replyToId: null,
+      mentions: [],
     },
     seq,
   );
 
 describe('MessagesService', () => {
-  let repository: jest.Mocked<Pick<MessagesRepository, 'after' | 'before' | 'at' | 'seqOf'>>;
+  let repository: jest.Mocked<
+    Pick<MessagesRepository, 'after' | 'before' | 'at' | 'seqOf' | 'reactionsOf'>
+  >;
+  let users: jest.Mocked<Pick<UsersService, 'findByUsernames'>>;
   let membership: jest.Mocked<Pick<MembershipService, 'assertMember'>>;
   let writer: jest.Mocked<Pick<MessageWriter, 'write'>>;
   let events: jest.Mocked<Pick<DomainEvents, 'emit'>>;
@@ -66,13 +77,21 @@ describe('MessagesService', () => {
       membership as unknown as MembershipService,
       writer as unknown as MessageWriter,
       events as unknown as DomainEvents,
+      users as unknown as UsersService,
       config,
       withUploads ? (uploads as unknown as UploadsService) : undefined,
     );
   };
 
   beforeEach(() => {
-    repository = { after: jest.fn(), before: jest.fn(), at: jest.fn(), seqOf: jest.fn() };
+    repository = {
+      after: jest.fn(),
+      before: jest.fn(),
+      at: jest.fn(),
+      seqOf: jest.fn(),
+      reactionsOf: jest.fn(async () => new Map()),
+    };
+    users = { findByUsernames: jest.fn(async () => []) };
     membership = {
       assertMember: jest.fn(async (_conversationId: string, userId: string) => {
         if (userId === MALLORY) throw new NotFoundException('Conversation not found');
@@ -107,6 +126,8 @@ describe('MessagesService', () => {
         content: 'hello',
         type: 'text',
         fileUrl: null,
+        replyToId: null,
+        mentions: [],
       });
       const view: MessageView = {
         id: 'message-c1',
@@ -119,6 +140,12 @@ describe('MessagesService', () => {
         thumbnailUrl: null,
         clientId: 'c1',
         createdAt: '2026-01-01T10:00:00.000Z',
+        rev: 7,
+        editedAt: null,
+        deletedAt: null,
+        replyTo: null,
+        reactions: [],
+        mentions: [],
       };
       expect(result).toEqual({ message: view, duplicate: false });
       expect(events.emit).toHaveBeenCalledTimes(1);
@@ -300,11 +327,14 @@ describe('MessagesService', () => {
       expect(repository.before).not.toHaveBeenCalled();
     });
 
-    it('refuses `before` and `after` together with 400', async () => {
+    it('refuses two cursors together with 400', async () => {
       const page = service.history(ALICE, ROOM, { before: 10, after: 3 });
 
       await expect(page).rejects.toBeInstanceOf(BadRequestException);
-      await expect(page).rejects.toThrow('use either before or after, not both');
+      await expect(page).rejects.toThrow('use one of before, after and changedSince');
+      await expect(service.history(ALICE, ROOM, { after: 3, changedSince: 1 })).rejects.toThrow(
+        BadRequestException,
+      );
       expect(repository.before).not.toHaveBeenCalled();
       expect(repository.after).not.toHaveBeenCalled();
     });

@@ -143,27 +143,20 @@ describe('PresenceService', () => {
     expect(events.map((e) => e.online)).toEqual([true, false]);
   });
 
-  // Known bug (reported): a device that connects while the offline write is on its way to the
-  // database (the grace period just ended) is announced online, then the late offline follows
-  // and the user stays offline for their contacts and in `users.status` while connected.
-  // Remove `.failing` once the offline announcement re-checks the devices after its write.
-  it.failing(
-    'does not announce offline a user whose device came back while going offline',
-    async () => {
-      let finishOffline: (lastSeen: Date) => void = () => undefined;
-      users.setOffline.mockImplementationOnce(
-        () => new Promise<Date>((resolve) => (finishOffline = resolve)),
-      );
-      await service.connected(ALICE);
-      await service.disconnected(ALICE);
-      await elapse(GRACE_MS);
-      await service.connected(ALICE);
-      finishOffline(LAST_SEEN);
-      await settle();
+  it('does not announce offline a user whose device came back while going offline', async () => {
+    let finishOffline: (lastSeen: Date) => void = () => undefined;
+    users.setOffline.mockImplementationOnce(
+      () => new Promise<Date>((resolve) => (finishOffline = resolve)),
+    );
+    await service.connected(ALICE);
+    await service.disconnected(ALICE);
+    await elapse(GRACE_MS);
+    await service.connected(ALICE);
+    finishOffline(LAST_SEEN);
+    await settle();
 
-      expect(events.map((e) => e.online).at(-1)).toBe(true);
-    },
-  );
+    expect(events.map((e) => e.online).at(-1)).toBe(true);
+  });
 
   it('announces nothing when the user is gone by the time the grace period ends', async () => {
     users.setOffline.mockResolvedValue(null);

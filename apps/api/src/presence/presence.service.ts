@@ -112,6 +112,11 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
   private async announceOffline(userId: string): Promise<void> {
     const lastSeen = await this.users.setOffline(userId);
     if (!lastSeen) return;
+    // A device that connected while the write was on its way has been announced online: keep it.
+    if ((await this.store.devices(userId)) > 0) {
+      await this.users.setOnline(userId);
+      return;
+    }
     const notify = await this.membership.contactsOf(userId);
     this.events.emit(PRESENCE_CHANGED, {
       userId,
