@@ -1,5 +1,5 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
-import type { MessageView, SendMessageBody } from '@chat/shared-dto';
+import type { MessageView, ReactionSummary, SendMessageBody } from '@chat/shared-dto';
 import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { MembershipService } from '../conversations/membership.service';
 import { AppConfig, loadAppConfig } from '../core/config/app-config';
@@ -89,9 +89,9 @@ describe('MessagesService', () => {
       before: jest.fn(),
       at: jest.fn(),
       seqOf: jest.fn(),
-      reactionsOf: jest.fn(async () => new Map()),
+      reactionsOf: jest.fn(async (_ids: string[]) => new Map<string, ReactionSummary[]>()),
     };
-    users = { findByUsernames: jest.fn(async () => []) };
+    users = { findByUsernames: jest.fn(async (_names: string[]) => []) };
     membership = {
       assertMember: jest.fn(async (_conversationId: string, userId: string) => {
         if (userId === MALLORY) throw new NotFoundException('Conversation not found');
