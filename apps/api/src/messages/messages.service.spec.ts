@@ -165,6 +165,8 @@ describe('MessagesService', () => {
         content: 'first try',
         type: 'text',
         fileUrl: null,
+        replyToId: null,
+        mentions: [],
       });
       writer.write.mockResolvedValueOnce({ row: first, duplicate: true });
 
