@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConversationView, MemberRole } from '@chat/shared-dto';
+import { normaliseName } from '@chat/shared-dto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Broadcaster } from '../core/realtime/broadcaster';
 import { MESSAGE_COLUMNS, MessageRow, toMessageView } from '../messages/message.mapper';
@@ -127,7 +128,7 @@ export class ConversationsService {
     const id = await this.db.transaction(async (tx) => {
       const [{ id: conversationId }] = await tx.query<{ id: string }[]>(
         `INSERT INTO conversations (type, name, created_by) VALUES ('group', $1, $2) RETURNING id`,
-        [name.trim(), ownerId],
+        [normaliseName(name), ownerId],
       );
       await tx.query(
         `INSERT INTO conversation_members (conversation_id, user_id, role)
@@ -144,7 +145,7 @@ export class ConversationsService {
     await this.assertManager(conversationId, actorId);
     await this.db.query('UPDATE conversations SET name = $2 WHERE id = $1', [
       conversationId,
-      name.trim(),
+      normaliseName(name),
     ]);
     await this.announce(conversationId, await this.membership.members(conversationId));
     return this.view(conversationId, actorId);

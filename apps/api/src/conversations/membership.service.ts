@@ -76,6 +76,19 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
     return members;
   }
 
+  /** Those of `userIds` who share at least one conversation with `userId` (one query). */
+  async sharingWith(userId: string, userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.db.query<{ user_id: string }[]>(
+      `SELECT DISTINCT other.user_id
+         FROM conversation_members mine
+         JOIN conversation_members other ON other.conversation_id = mine.conversation_id
+        WHERE mine.user_id = $1 AND other.user_id = ANY($2::uuid[])`,
+      [userId, userIds],
+    );
+    return new Set(rows.map((r) => r.user_id));
+  }
+
   /** Call after committing a membership change. */
   async invalidate(conversationId: string): Promise<void> {
     this.cache.delete(conversationId);

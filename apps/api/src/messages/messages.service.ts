@@ -1,7 +1,7 @@
 import { BadRequestException, Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { MessageView, SendMessageBody } from '@chat/shared-dto';
-import { DEFAULT_LIMITS } from '@chat/shared-dto';
+import { DEFAULT_LIMITS, hasVisibleText } from '@chat/shared-dto';
 import { DataSource } from 'typeorm';
 import { MembershipService } from '../conversations/membership.service';
 import { AppConfig } from '../core/config/app-config';
@@ -108,6 +108,9 @@ export class MessagesService {
       throw new BadRequestException('content must not contain NUL characters');
     if (type === 'text') {
       if (content.length === 0) throw new BadRequestException('content must not be empty');
+      // Zero-width spaces and the like alone would be a message that shows nothing.
+      if (!hasVisibleText(content))
+        throw new BadRequestException('content must contain visible characters');
       if (body.fileUrl) throw new BadRequestException('fileUrl is only for image messages');
       return { content, type, fileUrl: null };
     }
