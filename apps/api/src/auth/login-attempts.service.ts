@@ -63,12 +63,15 @@ export class LoginAttemptsService {
     ]);
   }
 
-  /** The right password: the account's counts start afresh (OWASP's reset on success). */
+  /**
+   * The right password: the account's counts start afresh (OWASP's reset on success), and so
+   * do this address's, unless a trusted device logged in from it (an address shared with the
+   * guesser, behind one NAT, stays refused to everyone else).
+   */
   async recordSuccess(account: string, ip: string, trustedSession?: string): Promise<void> {
     await Promise.all([
       this.limiter.reset(accountKey(account)),
-      this.limiter.reset(pairKey(account, ip)),
-      trustedSession ? this.limiter.reset(sessionKey(trustedSession)) : Promise.resolve(),
+      this.limiter.reset(trustedSession ? sessionKey(trustedSession) : pairKey(account, ip)),
     ]);
   }
 

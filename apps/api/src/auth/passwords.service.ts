@@ -62,9 +62,10 @@ export class PasswordsService {
   }
 
   private preHash(password: string, prefix: string): string {
+    const pepper = this.config.passwordPepper;
     const digest =
-      prefix === HMAC_PREFIX
-        ? createHmac('sha256', this.config.passwordPepper!).update(password, 'utf8')
+      prefix === HMAC_PREFIX && pepper
+        ? createHmac('sha256', pepper).update(password, 'utf8')
         : createHash('sha256').update(password, 'utf8');
     return digest.digest('base64');
   }

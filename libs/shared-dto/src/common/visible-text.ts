@@ -68,7 +68,7 @@ export const NormalisedName = () =>
   );
 
 const codePoint = (c: string) =>
-  `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
  * A name shown to other people: no hidden characters (see `hiddenCharacter`) and, unless

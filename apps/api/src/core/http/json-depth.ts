@@ -8,8 +8,8 @@ export const MAX_JSON_DEPTH = 32;
  */
 export function exceedsDepth(value: unknown, max = MAX_JSON_DEPTH): boolean {
   const stack: { node: unknown; depth: number }[] = [{ node: value, depth: 0 }];
-  while (stack.length > 0) {
-    const { node, depth } = stack.pop()!;
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const { node, depth } = top;
     if (node === null || typeof node !== 'object') continue;
     if (depth + 1 > max) return true;
     const children = Array.isArray(node) ? node : Object.values(node as Record<string, unknown>);

@@ -72,11 +72,12 @@ export class RealtimeAdapter extends IoAdapter {
     );
     for (const middleware of this.middlewares) server.use(middleware);
     const { packets, bytes, windowSeconds } = this.config.limits.socketBudget;
+    const budget = [packets > 0 ? `${packets} packets` : '', bytes > 0 ? `${bytes} bytes` : '']
+      .filter(Boolean)
+      .join(' or ');
     server.on('connection', (socket: Socket) =>
       meterInbound(socket, { packets, bytes, windowMs: windowSeconds * 1000 }, (s) =>
-        this.logger.warn(
-          `closing socket ${s.id}: over its inbound budget (${packets} packets or ${bytes} bytes per ${windowSeconds} s)`,
-        ),
+        this.logger.warn(`closing socket ${s.id}: over ${budget} per ${windowSeconds} s`),
       ),
     );
     if (this.redis.enabled) {
