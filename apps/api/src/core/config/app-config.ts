@@ -137,7 +137,7 @@ export function buildAppConfig(env: Environment): AppConfig {
       connectionsPerIp: env.MAX_CONNECTIONS_PER_IP ?? 50,
       loginSlowdownMaxMs: env.LOGIN_SLOWDOWN_MAX_MS ?? 10_000,
       socketBudget: {
-        packets: env.SOCKET_PACKET_BUDGET ?? 1000,
+        packets: env.SOCKET_PACKET_BUDGET ?? 2500,
         bytes: env.SOCKET_BYTE_BUDGET ?? 4 * 1024 * 1024,
         windowSeconds: env.SOCKET_BUDGET_WINDOW ?? 10,
       },

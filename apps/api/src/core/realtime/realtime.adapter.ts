@@ -16,12 +16,13 @@ export type SocketMiddleware = (socket: Socket, next: (err?: Error) => void) => 
 /**
  * The largest frame a connection may send. The largest valid event is a `message:send` whose
  * text is MAX_MESSAGE_LENGTH UTF-16 units, each JSON-escaped as `\uXXXX` (6 bytes), plus a
- * small envelope: twice that, and never under 256 KiB, so an over-long text still arrives and
- * gets its BAD_REQUEST ack instead of a closed connection. Only a frame past this (no valid
- * event comes near it) closes the connection unanswered; the inbound budget bounds volume.
+ * small envelope (24 KiB at the default 4,000): twice that, and never under 128 KiB, so an
+ * over-long text (100 KB, say) still arrives and gets its BAD_REQUEST ack instead of a closed
+ * connection. Only a frame past this, which no valid event comes near, closes the connection
+ * unanswered; the inbound budget bounds the volume of what fits.
  */
 export function maxFrameBytes(maxMessageLength: number): number {
-  return Math.max(256 * 1024, 2 * (maxMessageLength * 6 + 4096));
+  return Math.max(128 * 1024, 2 * (maxMessageLength * 6 + 4096));
 }
 
 /**
