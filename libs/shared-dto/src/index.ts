@@ -1,5 +1,6 @@
 export * from './common/limits';
 export * from './common/errors';
+export * from './common/visible-text';
 export * from './users/user.view';
 export * from './users/update-profile.dto';
 export * from './users/search-users.query';

@@ -14,6 +14,7 @@ import {
 import {
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiHeader,
   ApiNoContentResponse,
   ApiOperation,
   ApiTags,
@@ -31,6 +32,7 @@ import { AuthService } from './auth.service';
 import { CurrentUser } from '../core/auth/current-user.decorator';
 import { Public } from '../core/auth/public.decorator';
 import { SessionsService } from './sessions.service';
+import { TokenService } from './token.service';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -39,6 +41,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
+    private readonly tokens: TokenService,
   ) {}
 
   @Public()
@@ -56,9 +59,25 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in by email or username' })
   @ApiBodyOf(LoginDto)
   @ApiUnauthorizedResponse({ description: 'Invalid credentials' })
-  @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
-  login(@Body() body: LoginDto, @Req() req: Request): Promise<AuthResponse> {
-    return this.auth.login(body, { userAgent: req.get('user-agent'), ip: req.ip ?? 'unknown' });
+  @ApiTooManyRequestsResponse({
+    description:
+      'Too many failed logins from this address (for this account, or for any); see Retry-After',
+  })
+  @ApiHeader({
+    name: 'Authorization',
+    required: false,
+    description:
+      "Optional: a live token of the same account marks a trusted device, which other people's failed logins never refuse or slow down",
+  })
+  async login(@Body() body: LoginDto, @Req() req: Request): Promise<AuthResponse> {
+    const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    // A token that cannot be checked just means no trusted device, never a failed login.
+    const presented = bearer ? await this.tokens.authenticate(bearer).catch(() => null) : null;
+    return this.auth.login(
+      body,
+      { userAgent: req.get('user-agent'), ip: req.ip ?? 'unknown' },
+      presented,
+    );
   }
 
   @Post('logout')
@@ -100,10 +119,22 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change your password; every other session is revoked' })
   @ApiBodyOf(ChangePasswordDto)
+  @ApiUnauthorizedResponse({ description: 'Current password is wrong' })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many wrong current passwords (counted with failed logins); see Retry-After',
+  })
   async changePassword(
     @CurrentUser() me: AuthUser,
     @Body() body: ChangePasswordDto,
+    @Req() req: Request,
   ): Promise<{ revokedSessions: number }> {
-    return { revokedSessions: await this.auth.changePassword(me.id, me.sessionId, body) };
+    return {
+      revokedSessions: await this.auth.changePassword(
+        me.id,
+        me.sessionId,
+        body,
+        req.ip ?? 'unknown',
+      ),
+    };
   }
 }

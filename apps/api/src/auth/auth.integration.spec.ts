@@ -277,7 +277,7 @@ describe('auth (integration)', () => {
 });
 
 describe('brute-force and request limits (integration)', () => {
-  it('locks an account after 5 failed logins with 429 and Retry-After, even for the right password', async () => {
+  it('refuses an address after 5 failed logins on one account with 429 and Retry-After, even for the right password', async () => {
     const t = await createTestApp({
       env: { LOGIN_MAX_FAILURES_ACCOUNT: '5', LOGIN_MAX_FAILURES_IP: '100' },
     });

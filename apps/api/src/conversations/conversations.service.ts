@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConversationMemberView, ConversationView, MemberRole } from '@chat/shared-dto';
+import { normaliseName } from '@chat/shared-dto';
 import { DataSource } from 'typeorm';
 import { DomainEvents } from '../core/events/domain-events';
 import { MessagesService } from '../messages/messages.service';
@@ -79,7 +80,7 @@ export class ConversationsService {
       throw new BadRequestException('memberIds must name at least one other user');
     await this.assertUsersExist(others, 'memberIds');
     const id = await this.db.transaction(async (tx) => {
-      const conversationId = await this.conversations.insertGroup(tx, name.trim(), ownerId);
+      const conversationId = await this.conversations.insertGroup(tx, normaliseName(name), ownerId);
       await this.membership.add(tx, conversationId, [
         { userId: ownerId, role: 'owner' },
         ...others.map((userId) => ({ userId, role: 'member' as const })),
@@ -92,7 +93,7 @@ export class ConversationsService {
 
   async rename(conversationId: string, actorId: string, name: string): Promise<ConversationView> {
     const roles = await this.assertManager(conversationId, actorId);
-    await this.conversations.rename(conversationId, name.trim());
+    await this.conversations.rename(conversationId, normaliseName(name));
     this.events.emit(CONVERSATION_CHANGED, { conversationId, memberIds: [...roles.keys()] });
     return this.view(conversationId, actorId);
   }

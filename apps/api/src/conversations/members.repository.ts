@@ -116,6 +116,18 @@ export class MembersRepository {
     return rows.map((r) => r.user_id);
   }
 
+  /** Which of `userIds` share at least one conversation with the user. */
+  async sharingWith(userId: string, userIds: string[]): Promise<string[]> {
+    const rows = await this.members.query<{ user_id: string }[]>(
+      `SELECT DISTINCT other.user_id
+         FROM conversation_members mine
+         JOIN conversation_members other ON other.conversation_id = mine.conversation_id
+        WHERE mine.user_id = $1 AND other.user_id = ANY($2::uuid[])`,
+      [userId, userIds],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
   /**
    * Moves a member's watermarks forward to `seq` (delivered always, read too when asked);
    * never backwards. Answers which of them moved, or null when the user is no member.

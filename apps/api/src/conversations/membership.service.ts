@@ -84,6 +84,12 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
     return members;
   }
 
+  /** Those of `userIds` who share at least one conversation with `userId` (one query). */
+  async sharingWith(userId: string, userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    return new Set(await this.repository.sharingWith(userId, userIds));
+  }
+
   /** Call after committing a membership change. */
   async invalidate(conversationId: string): Promise<void> {
     this.forget(conversationId);

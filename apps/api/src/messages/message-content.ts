@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { hasVisibleText } from '@chat/shared-dto';
 
 /**
  * The text of a message as it is stored: trimmed, 1..`max` characters, no NUL (PostgreSQL text
@@ -13,5 +14,8 @@ export function textContent(raw: string | undefined, max: number, allowEmpty = f
     throw new BadRequestException('content must not contain NUL characters');
   if (!allowEmpty && content.length === 0)
     throw new BadRequestException('content must not be empty');
+  // Zero-width spaces and the like alone would be a message that shows nothing.
+  if (content.length > 0 && !hasVisibleText(content))
+    throw new BadRequestException('content must contain visible characters');
   return content;
 }

@@ -12,7 +12,13 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { MessageView } from '@chat/shared-dto';
 import {
   EditMessageBody,
@@ -23,8 +29,10 @@ import {
 import type { Response } from 'express';
 import { AuthUser } from '../core/auth/auth-user';
 import { CurrentUser } from '../core/auth/current-user.decorator';
+import { RateLimitedException } from '../core/http/rate-limited.exception';
 import { ApiBodyOf, ApiQueryOf } from '../core/swagger/api-schema';
 import { MessageLifecycleService } from './message-lifecycle.service';
+import { MessageRateLimiter } from './message-rate.limiter';
 import { MessagesService } from './messages.service';
 
 @ApiTags('messages')
@@ -34,6 +42,7 @@ export class MessagesController {
   constructor(
     private readonly messages: MessagesService,
     private readonly lifecycle: MessageLifecycleService,
+    private readonly rate: MessageRateLimiter,
   ) {}
 
   @Get()
@@ -56,12 +65,19 @@ export class MessagesController {
     summary: 'Send a message over REST: the same storage, ack and broadcast as message:send',
   })
   @ApiBodyOf(SendMessageBody)
+  @ApiTooManyRequestsResponse({
+    description: 'Over the per-user send rate (shared with message:send); see Retry-After',
+  })
   async send(
     @CurrentUser() me: AuthUser,
     @Param('id', new ParseUUIDPipe()) conversationId: string,
     @Body() body: SendMessageBody,
     @Res({ passthrough: true }) res: Response,
   ): Promise<MessageView> {
+    const verdict = await this.rate.take(me.id);
+    if (!verdict.allowed) {
+      throw new RateLimitedException('Sending too fast: slow down', verdict.retryAfterSeconds);
+    }
     const { message, duplicate } = await this.messages.send(me.id, conversationId, body);
     res.status(duplicate ? 200 : 201);
     return message;

@@ -23,7 +23,7 @@ export class MessagesGateway {
     @MessageBody() body: SendMessageDto,
   ): Promise<Ack<{ message: MessageView }>> {
     const user = socketUser(socket);
-    if (!this.rate.take(user.id)) {
+    if (!(await this.rate.take(user.id)).allowed) {
       throw new WsException({ code: 'RATE_LIMITED', message: 'Sending too fast: slow down' });
     }
     const { conversationId, ...rest } = body;

@@ -1,16 +1,21 @@
 import type { UserView } from '@chat/shared-dto';
 import { UserEntity } from './user.entity';
 
-/** A user as others see them; `self` adds the email, which nobody else ever gets. */
-export function toUserView(user: UserEntity, self = false): UserView {
+/**
+ * A user as others see them; `self` adds the email, which nobody else ever gets. Without
+ * `presence` (a caller who shares no conversation with them) the view says `offline` with no
+ * `lastSeen`, the same as for anyone offline, so strangers cannot watch someone's activity.
+ */
+export function toUserView(user: UserEntity, self = false, presence = true): UserView {
+  const shown = self || presence;
   return {
     id: user.id,
     username: user.username,
     displayName: user.displayName,
     avatarUrl: user.avatarUrl,
     statusMessage: user.statusMessage,
-    status: user.status,
-    lastSeen: user.lastSeen ? user.lastSeen.toISOString() : null,
+    status: shown ? user.status : 'offline',
+    lastSeen: shown && user.lastSeen ? user.lastSeen.toISOString() : null,
     ...(self ? { email: user.email } : {}),
   };
 }

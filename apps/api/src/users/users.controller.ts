@@ -23,11 +23,13 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('search')
-  @ApiOperation({ summary: 'Find people by username or display name prefix (never the caller)' })
+  @ApiOperation({
+    summary:
+      'Find people by username or display name prefix (never the caller); presence only of people you share a conversation with',
+  })
   @ApiOkResponse({ description: 'user[]' })
   async search(@CurrentUser() me: AuthUser, @Query() query: SearchUsersQuery): Promise<UserView[]> {
-    const users = await this.users.search(query.query, me.id, query.limit);
-    return users.map((u) => toUserView(u));
+    return this.users.viewsFor(me.id, await this.users.search(query.query, me.id, query.limit));
   }
 
   @Patch('me')
@@ -37,13 +39,16 @@ export class UsersController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One user (email only on your own record)' })
+  @ApiOperation({
+    summary: 'One user (email only on your own record; presence only if you share a conversation)',
+  })
   async findOne(
     @CurrentUser() me: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<UserView> {
     const user = await this.users.findById(id);
     if (!user) throw new NotFoundException('User not found');
-    return toUserView(user, user.id === me.id);
+    const [view] = await this.users.viewsFor(me.id, [user]);
+    return view;
   }
 }

@@ -1,8 +1,10 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import type { UpdateProfileDto } from '@chat/shared-dto';
+import type { UpdateProfileDto, UserView } from '@chat/shared-dto';
 import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { QueryFailedError } from 'typeorm';
+import { MembershipService } from '../conversations/membership.service';
 import { databaseCode, PG_ERROR } from '../core/database/pg-errors';
+import { toUserView } from './user.mapper';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -14,7 +16,20 @@ export interface NewUser {
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly membership: MembershipService,
+  ) {}
+
+  /**
+   * `users` as `viewerId` may see them: presence (`status`, `lastSeen`) only of those who share
+   * a conversation with the viewer, and everything of the viewer's own record.
+   */
+  async viewsFor(viewerId: string, users: UserEntity[]): Promise<UserView[]> {
+    const others = users.filter((u) => u.id !== viewerId).map((u) => u.id);
+    const sharing = await this.membership.sharingWith(viewerId, others);
+    return users.map((u) => toUserView(u, u.id === viewerId, sharing.has(u.id)));
+  }
 
   /** Creates a user; 409 naming the field when the username or email is taken (any case). */
   async create(input: NewUser): Promise<UserEntity> {

@@ -1,8 +1,11 @@
 import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { DEFAULT_LIMITS, USERNAME_PATTERN } from '../common/limits';
+import { IsVisibleName, NormalisedName } from '../common/visible-text';
 
 export class RegisterDto {
+  @NormalisedName()
   @IsString()
+  @IsVisibleName()
   @Length(DEFAULT_LIMITS.usernameMin, DEFAULT_LIMITS.usernameMax)
   @Matches(USERNAME_PATTERN, {
     message: 'username may contain only letters, digits, "_", "." and "-"',

@@ -10,6 +10,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { DEFAULT_LIMITS } from '../common/limits';
+import { IsVisibleName, NormalisedName } from '../common/visible-text';
 
 /**
  * `POST /api/conversations`: `{ userId }` gets or creates the direct conversation with that user;
@@ -25,8 +26,10 @@ export class CreateConversationDto {
   userId?: string;
 
   @ValidateIf((o: CreateConversationDto) => o.type === 'group')
+  @NormalisedName()
   @IsString()
   @Length(1, DEFAULT_LIMITS.groupNameMax)
+  @IsVisibleName()
   name?: string;
 
   @ValidateIf((o: CreateConversationDto) => o.type === 'group')
@@ -39,8 +42,10 @@ export class CreateConversationDto {
 
 /** `PATCH /api/conversations/:id` (groups only). */
 export class UpdateConversationDto {
+  @NormalisedName()
   @IsString()
   @Length(1, DEFAULT_LIMITS.groupNameMax)
+  @IsVisibleName()
   name!: string;
 }
 

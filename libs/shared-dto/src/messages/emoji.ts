@@ -1,4 +1,5 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
+import { registerDecorator } from 'class-validator';
 
 /** Distinct reactions one message may carry. */
 export const MAX_REACTIONS_PER_MESSAGE = 20;

@@ -1,12 +1,15 @@
 import { IsOptional, IsString, IsUrl, MaxLength, ValidateIf } from 'class-validator';
 import { DEFAULT_LIMITS } from '../common/limits';
+import { IsVisibleName, NormalisedName } from '../common/visible-text';
 
 /** `PATCH /api/users/me`; `null` clears a field. */
 export class UpdateProfileDto {
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
+  @NormalisedName()
   @IsString()
   @MaxLength(DEFAULT_LIMITS.displayNameMax)
+  @IsVisibleName()
   displayName?: string | null;
 
   @IsOptional()

@@ -21,6 +21,11 @@ export interface AppConfig {
     usingDevelopmentSecret: boolean;
   };
   bcryptCost: number;
+  /** HMAC key for the pre-hash before bcrypt; null: plain SHA-256 (see PasswordsService). */
+  passwordPepper: string | null;
+  /** Bearer token `/metrics` asks for; null: open outside production, 404 in production. */
+  metricsToken: string | null;
+  swaggerEnabled: boolean;
   upload: { dir: string; maxFileSize: number };
   corsOrigins: string[];
   trustProxy: string | number | boolean;
@@ -35,6 +40,10 @@ export interface AppConfig {
     messageRateBurst: number;
     maxMessageLength: number;
     connectionsPerIp: number;
+    /** Longest delay a login on a much-failed account waits before its password is checked. */
+    loginSlowdownMaxMs: number;
+    /** Inbound traffic one socket may send per window, every packet counted; 0: unbounded. */
+    socketBudget: { packets: number; bytes: number; windowSeconds: number };
   };
   presenceGraceMs: number;
   shutdownGraceMs: number;
@@ -103,6 +112,9 @@ export function buildAppConfig(env: Environment): AppConfig {
       usingDevelopmentSecret: !env.JWT_SECRET,
     },
     bcryptCost: env.BCRYPT_COST ?? (production ? 12 : 10),
+    passwordPepper: env.PASSWORD_PEPPER ?? null,
+    metricsToken: env.METRICS_TOKEN ?? null,
+    swaggerEnabled: env.SWAGGER_ENABLED ? env.SWAGGER_ENABLED === 'true' : !production,
     upload: {
       dir: resolve(env.UPLOAD_DIR ?? 'uploads'),
       maxFileSize: env.MAX_FILE_SIZE ?? 5 * 1024 * 1024,
@@ -123,6 +135,12 @@ export function buildAppConfig(env: Environment): AppConfig {
       messageRateBurst: env.MESSAGE_RATE_BURST ?? 40,
       maxMessageLength: env.MAX_MESSAGE_LENGTH ?? DEFAULT_LIMITS.maxMessageLength,
       connectionsPerIp: env.MAX_CONNECTIONS_PER_IP ?? 50,
+      loginSlowdownMaxMs: env.LOGIN_SLOWDOWN_MAX_MS ?? 10_000,
+      socketBudget: {
+        packets: env.SOCKET_PACKET_BUDGET ?? 2500,
+        bytes: env.SOCKET_BYTE_BUDGET ?? 4 * 1024 * 1024,
+        windowSeconds: env.SOCKET_BUDGET_WINDOW ?? 10,
+      },
     },
     presenceGraceMs: env.PRESENCE_GRACE_MS ?? 3000,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,

@@ -82,4 +82,28 @@ describe('environment', () => {
       12,
     );
   });
+
+  it('turns Swagger off in production unless SWAGGER_ENABLED=true, and reads the hardening knobs', () => {
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(40) };
+    expect(loadAppConfig(prod).swaggerEnabled).toBe(false);
+    expect(loadAppConfig({ ...prod, SWAGGER_ENABLED: 'true' }).swaggerEnabled).toBe(true);
+    expect(loadAppConfig({}).swaggerEnabled).toBe(true);
+    expect(loadAppConfig({ SWAGGER_ENABLED: 'false' }).swaggerEnabled).toBe(false);
+    const defaults = loadAppConfig({});
+    expect(defaults.metricsToken).toBeNull();
+    expect(defaults.passwordPepper).toBeNull();
+    expect(defaults.limits.socketBudget).toEqual({
+      packets: 2500,
+      bytes: 4 * 1024 * 1024,
+      windowSeconds: 10,
+    });
+    expect(defaults.limits.loginSlowdownMaxMs).toBe(10_000);
+    expect(
+      problemsOf({ METRICS_TOKEN: 'short', PASSWORD_PEPPER: 'short', SOCKET_BUDGET_WINDOW: '0' }),
+    ).toEqual([
+      expect.stringMatching(/SOCKET_BUDGET_WINDOW/),
+      expect.stringMatching(/PASSWORD_PEPPER must be at least 32/),
+      expect.stringMatching(/METRICS_TOKEN must be at least 16/),
+    ]);
+  });
 });

@@ -238,6 +238,49 @@ export class Environment {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(600_000)
+  LOGIN_SLOWDOWN_MAX_MS?: number;
+
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  SOCKET_PACKET_BUDGET?: number;
+
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  SOCKET_BYTE_BUDGET?: number;
+
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SOCKET_BUDGET_WINDOW?: number;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'PASSWORD_PEPPER must be at least 32 characters long' })
+  PASSWORD_PEPPER?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters long' })
+  METRICS_TOKEN?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  SWAGGER_ENABLED?: string;
+
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   PRESENCE_GRACE_MS?: number;
 
   @Transform(toInt)

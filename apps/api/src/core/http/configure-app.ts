@@ -1,10 +1,12 @@
-import { RequestMethod, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppConfig } from '../config/app-config';
 import { addDtoSchemas } from '../swagger/api-schema';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { BoundedValidationPipe } from './bounded-validation.pipe';
+import { TOO_DEEP_MESSAGE } from './json-depth';
 import { serveWebApp } from './web-app';
 
 /** Everything an HTTP app needs beyond its modules; shared by `main.ts` and the tests. */
@@ -49,29 +51,30 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     ],
   });
   app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      forbidUnknownValues: true,
-    }),
+    new BoundedValidationPipe(
+      { whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true },
+      () => new BadRequestException(TOO_DEEP_MESSAGE),
+    ),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
 
-  const document = addDtoSchemas(
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('chat API')
-        .setDescription(
-          'REST half of the chat contract; the realtime half is Socket.IO on the same port (see CONTRACT.md).',
-        )
-        .setVersion('1.0')
-        .addBearerAuth()
-        .build(),
-    ),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  // The API description names every route and field: on in development, opt-in in production.
+  if (config.swaggerEnabled) {
+    const document = addDtoSchemas(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('chat API')
+          .setDescription(
+            'REST half of the chat contract; the realtime half is Socket.IO on the same port (see CONTRACT.md).',
+          )
+          .setVersion('1.0')
+          .addBearerAuth()
+          .build(),
+      ),
+    );
+    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  }
 
   serveWebApp(app, config.webDistDir);
 }

@@ -8,14 +8,27 @@ import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 import { ConnectionCap } from './connection-cap';
+import { meterInbound } from './inbound-budget';
 
 /** Runs once per connection attempt, before any gateway sees the socket. */
 export type SocketMiddleware = (socket: Socket, next: (err?: Error) => void) => void;
 
 /**
- * The one Socket.IO server every gateway shares: CORS from CLIENT_URL, bounded frames, the
- * authentication middleware, and the Redis adapter when Redis is configured so that rooms and
- * broadcasts span every instance.
+ * The largest frame a connection may send. The largest valid event is a `message:send` whose
+ * text is MAX_MESSAGE_LENGTH UTF-16 units, each JSON-escaped as `\uXXXX` (6 bytes), plus a
+ * small envelope (24 KiB at the default 4,000): twice that, and never under 128 KiB, so an
+ * over-long text (100 KB, say) still arrives and gets its BAD_REQUEST ack instead of a closed
+ * connection. Only a frame past this, which no valid event comes near, closes the connection
+ * unanswered; the inbound budget bounds the volume of what fits.
+ */
+export function maxFrameBytes(maxMessageLength: number): number {
+  return Math.max(128 * 1024, 2 * (maxMessageLength * 6 + 4096));
+}
+
+/**
+ * The one Socket.IO server every gateway shares: CORS from CLIENT_URL, bounded frames, a
+ * per-connection inbound budget, the authentication middleware, and the Redis adapter when
+ * Redis is configured so that rooms and broadcasts span every instance.
  */
 export class RealtimeAdapter extends IoAdapter {
   private readonly logger = new Logger(RealtimeAdapter.name);
@@ -37,7 +50,9 @@ export class RealtimeAdapter extends IoAdapter {
     const server: Server = super.createIOServer(port, {
       ...options,
       cors: { origin: this.config.corsOrigins, credentials: true },
-      maxHttpBufferSize: 64 * 1024,
+      maxHttpBufferSize: maxFrameBytes(this.config.limits.maxMessageLength),
+      // The client bundle is the web app's own: no /socket.io/socket.io.js naming our version.
+      serveClient: false,
       pingInterval: 20_000,
       pingTimeout: 20_000,
       connectTimeout: 10_000,
@@ -57,6 +72,15 @@ export class RealtimeAdapter extends IoAdapter {
       },
     );
     for (const middleware of this.middlewares) server.use(middleware);
+    const { packets, bytes, windowSeconds } = this.config.limits.socketBudget;
+    const budget = [packets > 0 ? `${packets} packets` : '', bytes > 0 ? `${bytes} bytes` : '']
+      .filter(Boolean)
+      .join(' or ');
+    server.on('connection', (socket: Socket) =>
+      meterInbound(socket, { packets, bytes, windowMs: windowSeconds * 1000 }, (s) =>
+        this.logger.warn(`closing socket ${s.id}: over ${budget} per ${windowSeconds} s`),
+      ),
+    );
     if (this.redis.enabled) {
       server.adapter(
         createAdapter(this.redis.publisher(), this.redis.duplicate(), {

@@ -1,5 +1,7 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationError } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
+import { BoundedValidationPipe } from '../http/bounded-validation.pipe';
+import { TOO_DEEP_MESSAGE } from '../http/json-depth';
 
 function describe(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
@@ -9,15 +11,18 @@ function describe(errors: ValidationError[], parent = ''): string[] {
   });
 }
 
-/** The REST validation rules for socket payloads; a bad one is a BAD_REQUEST ack. */
-export const wsValidationPipe = new ValidationPipe({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  forbidUnknownValues: true,
-  transform: true,
-  exceptionFactory: (errors) =>
-    new WsException({
-      code: 'BAD_REQUEST',
-      message: describe(errors).join('; ') || 'Invalid payload',
-    }),
-});
+/** The REST validation rules (depth bound included) for socket payloads; a bad one is a BAD_REQUEST ack. */
+export const wsValidationPipe = new BoundedValidationPipe(
+  {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    exceptionFactory: (errors) =>
+      new WsException({
+        code: 'BAD_REQUEST',
+        message: describe(errors).join('; ') || 'Invalid payload',
+      }),
+  },
+  () => new WsException({ code: 'BAD_REQUEST', message: TOO_DEEP_MESSAGE }),
+);
