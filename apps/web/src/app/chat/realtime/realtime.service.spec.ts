@@ -1,6 +1,11 @@
 import { TestBed } from '@angular/core/testing';
 import type { ChatSocket, RealtimeHandlers } from './realtime.service';
-import { RealtimeService, SOCKET_FACTORY } from './realtime.service';
+import {
+  RealtimeService,
+  SOCKET_FACTORY,
+  UNREACHABLE_AFTER,
+  connectErrorReason,
+} from './realtime.service';
 
 type Listener = (...args: unknown[]) => void;
 
@@ -88,6 +93,26 @@ describe('RealtimeService', () => {
     expect(service.status()).toBe('connected');
   });
 
+  it('says "cannot connect" with the reason after a few failed tries, and recovers', () => {
+    const refused = Object.assign(new Error('xhr poll error'), {
+      description: 403,
+      context: { status: 403, responseText: '{"code":4,"message":"Origin not allowed"}' },
+    });
+    for (let i = 1; i < UNREACHABLE_AFTER; i++) socket.fire('connect_error', refused);
+    expect(service.status()).toBe('connecting');
+    socket.fire('connect_error', refused);
+    expect(service.status()).toBe('unreachable');
+    expect(service.failure()).toBe('Origin not allowed');
+    socket.connected = true;
+    socket.fire('connect');
+    expect(service.status()).toBe('connected');
+    expect(service.failure()).toBeNull();
+  });
+
+  it('also asks for the polling fallback, which carries the reason', () => {
+    expect(options).toMatchObject({ tryAllTransports: true });
+  });
+
   it('reports a refused session', () => {
     socket.fire('connect_error', new Error('UNAUTHORIZED: session revoked'));
     expect(handlers.unauthorized).toHaveBeenCalled();
@@ -129,5 +154,21 @@ describe('RealtimeService', () => {
     expect(service.status()).toBe('reconnecting');
     window.dispatchEvent(new Event('online'));
     expect(socket.connected).toBe(true);
+  });
+});
+
+describe('connectErrorReason', () => {
+  it('prefers the server message, then the status, then a plain sentence', () => {
+    expect(
+      connectErrorReason({
+        message: 'xhr poll error',
+        context: { responseText: '{"message":"Too many connections from this address"}' },
+      }),
+    ).toBe('Too many connections from this address');
+    expect(connectErrorReason({ message: 'xhr poll error', description: 502 })).toBe(
+      'the server answered 502',
+    );
+    expect(connectErrorReason(new Error('websocket error'))).toBe('the server cannot be reached');
+    expect(connectErrorReason(new Error('timeout'))).toBe('timeout');
   });
 });
