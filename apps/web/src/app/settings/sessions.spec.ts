@@ -1,5 +1,5 @@
 import type { SessionView } from '@chat/shared-dto';
-import { deviceLabel, passwordProblems, sortSessions } from './sessions';
+import { deviceLabel, displayIp, passwordProblems, sortSessions } from './sessions';
 
 const session = (id: string, lastUsedAt: string, current = false): SessionView => ({
   id,
@@ -47,5 +47,11 @@ describe('settings helpers', () => {
     expect(passwordProblems({ current: 'a', next: 'long-enough', confirm: 'long-enough' })).toEqual(
       {},
     );
+  });
+
+  it('shows IPv4-mapped addresses as IPv4', () => {
+    expect(displayIp('::ffff:127.0.0.1')).toBe('127.0.0.1');
+    expect(displayIp('2001:db8::1')).toBe('2001:db8::1');
+    expect(displayIp(null)).toBe('');
   });
 });

@@ -56,3 +56,8 @@ export function passwordProblems(form: PasswordForm, min = 8, max = 128): Partia
   if (form.confirm !== form.next) problems.confirm = 'The passwords do not match.';
   return problems;
 }
+
+/** "::ffff:203.0.113.5" is an IPv4 address seen on a dual-stack socket: show it as IPv4. */
+export function displayIp(ip: string | null | undefined): string {
+  return (ip ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+}

@@ -10,11 +10,12 @@ import { IconComponent } from '../shared/icon.component';
 import { fullTime } from '../chat/shared/format';
 import { SettingsApi } from './settings.api';
 import type { PasswordForm } from './sessions';
-import { deviceLabel, passwordProblems, sortSessions } from './sessions';
+import { deviceLabel, displayIp, passwordProblems, sortSessions } from './sessions';
 
 interface SessionRow {
   session: SessionView;
   device: string;
+  ip: string;
   lastUsed: string;
   created: string;
 }
@@ -44,6 +45,7 @@ export class SettingsComponent {
     sortSessions(this.sessions() ?? []).map((session) => ({
       session,
       device: deviceLabel(session.device),
+      ip: displayIp(session.ip),
       lastUsed: fullTime(session.lastUsedAt),
       created: fullTime(session.createdAt),
     })),

@@ -9,9 +9,21 @@ import {
 
 type Listener = (...args: unknown[]) => void;
 
+class FakeManager {
+  listeners = new Map<string, Listener[]>();
+  on(event: string, listener: Listener) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  fire(event: string, ...args: unknown[]) {
+    for (const listener of this.listeners.get(event) ?? []) listener(...args);
+  }
+}
+
 class FakeSocket {
   connected = false;
   active = true;
+  io = new FakeManager();
   listeners = new Map<string, Listener[]>();
   emitted: { event: string; payload: unknown; timeout: number }[] = [];
   nextAck: unknown = { ok: true };
@@ -107,6 +119,25 @@ describe('RealtimeService', () => {
     socket.fire('connect');
     expect(service.status()).toBe('connected');
     expect(service.failure()).toBeNull();
+  });
+
+  it('counts tries that end without an error (closed before the handshake)', () => {
+    for (let i = 0; i < UNREACHABLE_AFTER; i++) socket.io.fire('reconnect_attempt', i + 1);
+    expect(service.status()).not.toBe('unreachable');
+    socket.io.fire('reconnect_attempt', UNREACHABLE_AFTER + 1);
+    expect(service.status()).toBe('unreachable');
+    expect(service.failure()).toBe('the connection closes before it is set up');
+  });
+
+  it('does not count the first retry after a working connection', () => {
+    socket.connected = true;
+    socket.fire('connect');
+    socket.connected = false;
+    socket.fire('disconnect', 'transport close');
+    socket.io.fire('reconnect_attempt', 1);
+    socket.fire('connect_error', new Error('xhr poll error'));
+    socket.io.fire('reconnect_attempt', 2);
+    expect(service.status()).toBe('reconnecting');
   });
 
   it('also asks for the polling fallback, which carries the reason', () => {

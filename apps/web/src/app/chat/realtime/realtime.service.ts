@@ -101,7 +101,16 @@ export class RealtimeService {
     });
     this.socket = socket;
     this.watchBrowserNetwork();
+    // A try that ends without an error (a proxy closing the connection before the handshake)
+    // reaches the manager's next `reconnect_attempt` without a connect_error: count it too.
+    let triedSinceError = false;
+    socket.io?.on('reconnect_attempt', () => {
+      if (this.socket !== socket) return;
+      if (triedSinceError) this.failedTry(null);
+      triedSinceError = true;
+    });
     socket.on('connect', () => {
+      triedSinceError = false;
       const first = !this.everConnected;
       this.everConnected = true;
       this.failures = 0;
@@ -121,15 +130,21 @@ export class RealtimeService {
         handlers.unauthorized();
         return;
       }
-      this.failures++;
-      this.reason.set(connectErrorReason(error));
-      if (this.failures >= UNREACHABLE_AFTER && !this.offlineHold) this.state.set('unreachable');
-      else this.state.set(this.everConnected ? 'reconnecting' : 'connecting');
+      this.failedTry(connectErrorReason(error));
+      triedSinceError = false;
       // A middleware refusal does not retry by itself; anything else does.
       if (!socket.active && !this.offlineHold) {
         setTimeout(() => this.socket === socket && !this.offlineHold && socket.connect(), 2000);
       }
     });
+  }
+
+  private failedTry(reason: string | null): void {
+    this.failures++;
+    if (reason || !this.reason())
+      this.reason.set(reason ?? 'the connection closes before it is set up');
+    if (this.failures >= UNREACHABLE_AFTER && !this.offlineHold) this.state.set('unreachable');
+    else this.state.set(this.everConnected ? 'reconnecting' : 'connecting');
   }
 
   /** Tries again now (after the server closed the connection). */
