@@ -136,3 +136,36 @@ describe('ConversationInfoComponent', () => {
     expect(forget).toHaveBeenCalledWith('g1');
   });
 });
+
+describe('ConversationInfoComponent, direct', () => {
+  it("shows the other person's @username and presence", async () => {
+    const direct: ConversationView = {
+      id: 'd1',
+      type: 'direct',
+      members: [
+        member('me', 'member'),
+        { ...member('ana', 'member', 'online'), displayName: 'Ana' },
+      ],
+      unreadCount: 0,
+      lastReadSeq: 0,
+      createdAt: '2024-01-01T00:00:00Z',
+      lastActivityAt: '2024-01-01T00:00:00Z',
+    };
+    TestBed.configureTestingModule({
+      providers: [
+        ConversationsStore,
+        { provide: ConversationsApi, useValue: { get: () => of(direct) } },
+        { provide: ChatSession, useValue: { connection: signal('connected'), forget: jest.fn() } },
+        { provide: AuthStore, useValue: { userId: signal('me') } },
+      ],
+    });
+    const fixture = TestBed.createComponent(ConversationInfoComponent);
+    fixture.componentRef.setInput('conversation', direct);
+    fixture.componentInstance.open();
+    await fixture.whenStable();
+    const element = fixture.nativeElement as HTMLElement;
+    expect(element.querySelector('[data-testid="profile-username"]')?.textContent).toBe('@ana');
+    expect(element.querySelector('[data-testid="profile-presence"]')?.textContent).toBe('online');
+    expect(element.querySelector('[data-testid="group-members"]')).toBeNull();
+  });
+});

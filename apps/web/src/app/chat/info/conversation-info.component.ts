@@ -96,6 +96,15 @@ export class ConversationInfoComponent {
     const conversation = this.conversation();
     return conversation.type === 'direct' ? otherMember(conversation, this.selfId()) : null;
   });
+  protected readonly otherPresence = computed(() => {
+    const other = this.other();
+    if (!other || other.id === this.selfId()) return '';
+    this.page.now();
+    const live = this.live();
+    if (live === 'offline') return 'waiting for network';
+    if (live === 'connecting') return 'connecting…';
+    return other.status === 'online' ? 'online' : lastSeenText(other.lastSeen);
+  });
   protected readonly rows = computed<MemberRow[]>(() => {
     const selfId = this.selfId();
     const live = this.live() === 'live';
