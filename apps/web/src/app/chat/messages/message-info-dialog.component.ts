@@ -1,5 +1,12 @@
 import type { ElementRef } from '@angular/core';
-import { ChangeDetectionStrategy, Component, inject, signal, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
 import type { ConversationMemberView } from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
 import { parseHttpError } from '../../core/http/http-error';
@@ -38,8 +45,8 @@ import { messageInfo } from './message-info';
         </header>
         @if (error(); as message) {
           <p class="alert" role="alert">{{ message }}</p>
-        } @else if (info(); as lists) {
-          @for (list of sections(lists); track list.title) {
+        } @else if (info()) {
+          @for (list of sections(); track list.title) {
             <section>
               <h3>{{ list.title }}</h3>
               <ul>
@@ -173,7 +180,9 @@ export class MessageInfoDialogComponent {
     else dialog.removeAttribute('open');
   }
 
-  protected sections(info: MessageInfo) {
+  protected readonly sections = computed(() => {
+    const info = this.info();
+    if (!info) return [];
     return [
       { title: 'Read by', rows: info.readBy, testid: 'receipt-read', empty: 'Nobody yet' },
       {
@@ -186,7 +195,7 @@ export class MessageInfoDialogComponent {
         ? [{ title: 'Not delivered yet', rows: info.waiting, testid: 'receipt-waiting', empty: '' }]
         : []),
     ];
-  }
+  });
 
   protected name(row: ReceiptRow): string {
     return displayName(row.member);
