@@ -7,6 +7,7 @@ import { addDtoSchemas } from '../swagger/api-schema';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { BoundedValidationPipe } from './bounded-validation.pipe';
 import { TOO_DEEP_MESSAGE } from './json-depth';
+import { OriginPolicy } from './origin-policy';
 import { serveWebApp } from './web-app';
 
 /** Everything an HTTP app needs beyond its modules; shared by `main.ts` and the tests. */
@@ -39,11 +40,15 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       crossOriginResourcePolicy: { policy: 'same-site' },
     }),
   );
-  app.enableCors({
-    origin: config.corsOrigins,
-    credentials: true,
-    exposedHeaders: ['Retry-After', 'X-Request-Id'],
-  });
+  // The API's own origin, however it is reached, plus CLIENT_URL (see OriginPolicy).
+  const origins = new OriginPolicy(config.corsOrigins, config.trustProxy, 'CORS');
+  app.enableCors((req, callback) =>
+    callback(null, {
+      origin: origins.allows(req),
+      credentials: true,
+      exposedHeaders: ['Retry-After', 'X-Request-Id'],
+    }),
+  );
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../config/app-config';
+import { OriginPolicy } from '../http/origin-policy';
 import { RedisService } from '../redis/redis.service';
 import { ConnectionCap } from './connection-cap';
 import { meterInbound } from './inbound-budget';
@@ -57,7 +58,7 @@ export class RealtimeAdapter extends IoAdapter {
       pingTimeout: 20_000,
       connectTimeout: 10_000,
       allowRequest: (req: IncomingMessage, callback: (err: string | null, ok: boolean) => void) => {
-        if (!this.originAllowed(req.headers.origin)) return callback('Origin not allowed', false);
+        if (!this.originAllowed(req)) return callback('Origin not allowed', false);
         // Only a new session (no sid) opens a connection; polling requests of one reuse it.
         const handshake = !new URL(req.url ?? '/', 'http://x').searchParams.has('sid');
         if (handshake && !cap.allows(req))
@@ -122,8 +123,11 @@ export class RealtimeAdapter extends IoAdapter {
    * Browsers always send Origin on a WebSocket handshake: refuse foreign sites (cross-site
    * WebSocket hijacking). Non-browser clients send none and authenticate by token alone.
    */
-  private originAllowed(origin: string | undefined): boolean {
-    if (!origin) return true;
-    return this.config.corsOrigins.includes(origin) || this.config.corsOrigins.includes('*');
+  private originAllowed(req: IncomingMessage): boolean {
+    // The API's own origin (any host and port it is reached by) plus CLIENT_URL.
+    this.origins ??= new OriginPolicy(this.config.corsOrigins, this.config.trustProxy, 'Socket.IO');
+    return this.origins.allows(req);
   }
+
+  private origins?: OriginPolicy;
 }

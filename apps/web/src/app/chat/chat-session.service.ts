@@ -49,6 +49,8 @@ export class ChatSession {
   private listRequest = 0;
   /** The socket connection, for components (which never touch the socket itself). */
   readonly connection = this.realtime.status;
+  /** Why the last connection attempt failed, while it is down. */
+  readonly connectionFailure = this.realtime.failure;
   private started = false;
 
   start(): void {
@@ -255,6 +257,11 @@ export class ChatSession {
   private onConversationUpdated(conversation: ConversationView): void {
     this.conversations.upsert(conversation);
     this.acknowledgeDelivery(conversation);
+  }
+
+  /** The user left (or lost) a conversation: drop it here without waiting for the event. */
+  forget(conversationId: string): void {
+    this.onConversationRemoved(conversationId);
   }
 
   private onConversationRemoved(conversationId: string): void {

@@ -8,7 +8,9 @@ import {
   signal,
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
-import { RouterOutlet } from '@angular/router';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { NavigationEnd, Router, RouterOutlet } from '@angular/router';
+import { filter, map } from 'rxjs';
 import { AuthStore } from '../core/auth/auth.store';
 import { ChatSession } from './chat-session.service';
 import { ConversationListComponent } from './conversations/conversation-list.component';
@@ -39,7 +41,14 @@ import { PageVisibility } from './shared/page-visibility.service';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (banner(); as text) {
-      <div class="banner" role="status" aria-live="polite" data-testid="connection-banner">
+      <div
+        class="banner"
+        role="status"
+        aria-live="polite"
+        data-testid="connection-banner"
+        [class.error]="unreachable()"
+        [attr.data-state]="realtime.status()"
+      >
         <span class="spinner" aria-hidden="true"></span>{{ text }}
       </div>
     }
@@ -57,17 +66,33 @@ import { PageVisibility } from './shared/page-visibility.service';
 export class ChatShellComponent {
   private readonly auth = inject(AuthStore);
   private readonly session = inject(ChatSession);
-  private readonly realtime = inject(RealtimeService);
+  protected readonly realtime = inject(RealtimeService);
   private readonly conversations = inject(ConversationsStore);
   private readonly page = inject(PageVisibility);
   private readonly title = inject(Title);
   private readonly slow = signal(false);
 
-  protected readonly hasActive = computed(() => this.conversations.activeId() !== null);
+  protected readonly unreachable = computed(
+    () => this.page.browserOnline() && this.realtime.status() === 'unreachable',
+  );
+  private readonly router = inject(Router);
+  private readonly url = toSignal(
+    this.router.events.pipe(
+      filter((event) => event instanceof NavigationEnd),
+      map((event) => event.urlAfterRedirects),
+    ),
+    { initialValue: this.router.url },
+  );
+  /** On a phone one pane shows: the list, or what was opened from it (a conversation, settings). */
+  protected readonly hasActive = computed(
+    () => this.conversations.activeId() !== null || this.url().startsWith('/settings'),
+  );
   protected readonly banner = computed(() => {
     const status = this.realtime.status();
     if (!this.page.browserOnline())
       return "You're offline. Messages will be sent when you're back.";
+    if (status === 'unreachable')
+      return `Cannot connect: ${this.realtime.failure() ?? 'the server cannot be reached'}. Still trying…`;
     if (status === 'reconnecting') return 'Reconnecting…';
     if (status === 'connecting' && this.slow()) return 'Connecting…';
     return null;

@@ -12,6 +12,12 @@ export const chatRoutes: Routes = [
         loadComponent: () => import('./empty-state.component').then((m) => m.EmptyStateComponent),
       },
       {
+        path: 'settings',
+        title: 'Settings · chat',
+        loadComponent: () =>
+          import('../settings/settings.component').then((m) => m.SettingsComponent),
+      },
+      {
         path: 'c/:conversationId',
         title: 'chat',
         loadComponent: () =>

@@ -17,7 +17,13 @@ import { IconComponent } from '../../shared/icon.component';
 import { ChatSession } from '../chat-session.service';
 import { TypingStore } from '../messages/typing.store';
 import { AvatarComponent } from '../shared/avatar.component';
-import { conversationTitle, displayName, otherMember, shortTime } from '../shared/format';
+import {
+  conversationAvatar,
+  conversationTitle,
+  displayName,
+  otherMember,
+  shortTime,
+} from '../shared/format';
 import { PageVisibility } from '../shared/page-visibility.service';
 import { ConversationsApi } from './conversations.api';
 import { ConversationsStore } from './conversations.store';
@@ -33,6 +39,7 @@ export interface ConversationRow {
   unread: number;
   online: boolean | null;
   group: boolean;
+  avatarId: string;
   avatarUrl: string | null;
   active: boolean;
 }
@@ -74,6 +81,8 @@ export class ConversationListComponent {
     const now = this.page.now();
     const active = this.store.activeId();
     const typing = this.typing.all();
+    // Others' presence is stale while this client is not connected: draw no dots then.
+    const live = this.page.browserOnline() && this.session.connection() === 'connected';
     return this.store.conversations().map((conversation) => {
       const other = conversation.type === 'direct' ? otherMember(conversation, selfId) : null;
       const typers = (typing[conversation.id] ?? []).filter((id) => id !== selfId);
@@ -107,8 +116,9 @@ export class ConversationListComponent {
           now,
         ),
         unread: conversation.unreadCount,
-        online: other && other.id !== selfId ? other.status === 'online' : null,
+        online: live && other && other.id !== selfId ? other.status === 'online' : null,
         group: conversation.type === 'group',
+        avatarId: conversationAvatar(conversation, selfId).id,
         avatarUrl: other?.avatarUrl ?? null,
         active: conversation.id === active,
       };

@@ -1,6 +1,11 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { ConversationView, MessageView, UserView } from '@chat/shared-dto';
+import type {
+  ConversationView,
+  MessageReceiptsView,
+  MessageView,
+  UserView,
+} from '@chat/shared-dto';
 import type { Observable } from 'rxjs';
 
 export interface HistoryQuery {
@@ -46,5 +51,55 @@ export class ConversationsApi {
     return this.http.get<UserView[]>('/api/users/search', {
       params: new HttpParams().set('query', query).set('limit', String(limit)),
     });
+  }
+
+  get(conversationId: string): Observable<ConversationView> {
+    return this.http.get<ConversationView>(
+      `/api/conversations/${encodeURIComponent(conversationId)}`,
+    );
+  }
+
+  rename(conversationId: string, name: string): Observable<ConversationView> {
+    return this.http.patch<ConversationView>(
+      `/api/conversations/${encodeURIComponent(conversationId)}`,
+      { name },
+    );
+  }
+
+  addMembers(conversationId: string, userIds: string[]): Observable<ConversationView> {
+    return this.http.post<ConversationView>(
+      `/api/conversations/${encodeURIComponent(conversationId)}/members`,
+      { userIds },
+    );
+  }
+
+  setRole(
+    conversationId: string,
+    userId: string,
+    role: 'admin' | 'member',
+  ): Observable<ConversationView> {
+    return this.http.patch<ConversationView>(
+      `/api/conversations/${encodeURIComponent(conversationId)}/members/${encodeURIComponent(userId)}`,
+      { role },
+    );
+  }
+
+  removeMember(conversationId: string, userId: string): Observable<void> {
+    return this.http.delete<void>(
+      `/api/conversations/${encodeURIComponent(conversationId)}/members/${encodeURIComponent(userId)}`,
+    );
+  }
+
+  leave(conversationId: string): Observable<void> {
+    return this.http.post<void>(
+      `/api/conversations/${encodeURIComponent(conversationId)}/leave`,
+      {},
+    );
+  }
+
+  receipts(conversationId: string, messageId: string): Observable<MessageReceiptsView> {
+    return this.http.get<MessageReceiptsView>(
+      `/api/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(messageId)}/receipts`,
+    );
   }
 }

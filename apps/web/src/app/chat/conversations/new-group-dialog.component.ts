@@ -13,7 +13,7 @@ import { firstValueFrom } from 'rxjs';
 import { parseHttpError } from '../../core/http/http-error';
 import { IconComponent } from '../../shared/icon.component';
 import { AvatarComponent } from '../shared/avatar.component';
-import { displayName } from '../shared/format';
+import { displayName, nameWithHandle } from '../shared/format';
 import { ConversationsApi } from './conversations.api';
 import { ConversationsStore } from './conversations.store';
 
@@ -64,6 +64,11 @@ export class NewGroupDialogComponent {
 
   protected label(user: UserView): string {
     return displayName(user);
+  }
+
+  /** "Ana (@ana)": names are not unique, the username tells two Anas apart. */
+  protected handle(user: UserView): string {
+    return nameWithHandle(user);
   }
 
   protected isSelected(user: UserView): boolean {

@@ -13,6 +13,8 @@ import {
 } from '@angular/core';
 import { IconComponent } from '../../shared/icon.component';
 import { ChatSession } from '../chat-session.service';
+import { AuthStore } from '../../core/auth/auth.store';
+import { Drafts } from './drafts';
 import { IMAGE_TYPES, checkImage } from './upload.api';
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -24,8 +26,7 @@ interface StagedImage {
   url: string;
 }
 
-/** Drafts survive switching conversations (memory only). */
-const drafts = new Map<string, string>();
+const DRAFT_SAVE_MS = 300;
 
 @Component({
   selector: 'chat-composer',
@@ -36,6 +37,9 @@ const drafts = new Map<string, string>();
 })
 export class ComposerComponent {
   private readonly session = inject(ChatSession);
+  private readonly userId = inject(AuthStore).userId;
+  private drafts: Drafts | null = null;
+  private draftTimer: ReturnType<typeof setTimeout> | null = null;
   readonly conversationId = input.required<string>();
 
   private readonly textarea = viewChild.required<ElementRef<HTMLTextAreaElement>>('textarea');
@@ -57,19 +61,19 @@ export class ComposerComponent {
       const id = this.conversationId();
       untracked(() => {
         if (this.previous && this.previous !== id) {
-          drafts.set(this.previous, this.text());
+          this.saveDraft();
           this.session.stopTyping(this.previous);
           this.clearStaged();
         }
         this.previous = id;
-        this.text.set(drafts.get(id) ?? '');
+        this.text.set(this.draftStore()?.get(id) ?? '');
         this.error.set(null);
         queueMicrotask(() => this.resize());
       });
     });
     inject(DestroyRef).onDestroy(() => {
       if (this.previous) {
-        drafts.set(this.previous, this.text());
+        this.saveDraft();
         this.session.stopTyping(this.previous);
       }
       this.clearStaged();
@@ -103,6 +107,8 @@ export class ComposerComponent {
     const value = (event.target as HTMLTextAreaElement).value;
     this.text.set(value);
     this.resize();
+    if (this.draftTimer) clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => this.saveDraft(), DRAFT_SAVE_MS);
     if (value.trim()) this.session.typingActivity(this.conversationId());
     else this.session.stopTyping(this.conversationId());
   }
@@ -155,9 +161,30 @@ export class ComposerComponent {
     if (text.trim()) this.session.sendText(id, text);
     else this.session.stopTyping(id);
     this.text.set('');
-    drafts.delete(id);
+    if (this.draftTimer) clearTimeout(this.draftTimer);
+    this.draftTimer = null;
+    this.draftStore()?.clear(id);
     this.resize();
     this.focus();
+  }
+
+  /** The send button keeps the focus in the text field (a phone keeps its keyboard up). */
+  protected keepFocus(event: MouseEvent): void {
+    event.preventDefault();
+  }
+
+  private draftStore(): Drafts | null {
+    const userId = this.userId();
+    if (!userId) return null;
+    this.drafts ??= Drafts.forUser(userId);
+    return this.drafts;
+  }
+
+  /** Writes the draft of the conversation being typed in (the one the text belongs to). */
+  private saveDraft(): void {
+    if (this.draftTimer) clearTimeout(this.draftTimer);
+    this.draftTimer = null;
+    if (this.previous) this.draftStore()?.set(this.previous, this.text());
   }
 
   private clearStaged(): void {

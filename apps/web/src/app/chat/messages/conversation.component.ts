@@ -18,9 +18,12 @@ import { IconComponent } from '../../shared/icon.component';
 import { ChatSession } from '../chat-session.service';
 import { ConversationsStore } from '../conversations/conversations.store';
 import { AvatarComponent } from '../shared/avatar.component';
+import { ConversationInfoComponent } from '../info/conversation-info.component';
 import {
+  conversationAvatar,
   conversationTitle,
   displayName,
+  groupPresence,
   lastSeenText,
   otherMember,
   typingText,
@@ -29,6 +32,7 @@ import { PageVisibility } from '../shared/page-visibility.service';
 import { ComposerComponent } from './composer.component';
 import { ImageViewerComponent } from './image-viewer.component';
 import { MessageBubbleComponent } from './message-bubble.component';
+import { MessageInfoDialogComponent } from './message-info-dialog.component';
 import { MessagesStore } from './messages.store';
 import { OutboxService } from './outbox.service';
 import type { DisplayMessage, TimelineItem } from './timeline';
@@ -53,6 +57,8 @@ const LOAD_OLDER_AT_PX = 240;
     MessageBubbleComponent,
     ComposerComponent,
     ImageViewerComponent,
+    ConversationInfoComponent,
+    MessageInfoDialogComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation.component.html',
@@ -80,6 +86,8 @@ export class ConversationComponent {
   private readonly scroller = viewChild<ElementRef<HTMLElement>>('scroller');
   private readonly composer = viewChild(ComposerComponent);
   private readonly viewer = viewChild.required(ImageViewerComponent);
+  private readonly infoPanel = viewChild(ConversationInfoComponent);
+  private readonly messageInfo = viewChild(MessageInfoDialogComponent);
 
   protected readonly dragging = signal(false);
   protected readonly atBottom = signal(true);
@@ -99,6 +107,17 @@ export class ConversationComponent {
     const conversation = this.conversation();
     return conversation ? conversationTitle(conversation, this.selfId()) : '';
   });
+  protected readonly avatar = computed(() => {
+    const conversation = this.conversation();
+    return conversation
+      ? conversationAvatar(conversation, this.selfId())
+      : { id: this.conversationId(), url: null, group: false };
+  });
+  /** Whether others' presence can be trusted: it is stale while this client is not connected. */
+  protected readonly liveness = computed(() => {
+    if (!this.page.browserOnline()) return 'offline' as const;
+    return this.session.connection() === 'connected' ? ('live' as const) : ('connecting' as const);
+  });
   protected readonly other = computed(() => {
     const conversation = this.conversation();
     return conversation?.type === 'direct' ? otherMember(conversation, this.selfId()) : null;
@@ -116,21 +135,28 @@ export class ConversationComponent {
     const conversation = this.conversation();
     if (!conversation) return '';
     this.page.now();
-    if (conversation.type === 'group') {
-      const online = conversation.members.filter(
-        (m) => m.id !== this.selfId() && m.status === 'online',
-      ).length;
-      const count = conversation.members.length;
-      return `${count} member${count === 1 ? '' : 's'}${online ? `, ${online} online` : ''}`;
-    }
+    const live = this.liveness();
+    if (conversation.type === 'group') return groupPresence(conversation, this.selfId(), live);
     const other = this.other();
     if (!other || other.id === this.selfId()) return 'Notes to yourself';
+    if (live === 'offline') return 'waiting for network';
+    if (live === 'connecting') return 'connecting…';
     return other.status === 'online' ? 'online' : lastSeenText(other.lastSeen);
   });
   protected readonly online = computed(() => {
     const other = this.other();
+    if (this.liveness() !== 'live') return null;
     return other && other.id !== this.selfId() ? other.status === 'online' : null;
   });
+  /** Queued sends cannot go out while the connection keeps failing: say why on each. */
+  private readonly stalled = computed(() =>
+    this.session.connection() === 'unreachable' && this.page.browserOnline()
+      ? `Not sent yet: cannot connect (${this.session.connectionFailure() ?? 'no answer'})`
+      : null,
+  );
+  /** Where the reader had read up to when this conversation was opened (frozen while it is open). */
+  private readonly unreadMarker = signal<{ afterSeq: number; count: number } | null>(null);
+  private markerFor: string | null = null;
 
   protected readonly timeline = computed(() => {
     const id = this.conversationId();
@@ -144,6 +170,8 @@ export class ConversationComponent {
       group: conversation?.type === 'group',
       preview: (clientId) => this.uploads.preview(clientId),
       now: this.page.now(),
+      unread: this.unreadMarker(),
+      stalled: this.stalled(),
     });
   });
 
@@ -154,6 +182,8 @@ export class ConversationComponent {
   private renderedFor: string | null = null;
   /** The newest seq already on screen (or announced), per open conversation. */
   private announced: { id: string; seq: number } | null = null;
+  /** Opened with unread messages: land at the divider once, instead of at the bottom. */
+  private landing = false;
 
   constructor() {
     effect(() => {
@@ -165,7 +195,11 @@ export class ConversationComponent {
         this.lastKey = undefined;
         this.newBelow.set(0);
         this.atBottom.set(true);
-        void this.messages.open(id);
+        this.markerFor = null;
+        this.landing = false;
+        this.unreadMarker.set(null);
+        this.decideUnread(id);
+        void this.messages.open(id, this.unreadMarker()?.count ?? 0);
         // On a wide screen, typing can start right away (a phone would pop its keyboard).
         if (globalThis.matchMedia?.('(min-width: 720px) and (pointer: fine)').matches) {
           queueMicrotask(() => this.composer()?.focus());
@@ -199,6 +233,12 @@ export class ConversationComponent {
       });
     });
 
+    // The list may arrive after the route (a reload on /c/:id): decide the divider then.
+    effect(() => {
+      const id = this.conversationId();
+      if (this.conversation() && this.markerFor !== id) untracked(() => this.decideUnread(id));
+    });
+
     // Mark read while the conversation is on screen, the tab visible and the newest message in view.
     effect(() => {
       const id = this.conversationId();
@@ -229,6 +269,20 @@ export class ConversationComponent {
         }
         const last = items[items.length - 1];
         const appended = lastKey !== this.lastKey;
+        if (this.landing && thread.status === 'ready' && items.length) {
+          this.landing = false;
+          const divider = element.querySelector<HTMLElement>('[data-testid="unread-divider"]');
+          if (divider) {
+            const offset =
+              divider.getBoundingClientRect().top - element.getBoundingClientRect().top;
+            element.scrollTop = Math.max(0, element.scrollTop + offset - 12);
+            this.stick = false;
+            this.lastKey = lastKey;
+            untracked(() => this.onScroll());
+            return;
+          }
+          this.stick = true;
+        }
         if (this.anchor && firstKey !== this.anchor.firstKey) {
           // An older page was prepended: keep the same message under the reader's eyes.
           element.scrollTop = element.scrollHeight - this.anchor.height + this.anchor.top;
@@ -259,6 +313,38 @@ export class ConversationComponent {
       if (this.conversations.activeId() === untracked(this.conversationId))
         this.conversations.setActive(null);
     });
+  }
+
+  protected openInfo(): void {
+    this.infoPanel()?.open();
+  }
+
+  protected showMessageInfo(message: DisplayMessage): void {
+    const conversation = this.conversation();
+    if (!message.id || !conversation) return;
+    void this.messageInfo()?.open(
+      conversation.id,
+      message.id,
+      message.senderId,
+      conversation.members,
+    );
+  }
+
+  /**
+   * Freezes the unread divider for this visit: what was read before opening. With unread
+   * messages, the view lands at the divider and waits (not at the bottom, not marked read).
+   */
+  private decideUnread(id: string): void {
+    const conversation = this.conversations.get(id);
+    if (!conversation || this.markerFor === id) return;
+    this.markerFor = id;
+    const count = conversation.unreadCount;
+    if (count <= 0) return;
+    const { read } = this.conversations.ownWatermarks(id, this.selfId());
+    this.unreadMarker.set({ afterSeq: read, count });
+    this.landing = true;
+    this.stick = false;
+    this.atBottom.set(false);
   }
 
   protected onScroll(): void {

@@ -1,11 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+import { NgTemplateOutlet } from '@angular/common';
 import { IconComponent } from '../../shared/icon.component';
 import { fullTime } from '../shared/format';
 import type { DisplayMessage } from './timeline';
 
 @Component({
   selector: 'chat-message-bubble',
-  imports: [IconComponent],
+  imports: [IconComponent, NgTemplateOutlet],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-bubble.component.html',
   styleUrl: './message-bubble.component.css',
@@ -26,6 +27,8 @@ export class MessageBubbleComponent {
   readonly discard = output<DisplayMessage>();
   readonly openImage = output<string>();
   readonly imageLoaded = output<void>();
+  /** The ticks of a confirmed own message were clicked: show who has it. */
+  readonly info = output<DisplayMessage>();
 
   protected readonly percent = computed(() => Math.round(this.message().progress * 100));
   protected readonly title = computed(() => fullTime(this.message().createdAt));

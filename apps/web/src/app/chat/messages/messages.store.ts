@@ -9,6 +9,8 @@ import { parseHttpError } from '../../core/http/http-error';
 
 export const PAGE_SIZE = 50;
 export const CATCH_UP_PAGE = 100;
+/** The server's largest page (`limit` 1..100). */
+export const MAX_PAGE = 100;
 const MAX_RETRIES = 4;
 const RETRY_BASE_MS = 500;
 
@@ -67,19 +69,24 @@ export class MessagesStore {
     return messages.length ? messages[messages.length - 1] : null;
   }
 
-  /** Loads the newest page the first time a conversation is shown (or after an error). */
-  async open(conversationId: string): Promise<void> {
+  /**
+   * Loads the newest page the first time a conversation is shown (or after an error); with
+   * `unread` messages waiting, a page large enough to reach the first of them (up to the
+   * server's maximum), so the reader can start there.
+   */
+  async open(conversationId: string, unread = 0): Promise<void> {
     const current = this.threads()[conversationId];
     if (current && current.status !== 'error') return;
     this.patch(conversationId, { status: 'loading', error: null });
     const generation = this.generation;
+    const limit = Math.min(MAX_PAGE, Math.max(PAGE_SIZE, unread + 10));
     try {
-      const page = await this.fetchRetrying(conversationId, { limit: PAGE_SIZE });
+      const page = await this.fetchRetrying(conversationId, { limit });
       if (generation !== this.generation) return;
       this.patch(conversationId, (thread) => ({
         messages: mergeMessages(thread.messages, page),
         status: 'ready',
-        hasOlder: page.length >= PAGE_SIZE && (page[0]?.seq ?? 1) > 1,
+        hasOlder: page.length >= limit && (page[0]?.seq ?? 1) > 1,
       }));
       // Messages that arrived while the page loaded may sit past a hole: fill it.
       if (findGaps(this.thread(conversationId)().messages).length)

@@ -139,3 +139,76 @@ describe('buildTimeline', () => {
     ]);
   });
 });
+
+describe('buildTimeline: unread divider and stalled sends', () => {
+  const input = {
+    outbox: [] as OutboxEntry[],
+    uploads: [],
+    members,
+    selfId: 'me',
+    group: false,
+  };
+
+  it('puts "N new messages" above the first unread message from someone else', () => {
+    const items = buildTimeline({
+      ...input,
+      messages: [msg(1, 'ana', 0), msg(2, 'me', 1), msg(3, 'ana', 2), msg(4, 'ana', 3)],
+      unread: { afterSeq: 2, count: 2 },
+    });
+    const kinds = items.map((item) => (item.kind === 'message' ? item.message.seq : item.kind));
+    expect(kinds).toEqual(['day', 1, 2, 'unread', 3, 4]);
+    expect(items.find((item) => item.kind === 'unread')).toMatchObject({ label: '2 new messages' });
+    const third = items.find((item) => item.kind === 'message' && item.message.seq === 3);
+    expect(third).toMatchObject({ groupStart: true });
+  });
+
+  it('counts what the server said was unread when older unread messages are not loaded', () => {
+    const items = buildTimeline({
+      ...input,
+      messages: [msg(60, 'ana', 0)],
+      unread: { afterSeq: 2, count: 58 },
+    });
+    expect(items.find((item) => item.kind === 'unread')).toMatchObject({
+      label: '58 new messages',
+    });
+  });
+
+  it('skips own messages and draws no divider when nothing is unread', () => {
+    expect(
+      buildTimeline({
+        ...input,
+        messages: [msg(1, 'ana', 0), msg(2, 'me', 1)],
+        unread: { afterSeq: 1, count: 1 },
+      }).some((item) => item.kind === 'unread'),
+    ).toBe(false);
+    expect(
+      buildTimeline({ ...input, messages: [msg(1, 'ana', 0)], unread: null }).some(
+        (item) => item.kind === 'unread',
+      ),
+    ).toBe(false);
+  });
+
+  it('shows queued messages as not sent, with the reason, while the connection keeps failing', () => {
+    const entry: OutboxEntry = {
+      clientId: 'q1',
+      conversationId: 'c',
+      type: 'text',
+      content: 'later',
+      createdAt: at(5),
+      attempts: 0,
+      status: 'queued',
+    };
+    const stalled = buildTimeline({
+      ...input,
+      messages: [],
+      outbox: [entry],
+      stalled: 'Cannot connect: Origin not allowed',
+    });
+    expect(stalled[1]).toMatchObject({
+      kind: 'message',
+      message: { status: 'failed', error: 'Cannot connect: Origin not allowed' },
+    });
+    const normal = buildTimeline({ ...input, messages: [], outbox: [entry] });
+    expect(normal[1]).toMatchObject({ kind: 'message', message: { status: 'pending' } });
+  });
+});

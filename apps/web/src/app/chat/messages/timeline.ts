@@ -35,6 +35,7 @@ export interface DisplayMessage {
 
 export type TimelineItem =
   | { kind: 'day'; key: string; label: string }
+  | { kind: 'unread'; key: string; label: string }
   | {
       kind: 'message';
       key: string;
@@ -54,6 +55,14 @@ export interface TimelineInput {
   /** A local object URL for an image still on its way, by clientId. */
   preview?: (clientId: string) => string | null;
   now?: number;
+  /**
+   * Where the reader had read up to when the conversation was opened: an "N new messages"
+   * divider goes above the first later message from someone else. `count` is what the server
+   * said was unread (some may not be loaded yet).
+   */
+  unread?: { afterSeq: number; count: number } | null;
+  /** Why queued messages cannot go out now (the connection keeps failing): shown on them. */
+  stalled?: string | null;
 }
 
 const GROUP_GAP_MS = 5 * 60 * 1000;
@@ -139,9 +148,9 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       fullImageUrl: entry.type === 'image' ? (entry.fileUrl ?? local) : null,
       createdAt: entry.createdAt,
       time: clockTime(entry.createdAt),
-      status: entry.status === 'failed' ? 'failed' : 'pending',
+      status: entry.status === 'failed' || input.stalled ? 'failed' : 'pending',
       progress: 1,
-      error: entry.error ?? null,
+      error: entry.status === 'failed' ? (entry.error ?? null) : (input.stalled ?? null),
       readers: '',
       readCount: 0,
       others: 0,
@@ -176,6 +185,7 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
 
   const names = new Map(members.map((member) => [member.id, displayName(member)]));
   const items: TimelineItem[] = [];
+  const firstUnread = unreadStart(display, input.unread);
   let previousDay = '';
   for (let i = 0; i < display.length; i++) {
     const message = display[i];
@@ -184,10 +194,13 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       items.push({ kind: 'day', key: `day:${day}`, label: dayLabel(message.createdAt, input.now) });
       previousDay = day;
     }
+    if (i === firstUnread.index) {
+      items.push({ kind: 'unread', key: 'unread', label: unreadLabel(firstUnread.count) });
+    }
     const previous = display[i - 1];
     const next = display[i + 1];
-    const groupStart = !previous || !sameGroup(previous, message);
-    const groupEnd = !next || !sameGroup(message, next);
+    const groupStart = !previous || !sameGroup(previous, message) || i === firstUnread.index;
+    const groupEnd = !next || !sameGroup(message, next) || i + 1 === firstUnread.index;
     items.push({
       kind: 'message',
       key: message.key,
@@ -201,6 +214,27 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
     });
   }
   return items;
+}
+
+/** The index of the first unread message from someone else, and how many are unread. */
+function unreadStart(
+  display: readonly DisplayMessage[],
+  unread: TimelineInput['unread'],
+): { index: number; count: number } {
+  if (!unread || unread.count <= 0) return { index: -1, count: 0 };
+  let index = -1;
+  let counted = 0;
+  for (let i = 0; i < display.length; i++) {
+    const message = display[i];
+    if (message.own || message.seq === null || message.seq <= unread.afterSeq) continue;
+    if (index < 0) index = i;
+    counted++;
+  }
+  return { index, count: Math.max(counted, unread.count) };
+}
+
+function unreadLabel(count: number): string {
+  return count === 1 ? '1 new message' : `${count} new messages`;
 }
 
 function sameGroup(a: DisplayMessage, b: DisplayMessage): boolean {

@@ -4,6 +4,7 @@ import type { UploadView } from '@chat/shared-dto';
 import type { Subscription } from 'rxjs';
 import { parseHttpError } from '../../core/http/http-error';
 import { UploadApi, checkImage } from './upload.api';
+import { formatBytes, limitFromMessage, rememberUploadLimit } from './upload-limit';
 
 export interface PendingUpload {
   clientId: string;
@@ -106,9 +107,13 @@ export class UploadsStore {
       },
       error: (err: unknown) => {
         const parsed = parseHttpError(err);
+        const limit = parsed.status === 413 ? limitFromMessage(parsed.message) : null;
+        if (limit) rememberUploadLimit(limit);
         const message =
           parsed.status === 413
-            ? 'The image is too large.'
+            ? limit
+              ? `The image is larger than the server's limit of ${formatBytes(limit)}.`
+              : 'The image is too large.'
             : parsed.status === 415
               ? 'This file type is not supported.'
               : parsed.message || 'Upload failed.';

@@ -15,7 +15,38 @@ export const SOCKET_FACTORY = new InjectionToken<SocketFactory>('SOCKET_FACTORY'
   factory: () => (url, options) => io(url, options) as ChatSocket,
 });
 
-export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting';
+/** `unreachable`: several tries in a row failed; it keeps trying, but the user should know. */
+export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
+
+/** Failed tries in a row before the client says "cannot connect" instead of "Connecting…". */
+export const UNREACHABLE_AFTER = 3;
+
+/**
+ * Why a connection attempt failed, in words for the banner. A refused handshake over HTTP
+ * long-polling carries the server's reason (`{"code":4,"message":"Origin not allowed"}`);
+ * a refused WebSocket carries none.
+ */
+export function connectErrorReason(error: unknown): string {
+  const failure = error as {
+    message?: string;
+    description?: unknown;
+    context?: { status?: number; responseText?: string };
+  };
+  const body = failure.context?.responseText;
+  if (body) {
+    try {
+      const parsed = JSON.parse(body) as { message?: unknown };
+      if (typeof parsed.message === 'string' && parsed.message) return parsed.message;
+    } catch {
+      // not JSON: fall through to the status
+    }
+  }
+  const status = failure.context?.status ?? failure.description;
+  if (typeof status === 'number' && status >= 400) return `the server answered ${status}`;
+  if (failure.message && !/^(websocket|xhr poll) error$/i.test(failure.message))
+    return failure.message;
+  return 'the server cannot be reached';
+}
 
 /** An ack, or the client's own reason it got none. */
 export type EmitResult<T extends object = object> =
@@ -47,24 +78,43 @@ export class RealtimeService {
   private offlineHold = false;
   private readonly removeWindowListeners: (() => void)[] = [];
   private readonly state = signal<ConnectionStatus>('idle');
+  private readonly reason = signal<string | null>(null);
+  private failures = 0;
 
   readonly status = this.state.asReadonly();
+  /** The last reason a try failed, while the connection is down. */
+  readonly failure = this.reason.asReadonly();
 
   connect(token: string, handlers: RealtimeHandlers): void {
     this.disconnect();
     this.everConnected = false;
+    this.failures = 0;
+    this.reason.set(null);
     this.state.set('connecting');
     const socket = this.factory(globalThis.location.origin, {
       auth: { token },
       transports: ['websocket', 'polling'],
+      // A refused WebSocket says nothing; falling back to polling lets the server say why.
+      tryAllTransports: true,
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
     });
     this.socket = socket;
     this.watchBrowserNetwork();
+    // A try that ends without an error (a proxy closing the connection before the handshake)
+    // reaches the manager's next `reconnect_attempt` without a connect_error: count it too.
+    let triedSinceError = false;
+    socket.io?.on('reconnect_attempt', () => {
+      if (this.socket !== socket) return;
+      if (triedSinceError) this.failedTry(null);
+      triedSinceError = true;
+    });
     socket.on('connect', () => {
+      triedSinceError = false;
       const first = !this.everConnected;
       this.everConnected = true;
+      this.failures = 0;
+      this.reason.set(null);
       this.state.set('connected');
       handlers.connected(first);
     });
@@ -80,12 +130,21 @@ export class RealtimeService {
         handlers.unauthorized();
         return;
       }
-      this.state.set(this.everConnected ? 'reconnecting' : 'connecting');
+      this.failedTry(connectErrorReason(error));
+      triedSinceError = false;
       // A middleware refusal does not retry by itself; anything else does.
       if (!socket.active && !this.offlineHold) {
         setTimeout(() => this.socket === socket && !this.offlineHold && socket.connect(), 2000);
       }
     });
+  }
+
+  private failedTry(reason: string | null): void {
+    this.failures++;
+    if (reason || !this.reason())
+      this.reason.set(reason ?? 'the connection closes before it is set up');
+    if (this.failures >= UNREACHABLE_AFTER && !this.offlineHold) this.state.set('unreachable');
+    else this.state.set(this.everConnected ? 'reconnecting' : 'connecting');
   }
 
   /** Tries again now (after the server closed the connection). */
@@ -96,6 +155,8 @@ export class RealtimeService {
   disconnect(): void {
     for (const remove of this.removeWindowListeners.splice(0)) remove();
     this.offlineHold = false;
+    this.failures = 0;
+    this.reason.set(null);
     const socket = this.socket;
     this.socket = null;
     if (socket) {
@@ -116,6 +177,9 @@ export class RealtimeService {
       const socket = this.socket;
       if (!socket) return;
       this.offlineHold = true;
+      // Being offline is not the server's fault: count failures afresh once back.
+      this.failures = 0;
+      this.reason.set(null);
       if (socket.connected || socket.active) socket.disconnect();
       this.state.set(this.everConnected ? 'reconnecting' : 'connecting');
     };

@@ -1,5 +1,14 @@
 import type { ConversationView } from '@chat/shared-dto';
-import { conversationTitle, initials, shortTime, typingText } from './format';
+import type { ConversationMemberView } from '@chat/shared-dto';
+import {
+  conversationAvatar,
+  conversationTitle,
+  groupPresence,
+  initials,
+  nameWithHandle,
+  shortTime,
+  typingText,
+} from './format';
 
 describe('format helpers', () => {
   const now = new Date(2024, 5, 15, 12, 0).getTime();
@@ -51,5 +60,57 @@ describe('format helpers', () => {
     expect(typingText(['Ana'])).toBe('Ana is typing…');
     expect(typingText(['Ana', 'Bob'])).toBe('Ana and Bob are typing…');
     expect(typingText(['a', 'b', 'c'])).toBe('3 people are typing…');
+  });
+});
+
+describe('who and where', () => {
+  const member = (id: string, status: 'online' | 'offline'): ConversationMemberView => ({
+    id,
+    username: id,
+    status,
+    role: 'member',
+    lastReadSeq: 0,
+    lastDeliveredSeq: 0,
+  });
+
+  it('counts the viewer among the online members of a group', () => {
+    const group = {
+      members: [member('me', 'offline'), member('ana', 'online'), member('bob', 'offline')],
+    };
+    expect(groupPresence(group, 'me', 'live')).toBe('3 members, 2 online');
+    expect(groupPresence({ members: [member('me', 'offline')] }, 'me', 'live')).toBe(
+      '1 member, 1 online',
+    );
+  });
+
+  it('shows no stale presence while the viewer is offline or reconnecting', () => {
+    const group = { members: [member('me', 'online'), member('ana', 'online')] };
+    expect(groupPresence(group, 'me', 'offline')).toBe('2 members, waiting for network');
+    expect(groupPresence(group, 'me', 'connecting')).toBe('2 members, connecting…');
+  });
+
+  it("uses the other person's id for a direct conversation's avatar, as everywhere else", () => {
+    const direct: ConversationView = {
+      id: 'conv',
+      type: 'direct',
+      members: [member('me', 'online'), { ...member('ana', 'online'), avatarUrl: '/a.png' }],
+      unreadCount: 0,
+      unreadMentions: 0,
+      lastRev: 0,
+      lastReadSeq: 0,
+      createdAt: '2024-01-01T00:00:00Z',
+      lastActivityAt: '2024-01-01T00:00:00Z',
+    };
+    expect(conversationAvatar(direct, 'me')).toEqual({ id: 'ana', url: '/a.png', group: false });
+    expect(conversationAvatar({ ...direct, type: 'group' }, 'me')).toEqual({
+      id: 'conv',
+      url: null,
+      group: true,
+    });
+  });
+
+  it('names people with their username, which is unique', () => {
+    expect(nameWithHandle({ username: 'ana', displayName: 'Ana Lima' })).toBe('Ana Lima (@ana)');
+    expect(nameWithHandle({ username: 'bob', displayName: null })).toBe('@bob');
   });
 });

@@ -28,7 +28,11 @@ export function initials(name: string): string {
   return letters.toUpperCase();
 }
 
-/** A stable hue for an avatar from an id. */
+/**
+ * The one avatar colour rule: a stable hue from a user's id (a group's from its conversation
+ * id). Every avatar goes through `chat-avatar`, which calls this, so a person has one colour in
+ * the list, the search, the header and the member lists.
+ */
 export function hueOf(id: string): number {
   let hash = 0;
   for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) | 0;
@@ -42,6 +46,41 @@ export function otherMember(conversation: ConversationView, selfId: string | nul
     conversation.members.find((member) => member.id === selfId) ??
     null
   );
+}
+
+/** Whose picture and colour stand for a conversation: the other member's, or the group's own. */
+export function conversationAvatar(
+  conversation: ConversationView,
+  selfId: string | null,
+): { id: string; url: string | null; group: boolean } {
+  if (conversation.type === 'group') return { id: conversation.id, url: null, group: true };
+  const other = otherMember(conversation, selfId);
+  return { id: other?.id ?? conversation.id, url: other?.avatarUrl ?? null, group: false };
+}
+
+/** "Ana Lima (@ana)": a display name is not unique, the username is. */
+export function nameWithHandle(user: Pick<UserView, 'username' | 'displayName'>): string {
+  const name = displayName(user);
+  return name === user.username ? `@${user.username}` : `${name} (@${user.username})`;
+}
+
+/**
+ * "3 members, 2 online", counting the viewer (online whenever connected). While the viewer's
+ * own connection is down, others' presence is stale: say so instead of showing it.
+ */
+export function groupPresence(
+  conversation: Pick<ConversationView, 'members'>,
+  selfId: string | null,
+  connection: 'live' | 'offline' | 'connecting',
+): string {
+  const count = conversation.members.length;
+  const members = `${count} member${count === 1 ? '' : 's'}`;
+  if (connection === 'offline') return `${members}, waiting for network`;
+  if (connection === 'connecting') return `${members}, connecting…`;
+  const online = conversation.members.filter(
+    (member) => member.id === selfId || member.status === 'online',
+  ).length;
+  return `${members}, ${online} online`;
 }
 
 export function conversationTitle(conversation: ConversationView, selfId: string | null): string {

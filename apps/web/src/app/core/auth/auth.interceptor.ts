@@ -1,10 +1,16 @@
 import type { HttpInterceptorFn } from '@angular/common/http';
-import { HttpErrorResponse } from '@angular/common/http';
+import { HttpContextToken, HttpErrorResponse } from '@angular/common/http';
 import { inject } from '@angular/core';
 import { catchError, throwError } from 'rxjs';
 import { AuthStore } from './auth.store';
 
 const PUBLIC_AUTH = /\/api\/auth\/(login|register)$/;
+
+/**
+ * Set on a request whose 401 is an answer, not a dead session: `POST /api/auth/password`
+ * answers 401 for a wrong current password, which must not log the user out.
+ */
+export const OWN_401 = new HttpContextToken<boolean>(() => false);
 
 function isApiUrl(url: string): boolean {
   if (url.startsWith('/api/')) return true;
@@ -33,6 +39,7 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
         error.status === 401 &&
         api &&
         !publicCall &&
+        !req.context.get(OWN_401) &&
         token &&
         auth.token() === token
       ) {

@@ -1,0 +1,175 @@
+import { signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import type {
+  ConversationMemberView,
+  ConversationView,
+  MemberRole,
+  UserView,
+} from '@chat/shared-dto';
+import { of } from 'rxjs';
+import { AuthStore } from '../../core/auth/auth.store';
+import { ChatSession } from '../chat-session.service';
+import { ConversationsApi } from '../conversations/conversations.api';
+import { ConversationsStore } from '../conversations/conversations.store';
+import { ConversationInfoComponent } from './conversation-info.component';
+
+const member = (
+  id: string,
+  role: MemberRole,
+  status: 'online' | 'offline' = 'offline',
+): ConversationMemberView => ({
+  id,
+  username: id,
+  displayName: id === 'me' ? 'Me Myself' : null,
+  status,
+  role,
+  lastReadSeq: 0,
+  lastDeliveredSeq: 0,
+});
+
+function group(myRole: MemberRole): ConversationView {
+  return {
+    id: 'g1',
+    type: 'group',
+    name: 'Book club',
+    members: [
+      member('me', myRole),
+      member('ana', myRole === 'owner' ? 'admin' : 'owner', 'online'),
+      member('bob', 'member'),
+    ],
+    unreadCount: 0,
+    unreadMentions: 0,
+    lastRev: 0,
+    lastReadSeq: 0,
+    createdAt: '2024-01-01T00:00:00Z',
+    lastActivityAt: '2024-01-01T00:00:00Z',
+  };
+}
+
+describe('ConversationInfoComponent', () => {
+  let api: Record<string, jest.Mock>;
+  let forget: jest.Mock;
+  let store: ConversationsStore;
+
+  async function render(conversation: ConversationView) {
+    api = {
+      get: jest.fn(() => of(conversation)),
+      rename: jest.fn((_id: string, name: string) => of({ ...conversation, name })),
+      setRole: jest.fn(() => of(conversation)),
+      removeMember: jest.fn(() => of(undefined)),
+      addMembers: jest.fn(() => of(conversation)),
+      leave: jest.fn(() => of(undefined)),
+      searchUsers: jest.fn(() => of([] as UserView[])),
+    };
+    forget = jest.fn();
+    TestBed.configureTestingModule({
+      providers: [
+        ConversationsStore,
+        { provide: ConversationsApi, useValue: api },
+        { provide: ChatSession, useValue: { connection: signal('connected'), forget } },
+        { provide: AuthStore, useValue: { userId: signal('me') } },
+      ],
+    });
+    store = TestBed.inject(ConversationsStore);
+    store.setAll([conversation]);
+    const fixture = TestBed.createComponent(ConversationInfoComponent);
+    fixture.componentRef.setInput('conversation', conversation);
+    fixture.componentInstance.open();
+    await fixture.whenStable();
+    return { fixture, element: fixture.nativeElement as HTMLElement };
+  }
+
+  const testids = (element: HTMLElement, id: string) =>
+    [...element.querySelectorAll(`[data-testid="${id}"]`)] as HTMLElement[];
+
+  it('lists members with roles, @usernames and presence, counting the viewer online', async () => {
+    const { element } = await render(group('member'));
+    const rows = testids(element, 'group-member');
+    expect(rows.map((row) => row.dataset['userId'])).toEqual(['ana', 'me', 'bob']);
+    expect(rows[0].textContent).toContain('@ana');
+    expect(rows[0].querySelector('[data-testid="member-role"]')?.textContent).toContain('Owner');
+    expect(rows[0].querySelector('[data-testid="member-presence"]')?.textContent).toBe('online');
+    expect(rows[1].textContent).toContain('Me Myself (you)');
+    expect(testids(element, 'group-info-summary')[0].textContent).toContain('3 members, 2 online');
+  });
+
+  it('offers a plain member no management, only leaving', async () => {
+    const { element } = await render(group('member'));
+    for (const id of [
+      'member-remove',
+      'member-make-admin',
+      'group-rename-button',
+      'group-add-search',
+    ])
+      expect(testids(element, id)).toHaveLength(0);
+    expect(testids(element, 'group-leave')).toHaveLength(1);
+  });
+
+  it('lets the owner make admins, remove and rename through the API', async () => {
+    const { fixture, element } = await render(group('owner'));
+    const bob = element.querySelector('[data-testid="group-member"][data-user-id="bob"]');
+    if (!bob) throw new Error('bob is not listed');
+    (bob.querySelector('[data-testid="member-make-admin"]') as HTMLButtonElement).click();
+    expect(api['setRole']).toHaveBeenCalledWith('g1', 'bob', 'admin');
+    await fixture.whenStable();
+    (bob.querySelector('[data-testid="member-remove"]') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    expect(api['removeMember']).toHaveBeenCalledWith('g1', 'bob');
+
+    testids(element, 'group-rename-button')[0].click();
+    await fixture.whenStable();
+    const input = testids(element, 'group-name-input')[0] as HTMLInputElement;
+    input.value = 'Reading club';
+    input.dispatchEvent(new Event('input'));
+    testids(element, 'group-rename-save')[0].click();
+    await fixture.whenStable();
+    expect(api['rename']).toHaveBeenCalledWith('g1', 'Reading club');
+    expect(store.get('g1')?.name).toBe('Reading club');
+  });
+
+  it('leaves after a confirmation and forgets the conversation', async () => {
+    const { fixture, element } = await render(group('member'));
+    testids(element, 'group-leave')[0].click();
+    await fixture.whenStable();
+    expect(api['leave']).not.toHaveBeenCalled();
+    testids(element, 'group-leave-confirm')[0].click();
+    await fixture.whenStable();
+    expect(api['leave']).toHaveBeenCalledWith('g1');
+    expect(forget).toHaveBeenCalledWith('g1');
+  });
+});
+
+describe('ConversationInfoComponent, direct', () => {
+  it("shows the other person's @username and presence", async () => {
+    const direct: ConversationView = {
+      id: 'd1',
+      type: 'direct',
+      members: [
+        member('me', 'member'),
+        { ...member('ana', 'member', 'online'), displayName: 'Ana' },
+      ],
+      unreadCount: 0,
+      unreadMentions: 0,
+      lastRev: 0,
+      lastReadSeq: 0,
+      createdAt: '2024-01-01T00:00:00Z',
+      lastActivityAt: '2024-01-01T00:00:00Z',
+    };
+    TestBed.configureTestingModule({
+      providers: [
+        ConversationsStore,
+        { provide: ConversationsApi, useValue: { get: () => of(direct) } },
+        { provide: ChatSession, useValue: { connection: signal('connected'), forget: jest.fn() } },
+        { provide: AuthStore, useValue: { userId: signal('me') } },
+      ],
+    });
+    const fixture = TestBed.createComponent(ConversationInfoComponent);
+    fixture.componentRef.setInput('conversation', direct);
+    fixture.componentInstance.open();
+    await fixture.whenStable();
+    const element = fixture.nativeElement as HTMLElement;
+    expect(element.querySelector('[data-testid="profile-username"]')?.textContent).toBe('@ana');
+    expect(element.querySelector('[data-testid="profile-presence"]')?.textContent).toBe('online');
+    expect(element.querySelector('[data-testid="group-members"]')).toBeNull();
+  });
+});

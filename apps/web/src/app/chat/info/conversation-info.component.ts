@@ -1,0 +1,272 @@
+import type { ElementRef } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  inject,
+  input,
+  signal,
+  viewChild,
+} from '@angular/core';
+import type { ConversationMemberView, ConversationView, UserView } from '@chat/shared-dto';
+import { firstValueFrom } from 'rxjs';
+import { AuthStore } from '../../core/auth/auth.store';
+import { parseHttpError } from '../../core/http/http-error';
+import { IconComponent } from '../../shared/icon.component';
+import { ChatSession } from '../chat-session.service';
+import { ConversationsApi } from '../conversations/conversations.api';
+import { ConversationsStore } from '../conversations/conversations.store';
+import { canManageGroup, memberActions, sortMembers } from '../conversations/group-permissions';
+import { AvatarComponent } from '../shared/avatar.component';
+import {
+  conversationAvatar,
+  conversationTitle,
+  displayName,
+  groupPresence,
+  lastSeenText,
+  otherMember,
+} from '../shared/format';
+import { PageVisibility } from '../shared/page-visibility.service';
+
+const ROLE_LABEL = { owner: 'Owner', admin: 'Admin', member: 'Member' } as const;
+
+interface MemberRow {
+  member: ConversationMemberView;
+  name: string;
+  self: boolean;
+  online: boolean | null;
+  presence: string;
+  role: string;
+  remove: boolean;
+  makeAdmin: boolean;
+  makeMember: boolean;
+}
+
+/**
+ * The info panel of a conversation (a modal side sheet): for a group its name, members with
+ * roles and presence, and the management the viewer's role allows; for a direct conversation
+ * the other person's profile.
+ */
+@Component({
+  selector: 'chat-conversation-info',
+  imports: [IconComponent, AvatarComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './conversation-info.component.html',
+  styleUrl: './conversation-info.component.css',
+})
+export class ConversationInfoComponent {
+  readonly conversation = input.required<ConversationView>();
+
+  private readonly api = inject(ConversationsApi);
+  private readonly store = inject(ConversationsStore);
+  private readonly session = inject(ChatSession);
+  private readonly page = inject(PageVisibility);
+  private readonly selfId = inject(AuthStore).userId;
+  private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
+
+  protected readonly isOpen = signal(false);
+  protected readonly busy = signal<string | null>(null);
+  protected readonly error = signal<string | null>(null);
+  protected readonly renaming = signal(false);
+  protected readonly nameDraft = signal('');
+  protected readonly confirmLeave = signal(false);
+  protected readonly query = signal('');
+  protected readonly results = signal<readonly UserView[]>([]);
+  private searchTimer: ReturnType<typeof setTimeout> | null = null;
+  private searchSeq = 0;
+
+  protected readonly isGroup = computed(() => this.conversation().type === 'group');
+  protected readonly title = computed(() => conversationTitle(this.conversation(), this.selfId()));
+  protected readonly avatar = computed(() =>
+    conversationAvatar(this.conversation(), this.selfId()),
+  );
+  protected readonly myRole = computed(
+    () => this.conversation().members.find((member) => member.id === this.selfId())?.role ?? null,
+  );
+  protected readonly canManage = computed(() => canManageGroup(this.myRole()));
+  private readonly live = computed(() => {
+    if (!this.page.browserOnline()) return 'offline' as const;
+    return this.session.connection() === 'connected' ? ('live' as const) : ('connecting' as const);
+  });
+  protected readonly summary = computed(() =>
+    groupPresence(this.conversation(), this.selfId(), this.live()),
+  );
+  protected readonly other = computed(() => {
+    const conversation = this.conversation();
+    return conversation.type === 'direct' ? otherMember(conversation, this.selfId()) : null;
+  });
+  protected readonly otherPresence = computed(() => {
+    const other = this.other();
+    if (!other || other.id === this.selfId()) return '';
+    this.page.now();
+    const live = this.live();
+    if (live === 'offline') return 'waiting for network';
+    if (live === 'connecting') return 'connecting…';
+    return other.status === 'online' ? 'online' : lastSeenText(other.lastSeen);
+  });
+  protected readonly rows = computed<MemberRow[]>(() => {
+    const selfId = this.selfId();
+    const live = this.live() === 'live';
+    this.page.now();
+    const actor = this.myRole();
+    return sortMembers(this.conversation().members, selfId, (member) => displayName(member)).map(
+      (member) => {
+        const self = member.id === selfId;
+        const online = self ? live : member.status === 'online';
+        const actions = memberActions(actor, member, selfId);
+        return {
+          member,
+          name: displayName(member),
+          self,
+          online: live || self ? online : null,
+          presence: self ? 'you' : !live ? '' : online ? 'online' : lastSeenText(member.lastSeen),
+          role: ROLE_LABEL[member.role],
+          ...actions,
+        };
+      },
+    );
+  });
+  protected readonly memberIds = computed(
+    () => new Set(this.conversation().members.map((member) => member.id)),
+  );
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => this.searchTimer && clearTimeout(this.searchTimer));
+  }
+
+  open(): void {
+    this.error.set(null);
+    this.renaming.set(false);
+    this.confirmLeave.set(false);
+    this.query.set('');
+    this.results.set([]);
+    const dialog = this.dialog().nativeElement;
+    if (typeof dialog.showModal === 'function') dialog.showModal();
+    else dialog.setAttribute('open', '');
+    this.isOpen.set(true);
+    void this.refresh();
+  }
+
+  protected close(): void {
+    const dialog = this.dialog().nativeElement;
+    if (typeof dialog.close === 'function') dialog.close();
+    else dialog.removeAttribute('open');
+  }
+
+  protected onClosed(): void {
+    this.isOpen.set(false);
+  }
+
+  protected startRename(): void {
+    this.nameDraft.set(this.conversation().name ?? '');
+    this.renaming.set(true);
+  }
+
+  protected onNameInput(event: Event): void {
+    this.nameDraft.set((event.target as HTMLInputElement).value);
+  }
+
+  protected async saveName(event: Event): Promise<void> {
+    event.preventDefault();
+    const name = this.nameDraft().trim();
+    if (!name) {
+      this.error.set('Give the group a name.');
+      return;
+    }
+    const updated = await this.run('rename', () =>
+      firstValueFrom(this.api.rename(this.conversation().id, name)),
+    );
+    if (updated) {
+      this.store.upsert(updated);
+      this.renaming.set(false);
+    }
+  }
+
+  protected async setRole(row: MemberRow, role: 'admin' | 'member'): Promise<void> {
+    const updated = await this.run(`role:${row.member.id}`, () =>
+      firstValueFrom(this.api.setRole(this.conversation().id, row.member.id, role)),
+    );
+    if (updated) this.store.upsert(updated);
+  }
+
+  protected async remove(row: MemberRow): Promise<void> {
+    const id = this.conversation().id;
+    const done = await this.run(`remove:${row.member.id}`, async () => {
+      await firstValueFrom(this.api.removeMember(id, row.member.id));
+      return true;
+    });
+    if (done) await this.refresh();
+  }
+
+  protected async leave(): Promise<void> {
+    const id = this.conversation().id;
+    const done = await this.run('leave', async () => {
+      await firstValueFrom(this.api.leave(id));
+      return true;
+    });
+    if (done) {
+      this.close();
+      this.session.forget(id);
+    }
+  }
+
+  protected onQuery(event: Event): void {
+    const value = (event.target as HTMLInputElement).value;
+    this.query.set(value);
+    if (this.searchTimer) clearTimeout(this.searchTimer);
+    const seq = ++this.searchSeq;
+    const query = value.trim();
+    if (!query) {
+      this.results.set([]);
+      return;
+    }
+    this.searchTimer = setTimeout(async () => {
+      try {
+        const users = await firstValueFrom(this.api.searchUsers(query, 20));
+        if (seq === this.searchSeq) this.results.set(users);
+      } catch (err) {
+        if (seq === this.searchSeq) this.error.set(parseHttpError(err).message);
+      }
+    }, 250);
+  }
+
+  protected async add(user: UserView): Promise<void> {
+    const updated = await this.run(`add:${user.id}`, () =>
+      firstValueFrom(this.api.addMembers(this.conversation().id, [user.id])),
+    );
+    if (updated) {
+      this.store.upsert(updated);
+      this.results.update((list) => list.filter((item) => item.id !== user.id));
+    }
+  }
+
+  protected label(user: Pick<UserView, 'username' | 'displayName'>): string {
+    return displayName(user);
+  }
+
+  /** Fresh members and presence from `GET /api/conversations/:id`. */
+  private async refresh(): Promise<void> {
+    try {
+      const fresh = await firstValueFrom(this.api.get(this.conversation().id));
+      this.store.upsert(fresh);
+    } catch {
+      // The copy in the store is still shown; live events keep it current.
+    }
+  }
+
+  private async run<T>(key: string, action: () => Promise<T>): Promise<T | null> {
+    if (this.busy()) return null;
+    this.busy.set(key);
+    this.error.set(null);
+    try {
+      return await action();
+    } catch (err) {
+      const parsed = parseHttpError(err, ['name', 'userIds', 'role']);
+      this.error.set(parsed.message || Object.values(parsed.fields).join(' ') || 'Failed.');
+      return null;
+    } finally {
+      this.busy.set(null);
+    }
+  }
+}
