@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { AppConfigModule } from './core/config/config.module';
@@ -11,6 +12,7 @@ import { RedisModule } from './core/redis/redis.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { PresenceModule } from './presence/presence.module';
+import { PushModule } from './push/push.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { TypingModule } from './typing/typing.module';
 import { UploadModule } from './upload/upload.module';
@@ -19,6 +21,7 @@ import { UsersModule } from './users/users.module';
 @Module({
   imports: [
     AppConfigModule,
+    EventEmitterModule.forRoot(),
     LoggingModule,
     RedisModule,
     DatabaseModule,
@@ -34,6 +37,7 @@ import { UsersModule } from './users/users.module';
     TypingModule,
     PresenceModule,
     UploadModule,
+    PushModule,
   ],
 })
 export class AppModule {}

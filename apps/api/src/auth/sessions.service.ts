@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { SessionView } from '@chat/shared-dto';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
 import { RealtimeServer } from '../core/realtime/realtime-server';
+import { SESSIONS_REVOKED, SessionsRevokedEvent } from './session.events';
 import { SessionStore, StoredSession } from './session-store';
 
 /** How stale `lastUsedAt` may get before a request writes it again. */
@@ -20,6 +22,7 @@ export class SessionsService {
     private readonly store: SessionStore,
     private readonly realtime: RealtimeServer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: EventEmitter2,
   ) {}
 
   async create(userId: string, device: DeviceInfo): Promise<StoredSession> {
@@ -64,14 +67,24 @@ export class SessionsService {
   /** Revokes one session and closes its sockets on every instance. */
   async revoke(userId: string, sessionId: string): Promise<boolean> {
     const revoked = await this.store.revoke(userId, sessionId);
-    if (revoked) this.realtime.disconnectSessions([sessionId]);
+    if (revoked) await this.revoked(userId, [sessionId]);
     return revoked;
   }
 
   async revokeAllExcept(userId: string, keepSessionId: string | null): Promise<number> {
     const ids = await this.store.revokeAllExcept(userId, keepSessionId);
-    this.realtime.disconnectSessions(ids);
+    await this.revoked(userId, ids);
     return ids.length;
+  }
+
+  /** Listeners (push subscriptions of the session) finish before the revocation answers. */
+  private async revoked(userId: string, sessionIds: string[]): Promise<void> {
+    this.realtime.disconnectSessions(sessionIds);
+    if (sessionIds.length === 0) return;
+    await this.events.emitAsync(SESSIONS_REVOKED, {
+      userId,
+      sessionIds,
+    } satisfies SessionsRevokedEvent);
   }
 }
 

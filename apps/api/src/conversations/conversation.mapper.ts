@@ -14,6 +14,7 @@ export interface ConversationRow {
   last_seq: string;
   last_message_at: Date | null;
   my_last_read_seq: string;
+  my_muted_until?: Date | null;
 }
 
 export interface MemberRow {
@@ -63,5 +64,10 @@ export function toConversationView(
     lastReadSeq,
     createdAt: row.created_at.toISOString(),
     lastActivityAt: (row.last_message_at ?? row.created_at).toISOString(),
+    // A mute that has run out is no mute: clients need not compare clocks.
+    mutedUntil:
+      row.my_muted_until && new Date(row.my_muted_until).getTime() > Date.now()
+        ? new Date(row.my_muted_until).toISOString()
+        : null,
   };
 }

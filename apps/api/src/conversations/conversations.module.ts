@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
+import { ConversationSettingsController } from './conversation-settings.controller';
+import { ConversationSettingsService } from './conversation-settings.service';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsGateway } from './conversations.gateway';
 import { ConversationsService } from './conversations.service';
 import { MembershipService } from './membership.service';
 
 @Module({
-  controllers: [ConversationsController],
-  providers: [ConversationsService, MembershipService, ConversationsGateway],
-  exports: [ConversationsService, MembershipService],
+  controllers: [ConversationsController, ConversationSettingsController],
+  providers: [
+    ConversationsService,
+    MembershipService,
+    ConversationsGateway,
+    ConversationSettingsService,
+  ],
+  exports: [ConversationsService, MembershipService, ConversationSettingsService],
 })
 export class ConversationsModule {}

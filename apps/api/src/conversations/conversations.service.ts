@@ -13,7 +13,7 @@ import { ConversationRow, MemberRow, toConversationView } from './conversation.m
 import { MembershipService } from './membership.service';
 
 const CONVERSATION_COLUMNS = `c.id, c.type, c.name, c.created_at, c.last_seq, c.last_message_at,
-  me.last_read_seq AS my_last_read_seq`;
+  me.last_read_seq AS my_last_read_seq, me.muted_until AS my_muted_until`;
 
 const MEMBER_SELECT = `SELECT cm.conversation_id, cm.user_id, cm.role, cm.last_read_seq, cm.last_delivered_seq,
     u.username, u.display_name, u.avatar_url, u.status_message, u.status, u.last_seen

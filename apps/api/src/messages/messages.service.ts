@@ -1,4 +1,5 @@
 import { BadRequestException, Inject, Injectable, Optional } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { MessageView, SendMessageBody } from '@chat/shared-dto';
 import { DEFAULT_LIMITS } from '@chat/shared-dto';
@@ -9,6 +10,7 @@ import { APP_CONFIG } from '../core/config/config.module';
 import { MetricsService } from '../core/metrics/metrics.service';
 import { Broadcaster } from '../core/realtime/broadcaster';
 import { UploadsService } from '../upload/uploads.service';
+import { MESSAGE_CREATED, MessageCreatedEvent } from './message.events';
 import { MESSAGE_COLUMNS, MessageRow, toMessageView } from './message.mapper';
 import { MessageWriter } from './message-writer';
 
@@ -32,6 +34,7 @@ export class MessagesService {
     private readonly broadcaster: Broadcaster,
     private readonly writer: MessageWriter,
     private readonly metrics: MetricsService,
+    private readonly events: EventEmitter2,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly uploads?: UploadsService,
   ) {}
@@ -61,6 +64,10 @@ export class MessagesService {
     const message = toMessageView(row);
     if (!duplicate) {
       this.broadcaster.toUsers(members, 'message:new', message, exceptSocketId);
+      this.events.emit(MESSAGE_CREATED, {
+        message,
+        memberIds: [...members],
+      } satisfies MessageCreatedEvent);
       this.metrics.messagesStored.inc();
       this.metrics.sendToDeliver.observe((performance.now() - receivedAt) / 1000);
     }

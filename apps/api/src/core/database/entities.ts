@@ -2,6 +2,8 @@ import { SessionEntity } from '../../auth/session.entity';
 import { ConversationMemberEntity } from '../../conversations/conversation-member.entity';
 import { ConversationEntity } from '../../conversations/conversation.entity';
 import { MessageEntity } from '../../messages/message.entity';
+import { PushSubscriptionEntity } from '../../push/push-subscription.entity';
+import { VapidKeyEntity } from '../../push/vapid-key.entity';
 import { DeliveryReceiptEntity } from '../../receipts/delivery-receipt.entity';
 import { ReadReceiptEntity } from '../../receipts/read-receipt.entity';
 import { UploadEntity } from '../../upload/upload.entity';
@@ -17,4 +19,6 @@ export const entities = [
   ReadReceiptEntity,
   DeliveryReceiptEntity,
   UploadEntity,
+  PushSubscriptionEntity,
+  VapidKeyEntity,
 ];

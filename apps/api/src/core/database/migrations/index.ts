@@ -1,5 +1,12 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { CreateUploads1764000000100 } from './1764000000100-CreateUploads';
+import { AddConversationMute1765000000510 } from './1765000000510-AddConversationMute';
+import { CreatePush1765000000520 } from './1765000000520-CreatePush';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
-export const migrations = [InitialSchema1764000000000, CreateUploads1764000000100];
+export const migrations = [
+  InitialSchema1764000000000,
+  CreateUploads1764000000100,
+  AddConversationMute1765000000510,
+  CreatePush1765000000520,
+];
