@@ -22,6 +22,7 @@ import { PageVisibility } from '../shared/page-visibility.service';
 import { ConversationsApi } from './conversations.api';
 import { ConversationsStore } from './conversations.store';
 import { NewGroupDialogComponent } from './new-group-dialog.component';
+import { isMuted } from '../../notifications/mute';
 
 export interface ConversationRow {
   id: string;
@@ -35,6 +36,7 @@ export interface ConversationRow {
   group: boolean;
   avatarUrl: string | null;
   active: boolean;
+  muted: boolean;
 }
 
 @Component({
@@ -110,6 +112,7 @@ export class ConversationListComponent {
         online: other && other.id !== selfId ? other.status === 'online' : null,
         group: conversation.type === 'group',
         avatarUrl: other?.avatarUrl ?? null,
+        muted: isMuted(conversation, now),
         active: conversation.id === active,
       };
     });

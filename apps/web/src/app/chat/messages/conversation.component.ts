@@ -35,6 +35,7 @@ import type { DisplayMessage, TimelineItem } from './timeline';
 import { buildTimeline } from './timeline';
 import { TypingStore } from './typing.store';
 import { UploadsStore } from './uploads.store';
+import { MuteMenuComponent } from '../../notifications/mute-menu.component';
 
 const BOTTOM_SLACK_PX = 80;
 
@@ -53,6 +54,7 @@ const LOAD_OLDER_AT_PX = 240;
     MessageBubbleComponent,
     ComposerComponent,
     ImageViewerComponent,
+    MuteMenuComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation.component.html',
