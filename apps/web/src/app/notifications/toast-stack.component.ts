@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { InAppNotifier } from './in-app-notifier.service';
 
-/** The in-app toasts of `InAppNotifier`, bottom right (bottom centre on a phone). */
+/** The in-app toasts of `InAppNotifier`, top right (full width on a phone). */
 @Component({
   selector: 'chat-toast-stack',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -33,8 +33,9 @@ import { InAppNotifier } from './in-app-notifier.service';
     .stack {
       position: fixed;
       z-index: 50;
+      /* Top right, below the conversation header: clear of the composer and its send button. */
+      top: calc(72px + env(safe-area-inset-top));
       right: max(16px, env(safe-area-inset-right));
-      bottom: max(16px, env(safe-area-inset-bottom));
       display: flex;
       flex-direction: column;
       gap: 8px;
