@@ -1,5 +1,5 @@
 /* The app's service worker: Angular's (app shell cache, updates) plus Web Push. */
-/* eslint-env serviceworker */
+/* global importScripts */
 importScripts('./ngsw-worker.js');
 
 /**

@@ -13,7 +13,8 @@ import { firstValueFrom } from 'rxjs';
 import { ConversationsStore } from '../chat/conversations/conversations.store';
 import { PageVisibility } from '../chat/shared/page-visibility.service';
 import { parseHttpError } from '../core/http/http-error';
-import { MUTE_OPTIONS, MuteOption, isMuted, muteLabel } from './mute';
+import type { MuteOption } from './mute';
+import { MUTE_OPTIONS, isMuted, muteLabel } from './mute';
 
 /** The conversation header's bell: mute for 1 h, 8 h, a week or until unmuted; or unmute. */
 @Component({
