@@ -10,9 +10,11 @@ import type {
 import { MAX_PUSH_SUBSCRIPTIONS_PER_USER } from '@chat/shared-dto';
 import { decrypt } from 'http_ece';
 import { DataSource } from 'typeorm';
+import { PresenceService } from '../presence/presence.service';
 import {
   createTestApp,
   hasRedis,
+  nextEvent,
   RegisteredUser,
   TestApp,
   waitFor,
@@ -174,6 +176,13 @@ describe('web push (integration)', () => {
       .query<{ endpoint: string }[]>('SELECT endpoint FROM push_subscriptions WHERE user_id = $1', [
         userId,
       ]);
+  /** The server has seen the user's last socket go (the disconnect is asynchronous). */
+  const gone = async (userId: string) => {
+    const presence = t.app.get(PresenceService);
+    const deadline = Date.now() + 5000;
+    while ((await presence.connectedDevices(userId)) > 0 && Date.now() < deadline)
+      await waitFor(20);
+  };
   const register = async (prefix: string) => {
     const user = await t.register(prefix);
     users.push(user.user.id);
@@ -270,7 +279,7 @@ describe('web push (integration)', () => {
     expect(pushService.to('/carol')).toHaveLength(0);
 
     socket.disconnect();
-    await waitFor(100);
+    await gone(dave.user.id);
     await send(carol, pair.id, 'and now you are not');
     await pushService.next('/dave');
     await waitFor(300);
@@ -332,6 +341,9 @@ describe('web push (integration)', () => {
     ).body as ConversationView;
     await subscribe(t, gina, `${pushService.url}/gina`).expect(201);
     const until = new Date(Date.now() + 3600_000).toISOString();
+    // Gina's other devices learn of the mute.
+    const device = await t.connect(gina.token);
+    const updated = nextEvent(device, 'conversation:updated');
     const muted = await t
       .http()
       .patch(`/api/conversations/${pair.id}/settings`)
@@ -339,6 +351,9 @@ describe('web push (integration)', () => {
       .send({ mutedUntil: until })
       .expect(200);
     expect((muted.body as ConversationView).mutedUntil).toBe(until);
+    expect((await updated).mutedUntil).toBe(until);
+    device.disconnect();
+    await gone(gina.user.id);
     const list = (await t.http().get('/api/conversations').set(auth(gina)).expect(200))
       .body as ConversationView[];
     expect(list.find((c) => c.id === pair.id)?.mutedUntil).toBe(until);

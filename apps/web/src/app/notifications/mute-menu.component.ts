@@ -103,7 +103,7 @@ import { MUTE_OPTIONS, isMuted, muteLabel } from './mute';
     }
     .menu button:hover,
     .menu button:focus-visible {
-      background: var(--hover, rgba(0, 0, 0, 0.06));
+      background: var(--accent-soft, rgba(0, 0, 0, 0.06));
     }
     .state {
       margin: 4px 12px;
