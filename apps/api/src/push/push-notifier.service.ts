@@ -37,6 +37,7 @@ export class PushNotifierService implements OnModuleInit, OnApplicationShutdown 
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
+    this.sender.close();
   }
 
   @OnEvent(MESSAGE_CREATED)

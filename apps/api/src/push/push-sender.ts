@@ -42,13 +42,21 @@ const TIMEOUT_MS = 10_000;
  * resolves names without the address check.
  */
 export class PushSender {
-  private readonly lookup: LookupFunction;
+  /** Kept-alive connections to the few push services; each new socket's lookup is checked. */
+  private readonly agents: { 'https:': https.Agent; 'http:': http.Agent };
 
   constructor(
     private readonly policy: EndpointPolicyOptions,
     private readonly resolve: Resolver = systemResolver,
   ) {
-    this.lookup = guardedLookup(policy, resolve);
+    const lookup: LookupFunction = guardedLookup(policy, resolve);
+    const options = { keepAlive: true, maxSockets: 64, lookup };
+    this.agents = { 'https:': new https.Agent(options), 'http:': new http.Agent(options) };
+  }
+
+  close(): void {
+    this.agents['https:'].destroy();
+    this.agents['http:'].destroy();
   }
 
   async send(
@@ -74,16 +82,16 @@ export class PushSender {
       },
     );
     const url = new URL(details.endpoint);
-    const transport = url.protocol === 'https:' ? https : http;
+    const secure = url.protocol === 'https:';
+    const transport = secure ? https : http;
     return new Promise<PushOutcome>((resolve) => {
       const req = transport.request(
         url,
         {
           method: details.method,
           headers: details.headers,
-          lookup: this.lookup,
           timeout: TIMEOUT_MS,
-          agent: false,
+          agent: secure ? this.agents['https:'] : this.agents['http:'],
         },
         (res) => {
           // The body is never needed; draining it frees the socket.
