@@ -303,6 +303,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (env.REDIS_HOST && env.REDIS_URL)
     problems.push('set either REDIS_URL or REDIS_HOST, not both');
 
+  if (env.NODE_ENV === 'production' && env.PUSH_ALLOW_INSECURE_ENDPOINTS === 'true')
+    problems.push('PUSH_ALLOW_INSECURE_ENDPOINTS must not be true when NODE_ENV=production');
   if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY))
     problems.push('set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither');
 
