@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { BATCH_GUARD_TRIPPED } from './messages/messages.repository';
 import { PresenceModule } from './presence/presence.module';
+import { PushModule } from './push/push.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { SearchModule } from './search/search.module';
 import { TypingModule } from './typing/typing.module';
@@ -39,6 +40,7 @@ import { UsersModule } from './users/users.module';
     PresenceModule,
     UploadModule,
     SearchModule,
+    PushModule,
   ],
 })
 export class AppModule {}

@@ -3,6 +3,8 @@ import { ConversationMemberEntity } from './conversations/conversation-member.en
 import { ConversationEntity } from './conversations/conversation.entity';
 import { MessageReactionEntity } from './messages/message-reaction.entity';
 import { MessageEntity } from './messages/message.entity';
+import { PushSubscriptionEntity } from './push/push-subscription.entity';
+import { VapidKeyEntity } from './push/vapid-key.entity';
 import { DeliveryReceiptEntity } from './receipts/delivery-receipt.entity';
 import { ReadReceiptEntity } from './receipts/read-receipt.entity';
 import { UploadEntity } from './upload/upload.entity';
@@ -22,4 +24,6 @@ export const entities = [
   ReadReceiptEntity,
   DeliveryReceiptEntity,
   UploadEntity,
+  PushSubscriptionEntity,
+  VapidKeyEntity,
 ];

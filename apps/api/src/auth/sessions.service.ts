@@ -65,14 +65,23 @@ export class SessionsService {
   /** Revokes one session and closes its sockets on every instance. */
   async revoke(userId: string, sessionId: string): Promise<boolean> {
     const revoked = await this.store.revoke(userId, sessionId);
-    if (revoked) this.events.emit(SESSIONS_REVOKED, { userId, sessionIds: [sessionId] });
+    if (revoked) await this.revoked(userId, [sessionId]);
     return revoked;
   }
 
   async revokeAllExcept(userId: string, keepSessionId: string | null): Promise<number> {
     const ids = await this.store.revokeAllExcept(userId, keepSessionId);
-    if (ids.length > 0) this.events.emit(SESSIONS_REVOKED, { userId, sessionIds: ids });
+    await this.revoked(userId, ids);
     return ids.length;
+  }
+
+  /**
+   * Tells the listeners (sockets closed everywhere, the sessions' push subscriptions removed)
+   * and waits for them, so that a revocation has taken effect when it answers.
+   */
+  private async revoked(userId: string, sessionIds: string[]): Promise<void> {
+    if (sessionIds.length > 0)
+      await this.events.emitAndWait(SESSIONS_REVOKED, { userId, sessionIds });
   }
 }
 

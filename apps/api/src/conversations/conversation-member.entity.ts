@@ -30,4 +30,8 @@ export class ConversationMemberEntity {
 
   @Column({ name: 'last_delivered_seq', type: 'bigint', default: 0 })
   lastDeliveredSeq!: string;
+
+  /** The member's own mute: no pushes (except mentions) until then. */
+  @Column({ name: 'muted_until', type: 'timestamptz', nullable: true })
+  mutedUntil!: Date | null;
 }

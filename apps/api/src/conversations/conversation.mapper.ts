@@ -39,5 +39,10 @@ export function toConversationView(
     lastRev: Number(conversation.lastRev),
     createdAt: conversation.createdAt.toISOString(),
     lastActivityAt: (conversation.lastMessageAt ?? conversation.createdAt).toISOString(),
+    // A mute that has run out is no mute: clients need not compare clocks.
+    mutedUntil:
+      own.muted_until && new Date(own.muted_until).getTime() > Date.now()
+        ? new Date(own.muted_until).toISOString()
+        : null,
   };
 }

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagesModule } from '../messages/messages.module';
 import { UsersModule } from '../users/users.module';
+import { ConversationSettingsController } from './conversation-settings.controller';
+import { ConversationSettingsService } from './conversation-settings.service';
 import { ConversationEntity } from './conversation.entity';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsFanout } from './conversations.fanout';
@@ -18,13 +20,14 @@ import { MembershipModule } from './membership.module';
     UsersModule,
     MessagesModule,
   ],
-  controllers: [ConversationsController],
+  controllers: [ConversationsController, ConversationSettingsController],
   providers: [
     ConversationsRepository,
     ConversationsService,
     ConversationsGateway,
     ConversationsFanout,
+    ConversationSettingsService,
   ],
-  exports: [ConversationsService, MembershipModule],
+  exports: [ConversationsService, ConversationSettingsService, MembershipModule],
 })
 export class ConversationsModule {}

@@ -18,6 +18,7 @@ export interface MemberRow {
 export interface OwnMembershipRow {
   conversation_id: string;
   last_read_seq: string;
+  muted_until: Date | null;
 }
 
 export interface WatermarkMove {
@@ -66,7 +67,7 @@ export class MembersRepository {
   /** The user's row in every conversation they belong to. */
   ownRows(userId: string, conversationIds?: string[]): Promise<OwnMembershipRow[]> {
     return this.members.query(
-      `SELECT conversation_id, last_read_seq FROM conversation_members
+      `SELECT conversation_id, last_read_seq, muted_until FROM conversation_members
         WHERE user_id = $1 AND ($2::uuid[] IS NULL OR conversation_id = ANY($2::uuid[]))`,
       [userId, conversationIds ?? null],
     );
@@ -103,6 +104,22 @@ export class MembersRepository {
 
   async setRole(conversationId: string, userId: string, role: MemberRole): Promise<void> {
     await this.members.update({ conversationId, userId }, { role });
+  }
+
+  /** A member's own mute; a past or null instant unmutes. */
+  async setMutedUntil(conversationId: string, userId: string, until: Date | null): Promise<void> {
+    const mutedUntil = until && until.getTime() > Date.now() ? until : null;
+    await this.members.update({ conversationId, userId }, { mutedUntil });
+  }
+
+  /** Those of `userIds` who have the conversation muted now. */
+  async mutedAmong(conversationId: string, userIds: string[]): Promise<string[]> {
+    const rows = await this.members.query<{ user_id: string }[]>(
+      `SELECT user_id FROM conversation_members
+        WHERE conversation_id = $1 AND user_id = ANY($2::uuid[]) AND muted_until > now()`,
+      [conversationId, userIds],
+    );
+    return rows.map((r) => r.user_id);
   }
 
   /** Everyone who shares at least one conversation with the user. */

@@ -116,6 +116,15 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
     return this.repository.ownRows(userId, conversationIds);
   }
 
+  setMutedUntil(conversationId: string, userId: string, until: Date | null): Promise<void> {
+    return this.repository.setMutedUntil(conversationId, userId, until);
+  }
+
+  async mutedAmong(conversationId: string, userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    return new Set(await this.repository.mutedAmong(conversationId, userIds));
+  }
+
   /** Everyone who shares at least one conversation with the user. */
   contactsOf(userId: string): Promise<string[]> {
     return this.repository.contactsOf(userId);

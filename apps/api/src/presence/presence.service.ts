@@ -100,6 +100,11 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     this.pendingOffline.set(userId, timer);
   }
 
+  /** Devices of the user connected right now, on any instance. */
+  connectedDevices(userId: string): Promise<number> {
+    return this.store.devices(userId);
+  }
+
   private async offlineIfGone(userId: string): Promise<void> {
     if ((await this.store.devices(userId)) === 0) await this.announceOffline(userId);
   }

@@ -25,4 +25,6 @@ export interface ConversationView {
   lastReadSeq: number;
   createdAt: string;
   lastActivityAt: string;
+  /** The caller's own mute: no pushes (except mentions) until then; null when not muted. */
+  mutedUntil?: string | null;
 }

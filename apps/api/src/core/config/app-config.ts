@@ -47,6 +47,12 @@ export interface AppConfig {
   };
   presenceGraceMs: number;
   shutdownGraceMs: number;
+  push: {
+    /** null: generated at first start and kept in the database. */
+    vapidKeys: { publicKey: string; privateKey: string } | null;
+    vapidSubject: string;
+    allowInsecureEndpoints: boolean;
+  };
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
@@ -144,7 +150,24 @@ export function buildAppConfig(env: Environment): AppConfig {
     },
     presenceGraceMs: env.PRESENCE_GRACE_MS ?? 3000,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
+    push: {
+      vapidKeys:
+        env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY
+          ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY }
+          : null,
+      vapidSubject: env.VAPID_SUBJECT ?? defaultVapidSubject(env.CLIENT_URL),
+      allowInsecureEndpoints: env.PUSH_ALLOW_INSECURE_ENDPOINTS === 'true',
+    },
   };
+}
+
+/** Push services want a contact: the public https origin when there is one. */
+function defaultVapidSubject(clientUrl: string | undefined): string {
+  const https = (clientUrl ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .find((o) => o.startsWith('https://'));
+  return https ?? 'mailto:postmaster@localhost';
 }
 
 /** Validates `process.env`-like input and maps it to the typed configuration; throws on errors. */

@@ -289,6 +289,34 @@ export class Environment {
   @Min(0)
   @Max(600_000)
   SHUTDOWN_GRACE_MS?: number;
+
+  /** Web Push: a VAPID key pair (base64url); unset, one is generated once and kept in the database. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{87}$/, {
+    message: 'VAPID_PUBLIC_KEY must be a base64url P-256 public key',
+  })
+  VAPID_PUBLIC_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{43}$/, {
+    message: 'VAPID_PRIVATE_KEY must be a base64url P-256 private key',
+  })
+  VAPID_PRIVATE_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(mailto:\S+@\S+|https:\/\/\S+)$/, {
+    message: 'VAPID_SUBJECT must be a mailto: or https: URL',
+  })
+  VAPID_SUBJECT?: string;
+
+  /** Tests only: lets push subscriptions name http and loopback push services. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  PUSH_ALLOW_INSECURE_ENDPOINTS?: string;
 }
 
 /** Raised at boot; its message lists one line per bad variable. */
@@ -317,6 +345,11 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     problems.push('set either DATABASE_URL or DB_HOST, not both');
   if (env.REDIS_HOST && env.REDIS_URL)
     problems.push('set either REDIS_URL or REDIS_HOST, not both');
+
+  if (env.NODE_ENV === 'production' && env.PUSH_ALLOW_INSECURE_ENDPOINTS === 'true')
+    problems.push('PUSH_ALLOW_INSECURE_ENDPOINTS must not be true when NODE_ENV=production');
+  if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY))
+    problems.push('set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither');
 
   if (problems.length > 0) throw new EnvironmentError(problems);
   return env;

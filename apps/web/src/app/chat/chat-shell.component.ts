@@ -7,11 +7,15 @@ import {
   inject,
   signal,
 } from '@angular/core';
-import { Title } from '@angular/platform-browser';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
 import { AuthStore } from '../core/auth/auth.store';
+import { InAppNotifier } from '../notifications/in-app-notifier.service';
+import { unreadNotMuted } from '../notifications/mute';
+import { PushSubscriptionService } from '../notifications/push-subscription.service';
+import { ToastStackComponent } from '../notifications/toast-stack.component';
+import { UnreadBadgeService } from '../notifications/unread-badge.service';
 import { ChatSession } from './chat-session.service';
 import { ConversationListComponent } from './conversations/conversation-list.component';
 import { ConversationsStore } from './conversations/conversations.store';
@@ -28,7 +32,7 @@ import { PageVisibility } from './shared/page-visibility.service';
  */
 @Component({
   selector: 'chat-shell',
-  imports: [RouterOutlet, ConversationListComponent],
+  imports: [RouterOutlet, ConversationListComponent, ToastStackComponent],
   providers: [
     RealtimeService,
     ConversationsStore,
@@ -37,6 +41,7 @@ import { PageVisibility } from './shared/page-visibility.service';
     TypingStore,
     UploadsStore,
     ChatSession,
+    InAppNotifier,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
@@ -60,6 +65,7 @@ import { PageVisibility } from './shared/page-visibility.service';
         <router-outlet />
       </main>
     </div>
+    <chat-toast-stack />
   `,
   styleUrl: './chat-shell.component.css',
 })
@@ -69,7 +75,7 @@ export class ChatShellComponent {
   protected readonly realtime = inject(RealtimeService);
   private readonly conversations = inject(ConversationsStore);
   private readonly page = inject(PageVisibility);
-  private readonly title = inject(Title);
+  private readonly badge = inject(UnreadBadgeService);
   private readonly slow = signal(false);
 
   protected readonly unreachable = computed(
@@ -100,19 +106,21 @@ export class ChatShellComponent {
 
   constructor() {
     this.session.start();
+    inject(InAppNotifier);
+    void inject(PushSubscriptionService).sync();
     const timer = setTimeout(() => this.slow.set(true), 2000);
     const off = this.auth.onLogout((explicit) => this.session.stop(explicit));
     // Pick up a renamed profile etc.; a revoked token ends the session here.
     this.auth.refreshUser().catch(() => undefined);
-    effect(() => {
-      const unread = this.conversations.totalUnread();
-      this.title.setTitle(unread ? `(${unread}) chat` : 'chat');
-    });
+    // Title and favicon badge; muted conversations are not counted.
+    effect(() =>
+      this.badge.show(unreadNotMuted(this.conversations.conversations(), this.page.now())),
+    );
     inject(DestroyRef).onDestroy(() => {
       clearTimeout(timer);
       off();
       this.session.stop();
-      this.title.setTitle('chat');
+      this.badge.show(0);
     });
   }
 }

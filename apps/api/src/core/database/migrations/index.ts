@@ -1,5 +1,7 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { CreateUploads1764000000100 } from './1764000000100-CreateUploads';
+import { AddConversationMute1765000000510 } from './1765000000510-AddConversationMute';
+import { CreatePush1765000000520 } from './1765000000520-CreatePush';
 import { MessageLifecycle1765100000000 } from './1765100000000-MessageLifecycle';
 import { MessageSearch1765200000000 } from './1765200000000-MessageSearch';
 
@@ -7,6 +9,8 @@ import { MessageSearch1765200000000 } from './1765200000000-MessageSearch';
 export const migrations = [
   InitialSchema1764000000000,
   CreateUploads1764000000100,
+  AddConversationMute1765000000510,
+  CreatePush1765000000520,
   MessageLifecycle1765100000000,
   MessageSearch1765200000000,
 ];

@@ -28,6 +28,7 @@ import { PageVisibility } from '../shared/page-visibility.service';
 import { ConversationsApi } from './conversations.api';
 import { ConversationsStore } from './conversations.store';
 import { NewGroupDialogComponent } from './new-group-dialog.component';
+import { isMuted } from '../../notifications/mute';
 
 export interface ConversationRow {
   id: string;
@@ -42,6 +43,7 @@ export interface ConversationRow {
   avatarId: string;
   avatarUrl: string | null;
   active: boolean;
+  muted: boolean;
 }
 
 @Component({
@@ -120,6 +122,7 @@ export class ConversationListComponent {
         group: conversation.type === 'group',
         avatarId: conversationAvatar(conversation, selfId).id,
         avatarUrl: other?.avatarUrl ?? null,
+        muted: isMuted(conversation, now),
         active: conversation.id === active,
       };
     });

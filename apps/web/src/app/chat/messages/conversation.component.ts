@@ -39,6 +39,7 @@ import type { DisplayMessage, TimelineItem } from './timeline';
 import { buildTimeline } from './timeline';
 import { TypingStore } from './typing.store';
 import { UploadsStore } from './uploads.store';
+import { MuteMenuComponent } from '../../notifications/mute-menu.component';
 
 const BOTTOM_SLACK_PX = 80;
 
@@ -59,6 +60,7 @@ const LOAD_OLDER_AT_PX = 240;
     ImageViewerComponent,
     ConversationInfoComponent,
     MessageInfoDialogComponent,
+    MuteMenuComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation.component.html',

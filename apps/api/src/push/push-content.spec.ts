@@ -1,0 +1,85 @@
+import type { MessageView } from '@chat/shared-dto';
+import { mentionsOf, pushPayloadFor, topicFor } from './push-content';
+
+const message = (over: Partial<MessageView> = {}): MessageView => ({
+  id: 'm1',
+  conversationId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+  seq: 7,
+  senderId: 'u1',
+  content: 'hello',
+  type: 'text',
+  clientId: 'c1',
+  createdAt: '2026-12-01T00:00:00.000Z',
+  rev: 1,
+  reactions: [],
+  mentions: [],
+  ...over,
+});
+
+describe('pushPayloadFor', () => {
+  it('names the sender in a direct conversation', () => {
+    expect(
+      pushPayloadFor(
+        message(),
+        { username: 'ann', displayName: 'Ann B' },
+        { type: 'direct', name: null },
+      ),
+    ).toEqual({
+      conversationId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+      messageId: 'm1',
+      seq: 7,
+      title: 'Ann B',
+      body: 'hello',
+    });
+  });
+
+  it('names the group and prefixes the sender in a group', () => {
+    const p = pushPayloadFor(message(), { username: 'ann' }, { type: 'group', name: 'Team' });
+    expect([p.title, p.body]).toEqual(['Team', 'ann: hello']);
+  });
+
+  it('flattens and shortens long text without splitting a character', () => {
+    const long = `${'a'.repeat(138)}😀😀😀`;
+    const body = pushPayloadFor(
+      message({ content: long }),
+      { username: 'ann' },
+      { type: 'direct', name: null },
+    ).body;
+    expect([...body]).toHaveLength(140);
+    expect(body.endsWith('😀…')).toBe(true);
+    expect(
+      pushPayloadFor(
+        message({ content: 'a\n\n  b' }),
+        { username: 'ann' },
+        { type: 'direct', name: null },
+      ).body,
+    ).toBe('a b');
+  });
+
+  it('describes an image', () => {
+    const p = pushPayloadFor(
+      message({ type: 'image', content: '' }),
+      { username: 'ann' },
+      { type: 'direct', name: null },
+    );
+    expect(p.body).toBe('Photo');
+  });
+});
+
+describe('topicFor', () => {
+  it('is the uuid without dashes: 32 URL-safe characters', () => {
+    expect(topicFor('0f8fad5b-d9cb-469f-a165-70867728950e')).toBe(
+      '0f8fad5bd9cb469fa16570867728950e',
+    );
+  });
+});
+
+describe('mentionsOf', () => {
+  it('reads mentions when the message has them, and none otherwise', () => {
+    expect([...mentionsOf({ ...message(), mentions: ['u2', 'u3'] } as MessageView)]).toEqual([
+      'u2',
+      'u3',
+    ]);
+    expect(mentionsOf(message()).size).toBe(0);
+  });
+});

@@ -1,0 +1,53 @@
+import type { ConversationType, MessageView, PushPayload } from '@chat/shared-dto';
+
+const EXCERPT_MAX = 140;
+
+export interface SenderName {
+  username: string;
+  displayName?: string | null;
+}
+
+/** What a notification says about a new message: who (or which group) and an excerpt. */
+export function pushPayloadFor(
+  message: MessageView,
+  sender: SenderName,
+  conversation: { type: ConversationType; name: string | null },
+): PushPayload {
+  const who = sender.displayName?.trim() || sender.username;
+  const text = excerpt(message);
+  const group = conversation.type === 'group';
+  return {
+    conversationId: message.conversationId,
+    messageId: message.id,
+    seq: message.seq,
+    title: group ? conversation.name?.trim() || 'Group' : who,
+    body: group ? `${who}: ${text}` : text,
+  };
+}
+
+function excerpt(message: MessageView): string {
+  if (message.type === 'image')
+    return message.content.trim() ? `Photo: ${oneLine(message.content)}` : 'Photo';
+  if (message.type !== 'text') return 'New message';
+  return oneLine(message.content);
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = [...flat]; // code points: never cut a surrogate pair in half
+  return chars.length <= EXCERPT_MAX ? flat : `${chars.slice(0, EXCERPT_MAX - 1).join('')}…`;
+}
+
+/**
+ * The push service's `Topic` header, which collapses pushes of one conversation: at most 32
+ * URL-safe characters, so the conversation's uuid without its dashes.
+ */
+export function topicFor(conversationId: string): string {
+  return conversationId.replace(/-/g, '').slice(0, 32);
+}
+
+/** The members named in a message; `mentions` arrives with the message lifecycle work. */
+export function mentionsOf(message: MessageView): ReadonlySet<string> {
+  const mentions: unknown = 'mentions' in message ? message.mentions : undefined;
+  return new Set(Array.isArray(mentions) ? mentions.filter((m) => typeof m === 'string') : []);
+}
