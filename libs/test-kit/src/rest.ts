@@ -138,6 +138,10 @@ export class RestClient {
     return expectStatus(await this.request<SessionView[]>('GET', '/api/auth/sessions'), 200);
   }
 
+  async user(id: string): Promise<UserView> {
+    return expectStatus(await this.request<UserView>('GET', `/api/users/${id}`), 200);
+  }
+
   async searchUsers(query: string, limit?: number): Promise<UserView[]> {
     const params = new URLSearchParams({ query });
     if (limit !== undefined) params.set('limit', String(limit));

@@ -83,6 +83,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   const port = env['PORT'] ? Number(env['PORT']) : await freePort();
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const name of SERVICE_VARS) delete base[name];
+  // node --test marks its children with NODE_TEST_CONTEXT; a server is not a test file.
+  delete base['NODE_TEST_CONTEXT'];
   const defaults = bare
     ? {}
     : { NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_SERVER_SECRET };

@@ -27,6 +27,8 @@ export interface ConnectOptions {
   headers?: Record<string, string>;
   /** Off by default: a refused or closed socket must stay closed so the test sees it. */
   reconnection?: boolean;
+  /** Bind the client end to this loopback address (balancers hash on the client address). */
+  localAddress?: string;
   /** Anything else socket.io-client takes. */
   io?: Partial<ManagerOptions & SocketOptions>;
 }
@@ -41,9 +43,19 @@ const open = new Set<ChatSocket>();
 export function connectSocket(
   url: string,
   token: string | undefined,
-  { timeoutMs = 10_000, transports = ['websocket'], headers, reconnection = false, io: extra = {} }: ConnectOptions = {},
+  {
+    timeoutMs = 10_000,
+    transports = ['websocket'],
+    headers,
+    reconnection = false,
+    localAddress,
+    io: extra = {},
+  }: ConnectOptions = {},
 ): Promise<ChatSocket> {
+  // Node's WebSocket client takes `localAddress`; socket.io-client passes it on untyped.
+  const local = localAddress ? ({ localAddress } as Partial<ManagerOptions>) : {};
   const socket: ChatSocket = io(url, {
+    ...local,
     auth: token === undefined ? undefined : { token },
     transports,
     reconnection,
@@ -93,6 +105,20 @@ export function emitAck<E extends ClientEvent>(
   return timed.emitWithAck(event, payload) as Promise<AckOf<E>>;
 }
 
+/**
+ * Any event of the contract with a payload the caller vouches for, answering the common ack
+ * shape: for loops over several events, where one typed call per event cannot be written.
+ */
+export function emitAnyAck(
+  socket: ChatSocket,
+  event: ClientEvent,
+  payload: object,
+  timeoutMs = 10_000,
+): Promise<Ack> {
+  const timed = socket.timeout(timeoutMs) as unknown as Socket;
+  return timed.emitWithAck(event, payload) as Promise<Ack>;
+}
+
 /** The ack a client makes up when none came in time, so a load test can count it. */
 export interface TimedOutAck {
   ok: false;
@@ -128,8 +154,12 @@ export function emitRaw(
   args: unknown[],
   timeoutMs = 10_000,
 ): Promise<unknown> {
-  const untyped = socket as unknown as Socket;
-  return untyped.timeout(timeoutMs).emitWithAck(event, ...args) as Promise<unknown>;
+  return untyped(socket).timeout(timeoutMs).emitWithAck(event, ...args) as Promise<unknown>;
+}
+
+/** The same socket without the contract's types: for fuzzing, and nothing else. */
+export function untyped(socket: ChatSocket): Socket {
+  return socket as unknown as Socket;
 }
 
 export type SendAck = Ack<{ message: MessageView }>;
