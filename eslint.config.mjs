@@ -85,7 +85,7 @@ export default [
     // Only tests and the bench use the test kit, never the code that ships (api-e2e's own
     // config lifts this: all of its sources are tests).
     files: ['**/src/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    ignores: ['**/*.spec.ts', 'apps/api-e2e/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -14,7 +14,11 @@ const tempDirs = new Set<string>();
 let handlersInstalled = false;
 
 /** Kills `child` (with `killSignal`) when the test process ends, whatever ends it. */
-export function track(child: ChildProcess, name: string, killSignal: NodeJS.Signals = 'SIGKILL'): void {
+export function track(
+  child: ChildProcess,
+  name: string,
+  killSignal: NodeJS.Signals = 'SIGKILL',
+): void {
   installExitHandlers();
   const { pid } = child;
   if (pid === undefined) return;
@@ -126,7 +130,8 @@ export async function startPostgres(): Promise<PostgresProcess> {
   if (!bin) throw new Error('PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin)');
   const identity = postgresIdentity();
   const base = trackedTempDir('chat-faults-pg-');
-  if (identity.uid !== undefined && identity.gid !== undefined) chownSync(base, identity.uid, identity.gid);
+  if (identity.uid !== undefined && identity.gid !== undefined)
+    chownSync(base, identity.uid, identity.gid);
   const dataDir = join(base, 'data');
   execFileSync(
     join(bin, 'initdb'),
@@ -178,7 +183,9 @@ export async function startPostgres(): Promise<PostgresProcess> {
         what: `postgres on ${port}\n${log}`,
       });
       // We spawned the postmaster itself (no wrapper): make sure the PID we will signal is it.
-      const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const postmasterPid = Number(
+        readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+      );
       if (postmasterPid !== spawned.pid)
         throw new Error(`postmaster is ${postmasterPid}, we spawned ${spawned.pid}`);
     },
@@ -198,7 +205,9 @@ export async function startPostgres(): Promise<PostgresProcess> {
  * redis-server on a free port; append-only file on by default, like docker/docker-compose.yml,
  * so that sessions (kept in Redis) survive a restart as they do in production.
  */
-export async function startRedis({ persistent = true }: { persistent?: boolean } = {}): Promise<ServiceProcess> {
+export async function startRedis({
+  persistent = true,
+}: { persistent?: boolean } = {}): Promise<ServiceProcess> {
   const server = REDIS_SERVER;
   if (!server) throw new Error('redis-server not found on PATH');
   const dir = trackedTempDir('chat-faults-redis-');

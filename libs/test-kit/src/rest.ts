@@ -63,7 +63,15 @@ export async function request<T = unknown>(
   } catch {
     // not JSON: left null, the text is there
   }
-  return { method, path, status: res.status, headers: res.headers, text, json, ms: performance.now() - started };
+  return {
+    method,
+    path,
+    status: res.status,
+    headers: res.headers,
+    text,
+    json,
+    ms: performance.now() - started,
+  };
 }
 
 /** The body of a response with one of the expected statuses; anything else throws with the body. */
@@ -72,7 +80,8 @@ export function expectStatus<T>(res: RestResponse<T>, ...expected: number[]): T 
     throw new Error(
       `${res.method} ${res.path}: expected ${expected.join(' or ')}, got ${res.status} ${res.text.slice(0, 500)}`,
     );
-  if (res.json === null) throw new Error(`${res.method} ${res.path}: ${res.status} without a JSON body`);
+  if (res.json === null)
+    throw new Error(`${res.method} ${res.path}: ${res.status} without a JSON body`);
   return res.json;
 }
 
@@ -114,16 +123,26 @@ export class RestClient {
     return new RestClient(this.baseUrl, token);
   }
 
-  request<T = unknown>(method: Method, path: string, options: RequestOptions = {}): Promise<RestResponse<T>> {
+  request<T = unknown>(
+    method: Method,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<RestResponse<T>> {
     return request<T>(this.baseUrl, method, path, { token: this.token, ...options });
   }
 
   async register(input: RegisterInput): Promise<AuthResponse> {
-    return expectStatus(await this.request<AuthResponse>('POST', '/api/auth/register', { body: input }), 201);
+    return expectStatus(
+      await this.request<AuthResponse>('POST', '/api/auth/register', { body: input }),
+      201,
+    );
   }
 
   async login(input: LoginInput): Promise<AuthResponse> {
-    return expectStatus(await this.request<AuthResponse>('POST', '/api/auth/login', { body: input }), 200);
+    return expectStatus(
+      await this.request<AuthResponse>('POST', '/api/auth/login', { body: input }),
+      200,
+    );
   }
 
   async logout(): Promise<void> {
@@ -154,7 +173,9 @@ export class RestClient {
 
   /** Get-or-create: 201 the first time, 200 after. */
   async direct(userId: string): Promise<ConversationView> {
-    const res = await this.request<ConversationView>('POST', '/api/conversations', { body: { userId } });
+    const res = await this.request<ConversationView>('POST', '/api/conversations', {
+      body: { userId },
+    });
     return expectStatus(res, 201, 200);
   }
 
@@ -230,7 +251,11 @@ export interface RegisterUserOptions {
 export async function registerUser(
   baseUrl: string,
   prefix = 'user',
-  { username = uniqueName(prefix), password, emailDomain = 'example.test' }: RegisterUserOptions = {},
+  {
+    username = uniqueName(prefix),
+    password,
+    emailDomain = 'example.test',
+  }: RegisterUserOptions = {},
 ): Promise<TestUser> {
   const input = {
     username,

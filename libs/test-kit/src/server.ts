@@ -79,7 +79,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   // A concurrent rebuild empties dist for a while: wait for it (bounded) rather than fail.
   for (let i = 0; i < 60 && !existsSync(main); i++) await sleep(1000);
   if (!existsSync(main))
-    throw new Error(`${main} is missing: build first (npx nx run-many -t build --projects=api,web)`);
+    throw new Error(
+      `${main} is missing: build first (npx nx run-many -t build --projects=api,web)`,
+    );
   const port = env['PORT'] ? Number(env['PORT']) : await freePort();
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const name of SERVICE_VARS) delete base[name];
@@ -121,7 +123,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     url: `http://127.0.0.1:${port}`,
     logFile,
     logs: () =>
-      logFile ? (existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-LOG_LIMIT) : '') : output,
+      logFile
+        ? existsSync(logFile)
+          ? readFileSync(logFile, 'utf8').slice(-LOG_LIMIT)
+          : ''
+        : output,
     exited,
     get running() {
       return isRunning();

@@ -55,7 +55,11 @@ export interface FreshDatabase {
  */
 export async function freshDatabase(
   label: string,
-  { prefix = 'chat_e2e', name, adminUrl = ADMIN_DATABASE_URL }: { prefix?: string; name?: string; adminUrl?: string } = {},
+  {
+    prefix = 'chat_e2e',
+    name,
+    adminUrl = ADMIN_DATABASE_URL,
+  }: { prefix?: string; name?: string; adminUrl?: string } = {},
 ): Promise<FreshDatabase> {
   const dbName =
     name ?? `${prefix}_${label}_${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;

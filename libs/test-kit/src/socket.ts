@@ -154,7 +154,9 @@ export function emitRaw(
   args: unknown[],
   timeoutMs = 10_000,
 ): Promise<unknown> {
-  return untyped(socket).timeout(timeoutMs).emitWithAck(event, ...args) as Promise<unknown>;
+  return untyped(socket)
+    .timeout(timeoutMs)
+    .emitWithAck(event, ...args) as Promise<unknown>;
 }
 
 /** The same socket without the contract's types: for fuzzing, and nothing else. */
@@ -243,7 +245,10 @@ export function recordEvents(socket: ChatSocket): RecordedEvent[] {
 }
 
 /** Every payload of one event a socket receives from now on, in order. */
-export function collectEvents<E extends ServerEvent>(socket: ChatSocket, event: E): EventPayload<E>[] {
+export function collectEvents<E extends ServerEvent>(
+  socket: ChatSocket,
+  event: E,
+): EventPayload<E>[] {
   const got: EventPayload<E>[] = [];
   const name: string = event;
   (socket as unknown as Socket).on(name, (payload: EventPayload<E>) => {

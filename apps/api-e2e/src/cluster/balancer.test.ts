@@ -26,11 +26,11 @@ import {
   servicesMissing,
   startServer,
   tempDir,
-  TEST_SERVER_SECRET,
   waitForHealth,
-  type ChatSocket,
   type ServerProcess,
 } from '@chat/test-kit';
+// tools/ is no Nx project: the one nginx config renderer lives with the docker check.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { renderNginxConf } from '../../../../tools/check-docker.mjs';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
@@ -128,9 +128,7 @@ describe('three instances behind nginx', { skip: missing ?? false }, () => {
     const users = [];
     for (let i = 0; i < 6; i++) users.push(await registerUser(lb, `lb${i}`));
     const sockets = await Promise.all(
-      users.map((u, i) =>
-        connectSocket(lb, u.token, { localAddress: `127.0.0.${i + 2}` }),
-      ),
+      users.map((u, i) => connectSocket(lb, u.token, { localAddress: `127.0.0.${i + 2}` })),
     );
     const spread = await socketsPerInstance(instances.map((s) => s.url));
     assert.equal(
@@ -215,7 +213,11 @@ describe(
       });
       cleanups.push(async () => {
         const { code } = await cluster.stop();
-        assert.equal(code, 0, `the cluster exits 0 on SIGTERM; logs:\n${cluster.logs().slice(-2000)}`);
+        assert.equal(
+          code,
+          0,
+          `the cluster exits 0 on SIGTERM; logs:\n${cluster.logs().slice(-2000)}`,
+        );
       });
       url = cluster.url;
       assert.ok(await waitForHealth(url), 'cluster does not answer /health');

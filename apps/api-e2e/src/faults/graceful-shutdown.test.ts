@@ -13,8 +13,6 @@ import {
   type ChatSocket,
   type PostgresProcess,
   type ServerProcess,
-  type ServiceProcess,
-  type TestUser,
 } from '@chat/test-kit';
 import { HealthSampler, Receiver, Sender, verifyStored } from './load';
 import { prerequisites, sleep, startTopology, until, type Topology } from './topology';
@@ -70,7 +68,7 @@ async function runScenario() {
   await sender.run(1_000);
   // The signal goes out once the burst has left the client (written to the kernel), but before
   // the server has acked it all: those sends are in flight on the server.
-  [...Array(BURST)].forEach(() => sender.emitOne());
+  [...Array(BURST)].forEach(() => void sender.emitOne());
   await until(() => (wsBuffered(sSocket) ?? 0) === 0, {
     timeoutMs: 2_000,
     everyMs: 1,
@@ -84,11 +82,14 @@ async function runScenario() {
   const attempts: { afterSigtermMs: number; result: string; closedAfterMs?: number }[] = [];
   const exited = a.exited.then((how) => ({ ...how, at: Date.now() }));
   let done = false;
-  exited.then(() => (done = true));
+  void exited.then(() => (done = true));
   const prober = (async () => {
     for (let i = 0; i < 100 && !done; i++) {
       const at = Date.now();
-      const attempt: (typeof attempts)[number] = { afterSigtermMs: at - sigtermAt, result: 'pending' };
+      const attempt: (typeof attempts)[number] = {
+        afterSigtermMs: at - sigtermAt,
+        result: 'pending',
+      };
       attempts.push(attempt);
       connectSocket(a.url, s.token, { timeoutMs: 1_000 }).then(
         (sock) => {
@@ -141,7 +142,27 @@ async function runScenario() {
   );
   const healthAfterSigterm = health.describe(sigtermAt, Date.now());
   const logs = a.logs().split('\n').filter(Boolean).slice(-10).join('\n');
-  return { unackedAtSigterm, emittedBeforeSigterm, ackedBeforeResend, inFlightAckLost, inFlightAckCodes, emittedAfterSigterm, firstTry, stillUnacked, stored, readerCaughtUp, readerSeqs, readerDuplicates, all, exit, socketClosed, attempts, acceptedAfterSigterm, healthAfterSigterm, logs };
+  return {
+    unackedAtSigterm,
+    emittedBeforeSigterm,
+    ackedBeforeResend,
+    inFlightAckLost,
+    inFlightAckCodes,
+    emittedAfterSigterm,
+    firstTry,
+    stillUnacked,
+    stored,
+    readerCaughtUp,
+    readerSeqs,
+    readerDuplicates,
+    all,
+    exit,
+    socketClosed,
+    attempts,
+    acceptedAfterSigterm,
+    healthAfterSigterm,
+    logs,
+  };
 }
 
 /** How many bytes the engine's WebSocket still holds (socket.io-client does not type `ws`). */

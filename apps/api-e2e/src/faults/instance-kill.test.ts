@@ -12,8 +12,6 @@ import {
   registerUser,
   type PostgresProcess,
   type ServerProcess,
-  type ServiceProcess,
-  type TestUser,
 } from '@chat/test-kit';
 import { Receiver, Sender, verifyStored } from './load';
 import { prerequisites, sleep, startTopology, until, type Topology } from './topology';
@@ -134,7 +132,25 @@ async function runScenario() {
     (p) => p.event === 'offline' && p.userId === k1.user.id && p.at > killedAt,
   );
   const surviving = b.child.exitCode === null;
-  return { onlineSeenAcross, disconnectNoticedMs, disconnectReason, reconnectedMs, k1FirstTry, k1CaughtUp, stored, k1Seqs, all, k1Duplicates, stillUnacked, k2OfflineEventMs, k2OfflineLastSeen, k2Status, k1Status, k1WentOffline, surviving };
+  return {
+    onlineSeenAcross,
+    disconnectNoticedMs,
+    disconnectReason,
+    reconnectedMs,
+    k1FirstTry,
+    k1CaughtUp,
+    stored,
+    k1Seqs,
+    all,
+    k1Duplicates,
+    stillUnacked,
+    k2OfflineEventMs,
+    k2OfflineLastSeen,
+    k2Status,
+    k1Status,
+    k1WentOffline,
+    surviving,
+  };
 }
 
 test('instance SIGKILL: the figures', options, (t) => {

@@ -160,19 +160,20 @@ export class Sender {
     const payload = { conversationId: this.conversationId, clientId, content: entry.content };
     const done = emitAckOrTimeout(this.socket, 'message:send', payload, this.ackTimeoutMs).then(
       (ack) => {
-      entry.acks.push({
-        at: Date.now(),
-        ok: ack.ok,
-        code: ack.ok ? undefined : ack.error.code,
-        seq: ack.ok ? ack.message.seq : undefined,
-      });
-      if (ack.ok) {
-        if (entry.message && entry.message.id !== ack.message.id) entry.conflict = ack.message;
-        entry.message ??= ack.message;
-        this.receiver?.record(ack.message, 'ack');
-      }
-      return ack;
-    });
+        entry.acks.push({
+          at: Date.now(),
+          ok: ack.ok,
+          code: ack.ok ? undefined : ack.error.code,
+          seq: ack.ok ? ack.message.seq : undefined,
+        });
+        if (ack.ok) {
+          if (entry.message && entry.message.id !== ack.message.id) entry.conflict = ack.message;
+          entry.message ??= ack.message;
+          this.receiver?.record(ack.message, 'ack');
+        }
+        return ack;
+      },
+    );
     this.pending.add(done);
     void done.finally(() => this.pending.delete(done));
     return done;
@@ -213,7 +214,12 @@ export class Sender {
     attempts = 5,
     concurrency = 20,
     deadlineMs = 30_000,
-  }: { socket?: ChatSocket; attempts?: number; concurrency?: number; deadlineMs?: number } = {}): Promise<number> {
+  }: {
+    socket?: ChatSocket;
+    attempts?: number;
+    concurrency?: number;
+    deadlineMs?: number;
+  } = {}): Promise<number> {
     this.socket = socket;
     if (!socket.connected)
       throw new Error(`${this.name}: cannot resend, the socket is not connected`);
@@ -315,7 +321,10 @@ export class HealthSampler {
   }
 
   /** Status counts and the slowest answer over probes started in [from, to). */
-  describe(from: number, to: number): {
+  describe(
+    from: number,
+    to: number,
+  ): {
     probes: number;
     statuses: Record<string, number>;
     slowestMs: number;
@@ -446,7 +455,6 @@ export function percentile(values: readonly number[], p: number): number | null 
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? null;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // A stalled consumer: a hand-made WebSocket connection to Socket.IO that authenticates, reads

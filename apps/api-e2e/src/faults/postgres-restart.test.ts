@@ -12,8 +12,6 @@ import {
   registerUser,
   type PostgresProcess,
   type ServerProcess,
-  type ServiceProcess,
-  type TestUser,
 } from '@chat/test-kit';
 import { HealthSampler, Receiver, Sender, verifyStored } from './load';
 import { prerequisites, sleep, startTopology, until, type Topology } from './topology';

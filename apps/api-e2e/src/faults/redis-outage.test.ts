@@ -16,7 +16,6 @@ import {
   type PostgresProcess,
   type ServerProcess,
   type ServiceProcess,
-  type TestUser,
 } from '@chat/test-kit';
 import { HealthSampler, Receiver, Sender, verifyStored, type SentEntry } from './load';
 import { prerequisites, sleep, startTopology, type Topology } from './topology';
@@ -136,7 +135,8 @@ async function runScenario() {
 
   const during = (s: Sender): SentEntry[] =>
     [...s.sent.values()].filter((e) => e.emittedAt >= downAt + NOTICE_MS && e.emittedAt < startAt);
-  const afterUp = (s: Sender): SentEntry[] => [...s.sent.values()].filter((e) => e.emittedAt >= upAt);
+  const afterUp = (s: Sender): SentEntry[] =>
+    [...s.sent.values()].filter((e) => e.emittedAt >= upAt);
   const gotLive = (r: Receiver, e: SentEntry): boolean =>
     e.message !== undefined && r.byId.get(e.message.id)?.how === 'live';
   const crossAfterUp = (pred: (live: boolean) => boolean): number[] =>

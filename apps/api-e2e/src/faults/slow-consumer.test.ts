@@ -13,10 +13,7 @@ import {
   connectSocket,
   registerUser,
   rssKb,
-  type PostgresProcess,
   type ServerProcess,
-  type ServiceProcess,
-  type TestUser,
 } from '@chat/test-kit';
 import { Receiver, Sender, percentile, stalledClient, type StalledClient } from './load';
 import { prerequisites, sleep, startTopology, until, type Topology } from './topology';

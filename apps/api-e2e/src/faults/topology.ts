@@ -73,7 +73,12 @@ export interface FaultApiOptions {
 }
 
 /** The built API on our PostgreSQL (and Redis), tracked so that it dies with the test. */
-export async function startFaultApi({ pg, redis, prefix, env = {} }: FaultApiOptions): Promise<ServerProcess> {
+export async function startFaultApi({
+  pg,
+  redis,
+  prefix,
+  env = {},
+}: FaultApiOptions): Promise<ServerProcess> {
   const server = await startApi({
     env: {
       ...FAST_ENV,

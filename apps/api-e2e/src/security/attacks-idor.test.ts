@@ -25,7 +25,16 @@ import {
   type ServerProcess,
   type TestUser,
 } from '@chat/test-kit';
-import { TINY_PNG, api, assertAlive, bootServer, connectSocket, directConversation, groupConversation, registerUser } from './support';
+import {
+  TINY_PNG,
+  api,
+  assertAlive,
+  bootServer,
+  connectSocket,
+  directConversation,
+  groupConversation,
+  registerUser,
+} from './support';
 
 let server: ServerProcess;
 let alice: TestUser, bob: TestUser, carol: TestUser, mallory: TestUser;
@@ -57,7 +66,9 @@ after(async () => {
 
 /** The `userId` of a recorded event's payload, if it has one. */
 const userIdOf = (payload: unknown): unknown =>
-  typeof payload === 'object' && payload !== null && 'userId' in payload ? payload.userId : undefined;
+  typeof payload === 'object' && payload !== null && 'userId' in payload
+    ? payload.userId
+    : undefined;
 
 /** An outsider's answer must be a refusal that leaks nothing of the conversation. */
 function assertRefused(res: RestResponse<unknown>, label: string): void {
@@ -177,9 +188,14 @@ describe('REST: an outsider holding every id', () => {
       view.json?.members.map((m) => m.id).sort(),
       [alice.id, bob.id, carol.id].sort(),
     );
-    const history = await api<MessageView[]>(server, 'GET', `/api/conversations/${group.id}/messages`, {
-      token: alice.token,
-    });
+    const history = await api<MessageView[]>(
+      server,
+      'GET',
+      `/api/conversations/${group.id}/messages`,
+      {
+        token: alice.token,
+      },
+    );
     assert.ok(!history.json?.some((m) => m.content === 'injected'));
   });
 
@@ -210,7 +226,10 @@ describe('REST: an outsider holding every id', () => {
     assert.equal(other.status, 200);
     assert.equal(other.json?.email, undefined);
     assert.ok(!other.text.includes(alice.email));
-    assert.ok(!/password|hash/i.test(Object.keys(other.json ?? {}).join(',')), 'no credential fields');
+    assert.ok(
+      !/password|hash/i.test(Object.keys(other.json ?? {}).join(',')),
+      'no credential fields',
+    );
     const search = await api<UserView[]>(
       server,
       'GET',
@@ -283,8 +302,12 @@ describe('Socket: an outsider', () => {
     await got;
     assert.equal((await emitAck(a, 'typing:start', { conversationId: group.id })).ok, true);
     assert.equal(
-      (await emitAck(b, 'message:read', { conversationId: group.id, messageId: ackedMessage(ack).id }))
-        .ok,
+      (
+        await emitAck(b, 'message:read', {
+          conversationId: group.id,
+          messageId: ackedMessage(ack).id,
+        })
+      ).ok,
       true,
     );
     await sleep(500);
@@ -295,13 +318,20 @@ describe('Socket: an outsider', () => {
       "mallory's typing reached alice",
     );
     assert.ok(
-      !heardByAlice.some((e) => e.event.startsWith('message:') && userIdOf(e.payload) === mallory.id),
+      !heardByAlice.some(
+        (e) => e.event.startsWith('message:') && userIdOf(e.payload) === mallory.id,
+      ),
       "mallory's receipt reached alice",
     );
 
-    const history = await api<MessageView[]>(server, 'GET', `/api/conversations/${group.id}/messages`, {
-      token: alice.token,
-    });
+    const history = await api<MessageView[]>(
+      server,
+      'GET',
+      `/api/conversations/${group.id}/messages`,
+      {
+        token: alice.token,
+      },
+    );
     assert.ok(
       !history.json?.some((m2) => m2.content.includes('injected')),
       'an outsider message was stored',
@@ -330,7 +360,9 @@ describe('Socket: an outsider', () => {
     );
     await before1;
 
-    const removed = nextEvent(d, 'conversation:removed', { match: (e) => e.conversationId === team.id });
+    const removed = nextEvent(d, 'conversation:removed', {
+      match: (e) => e.conversationId === team.id,
+    });
     const res = await api(server, 'DELETE', `/api/conversations/${team.id}/members/${dave.id}`, {
       token: alice.token,
     });
@@ -385,7 +417,11 @@ describe('Uploads are capability URLs', () => {
     const names: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const form = new FormData();
-      form.append('file', new Blob([new Uint8Array(TINY_PNG)], { type: 'image/png' }), '../../evil name.html');
+      form.append(
+        'file',
+        new Blob([new Uint8Array(TINY_PNG)], { type: 'image/png' }),
+        '../../evil name.html',
+      );
       const res = await api<UploadView>(server, 'POST', '/api/upload', {
         token: alice.token,
         body: form,

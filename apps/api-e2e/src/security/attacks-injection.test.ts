@@ -17,7 +17,16 @@ import {
   type ServerProcess,
   type TestUser,
 } from '@chat/test-kit';
-import { api, assertAlive, bootServer, connectSocket, directConversation, groupConversation, registerUser, reportFigure } from './support';
+import {
+  api,
+  assertAlive,
+  bootServer,
+  connectSocket,
+  directConversation,
+  groupConversation,
+  registerUser,
+  reportFigure,
+} from './support';
 
 const SQLI = [
   "' OR '1'='1",
@@ -126,9 +135,13 @@ describe('SQL injection strings are inert data', () => {
 
   test('user search (query and limit) returns only real prefix matches', async () => {
     for (const s of [...SQLI, '%', '_', '\\', '%%', '_%', '\\%']) {
-      const res = await call<UserView[]>('GET', `/api/users/search?query=${encodeURIComponent(s)}`, {
-        token: alice.token,
-      });
+      const res = await call<UserView[]>(
+        'GET',
+        `/api/users/search?query=${encodeURIComponent(s)}`,
+        {
+          token: alice.token,
+        },
+      );
       if (s.length > 64) {
         assert.equal(res.status, 400, 'queries over 64 characters are refused');
         continue;
@@ -189,9 +202,13 @@ describe('SQL injection strings are inert data', () => {
       const me = await call<UserView>('GET', `/api/users/${alice.id}`, { token: bob.token });
       assert.equal(me.json?.statusMessage, s);
     }
-    const history = await call<MessageView[]>('GET', `/api/conversations/${direct.id}/messages?limit=100`, {
-      token: bob.token,
-    });
+    const history = await call<MessageView[]>(
+      'GET',
+      `/api/conversations/${direct.id}/messages?limit=100`,
+      {
+        token: bob.token,
+      },
+    );
     assert.deepEqual(
       history.json?.map((m) => m.content),
       SQLI.map((s) => s.trim()),
@@ -251,9 +268,13 @@ describe('stored XSS payloads are inert JSON text', () => {
       assert.match(sent.headers.get('content-type') ?? '', /^application\/json/);
       assert.equal((await heard).content, s.trim(), 'the socket event carries the same bytes');
     }
-    const list = await call<MessageView[]>('GET', `/api/conversations/${group.id}/messages?limit=100`, {
-      token: bob.token,
-    });
+    const list = await call<MessageView[]>(
+      'GET',
+      `/api/conversations/${group.id}/messages?limit=100`,
+      {
+        token: bob.token,
+      },
+    );
     assert.deepEqual(
       list.json?.map((m) => m.content),
       XSS.map((s) => s.trim()),
@@ -315,13 +336,15 @@ describe('sqlmap', () => {
       `--output-dir=${outputDir}`,
     ];
     const started = Date.now();
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      let out = '';
-      const child = spawn('timeout', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('exit', (exitCode) => resolve({ code: exitCode, output: out }));
-    });
+    const { code, output } = await new Promise<{ code: number | null; output: string }>(
+      (resolve) => {
+        let out = '';
+        const child = spawn('timeout', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('exit', (exitCode) => resolve({ code: exitCode, output: out }));
+      },
+    );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     // sqlmap prints how many answers were HTTP errors: the 400s of input validation (the query
     // is capped at 64 characters), which its heuristics call a "WAF". None may be a 5xx.

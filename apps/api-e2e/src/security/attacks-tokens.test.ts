@@ -7,8 +7,16 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { ChatSocket, ServerProcess, TestUser } from '@chat/test-kit';
 import jwt from 'jsonwebtoken';
-import { emitAck, nextEvent } from '@chat/test-kit';
-import { SECRET, api, assertAlive, bootServer, connectSocket, login, registerUser } from './support';
+import { emitAck } from '@chat/test-kit';
+import {
+  SECRET,
+  api,
+  assertAlive,
+  bootServer,
+  connectSocket,
+  login,
+  registerUser,
+} from './support';
 
 let server: ServerProcess;
 let alice: TestUser, bob: TestUser;

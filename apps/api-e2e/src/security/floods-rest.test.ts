@@ -6,7 +6,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AuthResponse, HttpErrorBody } from '@chat/shared-dto';
 import type { ChatSocket, Method, RequestOptions, ServerProcess, TestUser } from '@chat/test-kit';
-import { TINY_PNG, api, assertAlive, bootServer, connectSocket, directConversation, pool, registerUser, reportFigure, rssMiB } from './support';
+import {
+  TINY_PNG,
+  api,
+  assertAlive,
+  bootServer,
+  connectSocket,
+  directConversation,
+  pool,
+  registerUser,
+  reportFigure,
+  rssMiB,
+} from './support';
 
 const MAX_FILE_SIZE = 64 * 1024;
 const servers: ServerProcess[] = [];

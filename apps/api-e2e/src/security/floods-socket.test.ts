@@ -13,7 +13,17 @@ import {
   type ServerProcess,
   type TestUser,
 } from '@chat/test-kit';
-import { api, assertAlive, bootServer, connectSocket, directConversation, percentile, registerUser, reportFigure, rssMiB } from './support';
+import {
+  api,
+  assertAlive,
+  bootServer,
+  connectSocket,
+  directConversation,
+  percentile,
+  registerUser,
+  reportFigure,
+  rssMiB,
+} from './support';
 
 /** An ack callback whose answer does not matter (the frame is meant to be refused). */
 const ignoreAck = () => undefined;

@@ -5,14 +5,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ConversationView, MessageView } from '@chat/shared-dto';
-import type {
-  Method,
-  RequestOptions,
-  RestResponse,
-  ServerProcess,
-  TestUser,
-} from '@chat/test-kit';
-import { TINY_PNG, api, assertAlive, bootServer, directConversation, groupConversation, pool, registerUser, reportFigure } from './support';
+import type { Method, RequestOptions, RestResponse, ServerProcess, TestUser } from '@chat/test-kit';
+import {
+  TINY_PNG,
+  api,
+  assertAlive,
+  bootServer,
+  directConversation,
+  groupConversation,
+  pool,
+  registerUser,
+  reportFigure,
+} from './support';
 import {
   createRng,
   fuzzSeed,
@@ -50,10 +54,15 @@ before(async () => {
   [me, other] = await Promise.all([registerUser(server, 'fz'), registerUser(server, 'fz')]);
   conversation = await directConversation(server, me, other);
   group = await groupConversation(server, me, [other], 'fuzz group');
-  const sent = await api<MessageView>(server, 'POST', `/api/conversations/${conversation.id}/messages`, {
-    token: me.token,
-    body: { clientId: 'seed-1', content: 'hi' },
-  });
+  const sent = await api<MessageView>(
+    server,
+    'POST',
+    `/api/conversations/${conversation.id}/messages`,
+    {
+      token: me.token,
+      body: { clientId: 'seed-1', content: 'hi' },
+    },
+  );
   assert.ok(sent.json, sent.text);
   message = sent.json;
 });
@@ -207,7 +216,9 @@ function uploadBody(): RequestOptions {
   const field = roll === 3 ? rng.pick(['files', 'image', '', randomString(rng, 5)]) : 'file';
   form.append(
     field,
-    new Blob([new Uint8Array(bytes)], { type: rng.pick(['image/png', 'text/html', 'image/svg+xml', '']) }),
+    new Blob([new Uint8Array(bytes)], {
+      type: rng.pick(['image/png', 'text/html', 'image/svg+xml', '']),
+    }),
     rng.pick(['a.png', '../../x.png', '\u0000.png', randomString(rng, 20)]),
   );
   if (roll === 4) form.append('file', new Blob([new Uint8Array(TINY_PNG)]), 'b.png');

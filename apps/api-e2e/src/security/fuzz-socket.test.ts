@@ -18,7 +18,16 @@ import {
   type TestUser,
 } from '@chat/test-kit';
 import { io } from 'socket.io-client';
-import { CONTRACT_CODES, api, assertAlive, bootServer, connectSocket, directConversation, registerUser, reportFigure } from './support';
+import {
+  CONTRACT_CODES,
+  api,
+  assertAlive,
+  bootServer,
+  connectSocket,
+  directConversation,
+  registerUser,
+  reportFigure,
+} from './support';
 import {
   createRng,
   fuzzSeed,
@@ -45,10 +54,15 @@ before(async () => {
   server = await bootServer();
   [me, other] = await Promise.all([registerUser(server, 'fs'), registerUser(server, 'fs')]);
   conversation = await directConversation(server, me, other);
-  const sent = await api<MessageView>(server, 'POST', `/api/conversations/${conversation.id}/messages`, {
-    token: other.token,
-    body: { clientId: 'seed-1', content: 'hi' },
-  });
+  const sent = await api<MessageView>(
+    server,
+    'POST',
+    `/api/conversations/${conversation.id}/messages`,
+    {
+      token: other.token,
+      body: { clientId: 'seed-1', content: 'hi' },
+    },
+  );
   assert.ok(sent.json, sent.text);
   message = sent.json;
 });
@@ -181,7 +195,11 @@ test(`every socket event answers hostile payloads with a contract ack (seed ${se
             : await emitRaw(socket, event, [body]);
       } catch (err) {
         if (!socket.connected) continue; // closed for an oversized frame: replaced next round
-        failures.push({ event, body: JSON.stringify(body)?.slice(0, 200), error: err instanceof Error ? err.message : String(err) });
+        failures.push({
+          event,
+          body: JSON.stringify(body)?.slice(0, 200),
+          error: err instanceof Error ? err.message : String(err),
+        });
         continue;
       }
       const shapeOk = isContractAck(ack);

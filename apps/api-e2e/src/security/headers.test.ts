@@ -20,7 +20,10 @@ async function sample(server: ServerProcess): Promise<Record<string, Response>> 
   const user = await registerUser(server, 'hdr');
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(TINY_PNG)], { type: 'image/png' }), 'a.png');
-  const upload = await api<UploadView>(server, 'POST', '/api/upload', { token: user.token, body: form });
+  const upload = await api<UploadView>(server, 'POST', '/api/upload', {
+    token: user.token,
+    body: form,
+  });
   assert.equal(upload.status, 201, upload.text);
   const get = (path: string, headers: Record<string, string> = {}): Promise<Response> =>
     fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
