@@ -7,10 +7,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { MessageView } from '@chat/shared-dto';
 import {
   ackedMessage,
   apiMain,
+  collectEvents,
   connectSocket,
   emitAck,
   freePort,
@@ -144,8 +144,7 @@ describe('three instances behind nginx', { skip: missing ?? false }, () => {
       'Across instances',
       members.map((u) => u.id),
     );
-    const received: MessageView[][] = sockets.map(() => []);
-    sockets.forEach((s, i) => s.on('message:new', (m) => received[i]?.push(m)));
+    const received = sockets.map((s) => collectEvents(s, 'message:new'));
     const acks = await Promise.all(
       sockets.map((s, i) => sendMessage(s, group.id, `hello from ${i}`)),
     );

@@ -20,13 +20,6 @@ import {
 
 export { sleep, until } from '@chat/test-kit';
 
-const T0 = Date.now();
-/** Progress on stderr with FAULTS_DEBUG=1 (a hung step is then easy to find). */
-export function debug(...args: unknown[]): void {
-  if (process.env['FAULTS_DEBUG'])
-    process.stderr.write(`[faults +${Date.now() - T0}ms] ${args.join(' ')}\n`);
-}
-
 export interface Needs {
   postgres?: boolean;
   redis?: boolean;
