@@ -57,6 +57,9 @@ export default [
             { sourceTag: 'scope:web', notDependOnLibsWithTags: ['scope:api'] },
             { sourceTag: 'scope:api', notDependOnLibsWithTags: ['scope:web'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // The test kit stands on the wire contract alone: it never reaches into the server.
+            { sourceTag: 'type:test-kit', onlyDependOnLibsWithTags: ['platform:isomorphic'] },
+            { sourceTag: 'platform:web', notDependOnLibsWithTags: ['type:test-kit'] },
           ],
         },
       ],
@@ -75,6 +78,18 @@ export default [
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    // Only tests and the bench use the test kit, never the code that ships (api-e2e's own
+    // config lifts this: all of its sources are tests).
+    files: ['**/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'apps/api-e2e/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@chat/test-kit', message: 'the test kit is for tests and the bench' }] },
       ],
     },
   },

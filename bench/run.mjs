@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { cleanRedisPrefix, createDatabase, dropDatabase } from './lib/infra.mjs';
 import { parseOptions, USAGE } from './lib/options.mjs';
 import { printSummary, writeDocs } from './lib/report.mjs';
-import { ROOT } from './lib/server.mjs';
+import { ROOT } from '@chat/test-kit';
 
 const log = (line) => process.stdout.write(`${line}\n`);
 

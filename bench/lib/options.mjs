@@ -1,6 +1,6 @@
 // Command-line flags of `npm run bench` and the defaults of the full and quick modes.
 
-export const USAGE = `npm run bench -- [flags]      (or: node bench/run.mjs [flags])
+export const USAGE = `npm run bench -- [flags]      (or: node --import ./libs/test-kit/register.mjs bench/run.mjs [flags])
 
   --quick                    smaller and shorter (about 3 minutes); the default is the full run (about 15-20)
   --only=a,b                 parts to run: throughput, idle, history, login (default: all)

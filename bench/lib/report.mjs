@@ -2,7 +2,7 @@
 // (between its bench markers) and the latency/throughput chart.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { ROOT } from './server.mjs';
+import { ROOT } from '@chat/test-kit';
 import { lineChart } from './svg-chart.mjs';
 
 const BEGIN =

@@ -1,8 +1,7 @@
 // History page latency on a big table: bulk-loads N messages in SQL into a dedicated database,
 // then times GET /api/conversations/:id/messages?limit=50&before=<random seq>.
 import { createDatabase, dbClient } from '../lib/infra.mjs';
-import { directConversation, mapLimit, registerUsers } from '../lib/rest.mjs';
-import { startApi } from '../lib/server.mjs';
+import { directConversation, mapLimit, registerUsers, startBenchApi } from '../lib/targets.mjs';
 import { cpuMeter } from '../lib/proc.mjs';
 import { round, summarize } from '../lib/stats.mjs';
 
@@ -104,7 +103,7 @@ export async function historyScenario(ctx) {
   const database = `${ctx.database}_hist`;
   await createDatabase(database);
   ctx.extraDatabases.push(database);
-  const api = await startApi({
+  const api = await startBenchApi({
     database,
     redisPrefix: `${ctx.redisPrefix}h:`,
     logFile: ctx.logFile('api-history'),

@@ -11,8 +11,8 @@ import {
   stopHeapSampling,
 } from '../lib/inspector.mjs';
 import { cpuMeter, memoryKb } from '../lib/proc.mjs';
-import { registerUsers } from '../lib/rest.mjs';
-import { freePort, startApi, startRelay } from '../lib/server.mjs';
+import { freePort } from '@chat/test-kit';
+import { registerUsers, startBenchApi, startRelay } from '../lib/targets.mjs';
 import { round, summarize } from '../lib/stats.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -144,7 +144,7 @@ export async function idleScenario(ctx) {
   // The inspector (loopback only) lets us force a full GC before each reading: without it the
   // figure would include whatever garbage the burst of handshakes left behind.
   let port = await freePort();
-  const api = await startApi({
+  const api = await startBenchApi({
     database: ctx.database,
     redisPrefix: ctx.redisPrefix,
     logFile: ctx.logFile('api-idle'),

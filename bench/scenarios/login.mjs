@@ -1,6 +1,6 @@
 // Login rate at a stated bcrypt cost: password checks dominate, on libuv's thread pool.
-import { api as call, mapLimit, PASSWORD, registerUsers } from '../lib/rest.mjs';
-import { startApi } from '../lib/server.mjs';
+import { RestClient } from '@chat/test-kit';
+import { mapLimit, PASSWORD, registerUsers, startBenchApi } from '../lib/targets.mjs';
 import { cpuMeter } from '../lib/proc.mjs';
 import { round, summarize } from '../lib/stats.mjs';
 
@@ -8,7 +8,7 @@ export async function loginScenario(ctx) {
   const { opts, log } = ctx;
   const out = [];
   for (const cost of opts.loginCosts) {
-    const server = await startApi({
+    const server = await startBenchApi({
       database: ctx.database,
       redisPrefix: ctx.redisPrefix,
       logFile: ctx.logFile(`api-login-${cost}`),
@@ -18,12 +18,10 @@ export async function loginScenario(ctx) {
     });
     try {
       const users = await registerUsers(server.url, `l${ctx.tag}c${cost}u`, 16, 4);
+      const rest = new RestClient(server.url);
       // Warm-up: a few logins so JIT and pools are ready.
       await mapLimit(users.slice(0, 4), 4, (u) =>
-        call(server.url, '/api/auth/login', {
-          method: 'POST',
-          body: { username: u.username, password: PASSWORD },
-        }),
+        rest.login({ username: u.username, password: PASSWORD }),
       );
       const concurrency = 8;
       const samples = [];
@@ -39,10 +37,7 @@ export async function loginScenario(ctx) {
             const u = users[i++ % users.length];
             const t = performance.now();
             try {
-              await call(server.url, '/api/auth/login', {
-                method: 'POST',
-                body: { username: u.username, password: PASSWORD },
-              });
+              await rest.login({ username: u.username, password: PASSWORD });
               samples.push(performance.now() - t);
             } catch {
               failed++;

@@ -3,8 +3,15 @@
 // same load generator, users, conversations and steps.
 import { ClientCluster } from '../lib/cluster-of-clients.mjs';
 import { backgroundLoad, cpuMeter, processTree } from '../lib/proc.mjs';
-import { directConversation, groupConversation, mapLimit, registerUsers } from '../lib/rest.mjs';
-import { apiMain, ROOT, startApi, startRelay } from '../lib/server.mjs';
+import { apiMain, ROOT } from '@chat/test-kit';
+import {
+  directConversation,
+  groupConversation,
+  mapLimit,
+  registerUsers,
+  startBenchApi,
+  startRelay,
+} from '../lib/targets.mjs';
 import { concat, round, summarize } from '../lib/stats.mjs';
 import { checkDatabase, checkDelivery } from '../lib/verify.mjs';
 import { dbClient } from '../lib/infra.mjs';
@@ -268,7 +275,7 @@ export async function throughputScenario(ctx) {
   // Under tmp/ (git-ignored): profiles are tens of MB.
   const profileDir = join(ROOT, 'tmp/bench-profiles', ctx.tag);
   const nodeArgs = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const api = await startApi({
+  const api = await startBenchApi({
     database: ctx.database,
     redisPrefix: ctx.redisPrefix,
     logFile: ctx.logFile('api-throughput'),

@@ -4,13 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { AuthResponse, ClientToServerEvents, ServerToClientEvents } from '@chat/shared-dto';
-import { io, Socket } from 'socket.io-client';
+import type { AuthResponse, ServerToClientEvents } from '@chat/shared-dto';
+import {
+  connectSocket,
+  nextEvent as kitNextEvent,
+  noEvent as kitNoEvent,
+  RestClient,
+  sleep,
+  uniqueName,
+  type ChatSocket,
+  type EventPayload,
+} from '@chat/test-kit';
 import request from 'supertest';
 import { createApp } from '../../src/create-app';
 import { readServices } from './services';
 
-export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export { uniqueName };
+
+export type ClientSocket = ChatSocket;
 
 export const TEST_JWT_SECRET = 'integration-test-secret-0123456789abcdef';
 
@@ -29,6 +40,8 @@ export interface TestApp {
   app: NestExpressApplication;
   url: string;
   http: () => ReturnType<typeof request>;
+  /** The kit's typed REST client on this app, as `token`'s user (anonymous without one). */
+  rest(token?: string): RestClient;
   register(prefix?: string): Promise<RegisteredUser>;
   connect(
     token: string,
@@ -38,13 +51,6 @@ export interface TestApp {
 }
 
 export const hasRedis = (): boolean => readServices().redisUrl !== null;
-
-let counter = 0;
-/** A username no other test of this run uses. */
-export function uniqueName(prefix = 'user'): string {
-  counter += 1;
-  return `${prefix}_${randomBytes(3).toString('hex')}${counter}`.slice(0, 32);
-}
 
 /**
  * Boots the real application on a random port over this run's database (and Redis when asked),
@@ -96,28 +102,20 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     app,
     url,
     http: () => request(url),
+    rest: (token) => new RestClient(url, token ?? null),
     async register(prefix = 'user') {
       const username = uniqueName(prefix);
       const password = `pw-${randomBytes(6).toString('hex')}`;
-      const res = await request(url)
-        .post('/api/auth/register')
-        .send({ username, email: `${username}@example.test`, password })
-        .expect(201);
-      return { ...(res.body as AuthResponse), password };
+      const auth = await new RestClient(url).register({
+        username,
+        email: `${username}@example.test`,
+        password,
+      });
+      return { ...auth, password };
     },
     async connect(token, connectOptions = {}) {
-      const socket: ClientSocket = io(url, {
-        auth: { token },
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-        extraHeaders: connectOptions.extraHeaders,
-      });
+      const socket = await connectSocket(url, token, { headers: connectOptions.extraHeaders });
       sockets.push(socket);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', (err) => reject(err));
-      });
       return socket;
     },
     async close() {
@@ -134,18 +132,8 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
   socket: ClientSocket,
   event: E,
   timeoutMs = 3000,
-): Promise<Parameters<ServerToClientEvents[E]>[0]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, handler as never);
-      reject(new Error(`no ${String(event)} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const handler = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
-      clearTimeout(timer);
-      resolve(payload);
-    };
-    socket.once(event, handler as never);
-  });
+): Promise<EventPayload<E>> {
+  return kitNextEvent(socket, event, { timeoutMs });
 }
 
 /** Resolves true if no `event` arrives on `socket` within `ms`. */
@@ -154,19 +142,9 @@ export function noEvent(
   event: keyof ServerToClientEvents,
   ms = 500,
 ): Promise<boolean> {
-  return new Promise((resolve) => {
-    const handler = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      socket.off(event, handler);
-      resolve(true);
-    }, ms);
-    socket.once(event, handler);
-  });
+  return kitNoEvent(socket, event, ms);
 }
 
 export function waitFor(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return sleep(ms);
 }

@@ -8,17 +8,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  HealthSampler,
-  Receiver,
-  Sender,
-  api,
+  RestClient,
   closeAllSockets,
-  connect,
-  group,
-  register,
-  verifyStored,
-} from './load.mjs';
-import { prerequisites, sleep, startTopology } from './processes.mjs';
+  connectSocket,
+  registerUser,
+  request,
+  type PostgresProcess,
+  type ServerProcess,
+  type ServiceProcess,
+} from '@chat/test-kit';
+import { HealthSampler, Receiver, Sender, verifyStored, type SentEntry } from './load';
+import { prerequisites, sleep, startTopology, type Topology } from './topology';
 
 const RATE = 20;
 const LOAD_MS = 10_000;
@@ -30,13 +30,14 @@ const NOTICE_MS = 300;
 const RESUME_MS = 3_000;
 
 const options = { ...prerequisites({ postgres: true, redis: true }), timeout: 30_000 };
-let topology;
-let pg;
-let redis;
-let a;
-let b;
+let topology: Topology;
+let pg: PostgresProcess;
+let redis: ServiceProcess;
+let a: ServerProcess;
+let b: ServerProcess;
 /** What the scenario observed; every test below judges one part of it. */
-const seen = {};
+type Scenario = Awaited<ReturnType<typeof runScenario>>;
+let seen: Scenario;
 
 before(
   async () => {
@@ -44,7 +45,7 @@ before(
     topology = await startTopology('redis', [{}, {}]);
     ({ pg, redis } = topology);
     [a, b] = topology.apis;
-    await runScenario();
+    seen = await runScenario();
   },
   { timeout: 100_000 },
 );
@@ -57,22 +58,25 @@ after(async () => {
 async function runScenario() {
   // a1, a2 on instance A; b1, b2 on instance B; all four in one group.
   const [a1, a2, b1, b2] = await Promise.all(
-    ['ra1', 'ra2', 'rb1', 'rb2'].map((n) => register(a.url, n)),
+    ['ra1', 'ra2', 'rb1', 'rb2'].map((n) => registerUser(a.url, n)),
   );
-  const conv = await group(a.url, a1, [a2, b1, b2]);
+  const conv = await new RestClient(a.url, a1.token).group(
+    'faults',
+    [a2, b1, b2].map((m) => m.id),
+  );
   const recvA2 = new Receiver('a2');
   const recvB2 = new Receiver('b2');
-  recvA2.attach(await connect(a.url, a2.token));
-  recvB2.attach(await connect(b.url, b2.token));
+  recvA2.attach(await connectSocket(a.url, a2.token));
+  recvB2.attach(await connectSocket(b.url, b2.token));
   const sendA = new Sender({
     name: 'a1',
-    socket: await connect(a.url, a1.token),
+    socket: await connectSocket(a.url, a1.token),
     conversationId: conv.id,
     ratePerSecond: RATE,
   });
   const sendB = new Sender({
     name: 'b1',
-    socket: await connect(b.url, b1.token),
+    socket: await connectSocket(b.url, b1.token),
     conversationId: conv.id,
     ratePerSecond: RATE,
   });
@@ -86,13 +90,13 @@ async function runScenario() {
 
   // What a user sees while Redis is down: sessions live in Redis.
   await sleep(NOTICE_MS + 200);
-  seen.newConnectionWhileDown = await connect(a.url, a1.token, { timeoutMs: 2000 }).then(
+  const newConnectionWhileDown = await connectSocket(a.url, a1.token, { timeoutMs: 2000 }).then(
     (s) => (s.close(), 'connected'),
-    (err) => `refused: ${err.message}`,
+    (err: Error) => `refused: ${err.message}`,
   );
-  seen.restWhileDown = await api(a.url, a1.token, 'GET', '/api/auth/me').then(
+  const restWhileDown = await request(a.url, 'GET', '/api/auth/me', { token: a1.token }).then(
     (r) => r.status,
-    (err) => `no answer: ${err.message}`,
+    (err: Error) => `no answer: ${err.message}`,
   );
 
   await sleep(Math.max(0, DOWN_MS - (Date.now() - downAt)));
@@ -105,10 +109,11 @@ async function runScenario() {
   await sleep(500); // the last live events
   await Promise.all([healthA.stop(), healthB.stop()]);
 
-  seen.died = [
+  const instances: [string, ServerProcess][] = [
     ['A', a],
     ['B', b],
-  ]
+  ];
+  const died = instances
     .filter(([, s]) => s.child.exitCode !== null || s.child.signalCode !== null)
     .map(([name, s]) => ({
       name,
@@ -121,18 +126,20 @@ async function runScenario() {
         .join('\n'),
     }));
   // The client's duty: resend what got no ok ack (only through a live instance).
-  seen.stillUnacked = 0;
+  let stillUnacked = 0;
   for (const sender of [sendA, sendB]) {
-    if (sender.socket.connected) seen.stillUnacked += await sender.resendUnacked();
-    else seen.stillUnacked += sender.unacked.length;
+    if (sender.socket.connected) stillUnacked += await sender.resendUnacked();
+    else stillUnacked += sender.unacked.length;
   }
   const stored = await verifyStored(pg.url, conv.id, [sendA, sendB]);
 
-  const during = (s) =>
+  const during = (s: Sender): SentEntry[] =>
     [...s.sent.values()].filter((e) => e.emittedAt >= downAt + NOTICE_MS && e.emittedAt < startAt);
-  const afterUp = (s) => [...s.sent.values()].filter((e) => e.emittedAt >= upAt);
-  const gotLive = (r, e) => e.message && r.byId.get(e.message.id)?.how === 'live';
-  const crossAfterUp = (pred) =>
+  const afterUp = (s: Sender): SentEntry[] =>
+    [...s.sent.values()].filter((e) => e.emittedAt >= upAt);
+  const gotLive = (r: Receiver, e: SentEntry): boolean =>
+    e.message !== undefined && r.byId.get(e.message.id)?.how === 'live';
+  const crossAfterUp = (pred: (live: boolean) => boolean): number[] =>
     afterUp(sendA)
       .filter((e) => pred(gotLive(recvB2, e)))
       .concat(afterUp(sendB).filter((e) => pred(gotLive(recvA2, e))))
@@ -143,13 +150,21 @@ async function runScenario() {
   const duringA = during(sendA);
   const duringB = during(sendB);
   const liveBeforeCatchUp = { a2: recvA2.byId.size, b2: recvB2.byId.size };
-  const caughtUp = {};
-  if (!seen.died.length) {
+  const caughtUp: { a2?: number; b2?: number } = {};
+  if (!died.length) {
     caughtUp.a2 = await recvA2.catchUp(a.url, a2.token, conv.id);
     caughtUp.b2 = await recvB2.catchUp(b.url, b2.token, conv.id);
   }
 
-  Object.assign(seen, {
+  const okAfterUp = (health: HealthSampler): number | null => {
+    const first = health.firstAfter(upAt, 200);
+    return first ? first.at - upAt : null;
+  };
+  return {
+    newConnectionWhileDown,
+    restWhileDown,
+    died,
+    stillUnacked,
     stored,
     all: Array.from({ length: stored.rowsInConversation }, (_, i) => i + 1),
     seqs: { a2: recvA2.seqs(conv.id), b2: recvB2.seqs(conv.id) },
@@ -177,14 +192,11 @@ async function runScenario() {
       a: healthA.between(downAt + NOTICE_MS, startAt),
       b: healthB.between(downAt + NOTICE_MS, startAt),
     },
-    healthOkAfterUpMs: {
-      a: healthA.firstAfter(upAt, 200) ? healthA.firstAfter(upAt, 200).at - upAt : null,
-      b: healthB.firstAfter(upAt, 200) ? healthB.firstAfter(upAt, 200).at - upAt : null,
-    },
+    healthOkAfterUpMs: { a: okAfterUp(healthA), b: okAfterUp(healthB) },
     redisDownMs: upAt - downAt,
     liveBeforeCatchUp,
     caughtUp,
-  });
+  };
 }
 
 test('Redis outage: both instances survive (no crash)', options, (t) => {
@@ -240,7 +252,7 @@ test(
   'Redis outage: /health answers 503 on both instances while Redis is down, 200 after',
   options,
   () => {
-    for (const name of ['a', 'b']) {
+    for (const name of ['a', 'b'] as const) {
       const probes = seen.healthDownProbes[name];
       assert.ok(probes.length >= 10, `${name}: too few probes (${probes.length})`);
       assert.deepEqual(
@@ -249,7 +261,7 @@ test(
         `${name}: every probe started while Redis is down must answer 503 within 3 s`,
       );
       assert.ok(
-        seen.healthOkAfterUpMs[name] !== null && seen.healthOkAfterUpMs[name] < 5_000,
+        (seen.healthOkAfterUpMs[name] ?? Infinity) < 5_000,
         `${name}: /health 200 again after Redis is back`,
       );
     }

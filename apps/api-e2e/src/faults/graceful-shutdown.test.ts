@@ -6,16 +6,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  HealthSampler,
-  Receiver,
-  Sender,
+  RestClient,
   closeAllSockets,
-  connect,
-  direct,
-  register,
-  verifyStored,
-} from './load.mjs';
-import { prerequisites, sleep, startTopology, until } from './processes.mjs';
+  connectSocket,
+  registerUser,
+  type ChatSocket,
+  type PostgresProcess,
+  type ServerProcess,
+} from '@chat/test-kit';
+import { HealthSampler, Receiver, Sender, verifyStored } from './load';
+import { prerequisites, sleep, startTopology, until, type Topology } from './topology';
 
 const GRACE_MS = 5_000;
 const BURST = 200;
@@ -23,11 +23,12 @@ const BURST = 200;
 const SIGNAL_MARGIN_MS = 50;
 
 const options = { ...prerequisites({ postgres: true, redis: true }), timeout: 30_000 };
-let topology;
-let pg;
-let a;
-let b;
-const seen = {};
+let topology: Topology;
+let pg: PostgresProcess;
+let a: ServerProcess;
+let b: ServerProcess;
+type Scenario = Awaited<ReturnType<typeof runScenario>>;
+let seen: Scenario;
 
 before(
   async () => {
@@ -35,7 +36,7 @@ before(
     topology = await startTopology('term', [{ SHUTDOWN_GRACE_MS: String(GRACE_MS) }, {}]);
     ({ pg } = topology);
     [a, b] = topology.apis;
-    await runScenario();
+    seen = await runScenario();
   },
   { timeout: 100_000 },
 );
@@ -46,19 +47,19 @@ after(async () => {
 });
 
 async function runScenario() {
-  const [s, r] = await Promise.all(['ts', 'tr'].map((n) => register(b.url, n)));
-  const conv = await direct(b.url, s, r);
+  const [s, r] = await Promise.all(['ts', 'tr'].map((n) => registerUser(b.url, n)));
+  const conv = await new RestClient(b.url, s.token).direct(r.id);
   const inbox = new Receiver('r');
-  inbox.attach(await connect(b.url, r.token)); // the reader is on B, the instance that stays
+  inbox.attach(await connectSocket(b.url, r.token)); // the reader is on B, the instance that stays
   const sInbox = new Receiver('s');
-  const sSocket = sInbox.attach(await connect(a.url, s.token));
+  const sSocket = sInbox.attach(await connectSocket(a.url, s.token));
   const sender = new Sender({
     name: 's',
     socket: sSocket,
     conversationId: conv.id,
     receiver: sInbox,
   });
-  const closed = new Promise((resolve) =>
+  const closed = new Promise<{ at: number; reason: string }>((resolve) =>
     sSocket.once('disconnect', (reason) => resolve({ at: Date.now(), reason })),
   );
   const health = new HealthSampler(a.url, 50, 1000).start();
@@ -67,32 +68,35 @@ async function runScenario() {
   await sender.run(1_000);
   // The signal goes out once the burst has left the client (written to the kernel), but before
   // the server has acked it all: those sends are in flight on the server.
-  [...Array(BURST)].forEach(() => sender.emitOne());
-  await until(() => (sSocket.io.engine.transport.ws?.bufferedAmount ?? 0) === 0, {
+  [...Array(BURST)].forEach(() => void sender.emitOne());
+  await until(() => (wsBuffered(sSocket) ?? 0) === 0, {
     timeoutMs: 2_000,
     everyMs: 1,
   });
   await sleep(2);
   const sigtermAt = Date.now();
-  a.child.kill('SIGTERM');
-  seen.unackedAtSigterm = sender.unacked.length;
+  a.kill('SIGTERM');
+  const unackedAtSigterm = sender.unacked.length;
 
   // New connections after the signal: each attempt on its own, every 100 ms, until exit.
-  const attempts = [];
+  const attempts: { afterSigtermMs: number; result: string; closedAfterMs?: number }[] = [];
   const exited = a.exited.then((how) => ({ ...how, at: Date.now() }));
   let done = false;
-  exited.then(() => (done = true));
+  void exited.then(() => (done = true));
   const prober = (async () => {
     for (let i = 0; i < 100 && !done; i++) {
       const at = Date.now();
-      const attempt = { afterSigtermMs: at - sigtermAt, result: 'pending' };
+      const attempt: (typeof attempts)[number] = {
+        afterSigtermMs: at - sigtermAt,
+        result: 'pending',
+      };
       attempts.push(attempt);
-      connect(a.url, s.token, { timeoutMs: 1_000 }).then(
+      connectSocket(a.url, s.token, { timeoutMs: 1_000 }).then(
         (sock) => {
           attempt.result = 'connected';
           sock.once('disconnect', () => (attempt.closedAfterMs = Date.now() - at));
         },
-        (err) => (attempt.result = `refused: ${err.message}`),
+        (err: Error) => (attempt.result = `refused: ${err.message}`),
       );
       await sleep(100);
     }
@@ -108,40 +112,67 @@ async function runScenario() {
   await health.stop();
   await sleep(1_200); // the last connection attempts end
   // The balancer's job: the client reconnects to B and resends what got no ok ack.
-  const sAgain = sInbox.attach(await connect(b.url, s.token));
+  const sAgain = sInbox.attach(await connectSocket(b.url, s.token));
   await sender.settle();
   const beforeSig = [...sender.sent.values()].filter((e) => e.emittedAt < sigtermAt);
-  seen.emittedBeforeSigterm = beforeSig.length;
-  seen.ackedBeforeResend = beforeSig.filter((e) => e.message).length;
-  seen.inFlightAckLost = beforeSig.filter((e) => !e.message).length;
-  seen.inFlightAckCodes = countBy(
+  const emittedBeforeSigterm = beforeSig.length;
+  const ackedBeforeResend = beforeSig.filter((e) => e.message).length;
+  const inFlightAckLost = beforeSig.filter((e) => !e.message).length;
+  const inFlightAckCodes = countBy(
     beforeSig.filter((e) => !e.message).map((e) => e.acks[0]?.code ?? 'none'),
   );
-  seen.emittedAfterSigterm = sender.sent.size - beforeSig.length;
-  seen.firstTry = sender.summary();
-  seen.stillUnacked = await sender.resendUnacked({ socket: sAgain });
-  seen.stored = await verifyStored(pg.url, conv.id, [sender]);
+  const emittedAfterSigterm = sender.sent.size - beforeSig.length;
+  const firstTry = sender.summary();
+  const stillUnacked = await sender.resendUnacked({ socket: sAgain });
+  const stored = await verifyStored(pg.url, conv.id, [sender]);
   await sleep(300);
-  seen.readerCaughtUp = await inbox.catchUp(b.url, r.token, conv.id);
-  seen.readerSeqs = inbox.seqs(conv.id);
-  seen.readerDuplicates = inbox.duplicates;
-  seen.all = Array.from({ length: seen.stored.rowsInConversation }, (_, i) => i + 1);
-  seen.exit = how && { code: how.code, signal: how.signal, afterSigtermMs: how.at - sigtermAt };
-  seen.socketClosed = gone && {
+  const readerCaughtUp = await inbox.catchUp(b.url, r.token, conv.id);
+  const readerSeqs = inbox.seqs(conv.id);
+  const readerDuplicates = inbox.duplicates;
+  const all = Array.from({ length: stored.rowsInConversation }, (_, i) => i + 1);
+  const exit = how && { code: how.code, signal: how.signal, afterSigtermMs: how.at - sigtermAt };
+  const socketClosed = gone && {
     afterSigtermMs: gone.at - sigtermAt,
     reason: gone.reason,
     beforeExit: how ? gone.at <= how.at : null,
   };
-  seen.attempts = attempts;
-  seen.acceptedAfterSigterm = attempts.filter(
+
+  const acceptedAfterSigterm = attempts.filter(
     (x) => x.result === 'connected' && x.afterSigtermMs >= SIGNAL_MARGIN_MS,
   );
-  seen.healthAfterSigterm = health.describe(sigtermAt, Date.now());
-  seen.logs = a.logs().split('\n').filter(Boolean).slice(-10).join('\n');
+  const healthAfterSigterm = health.describe(sigtermAt, Date.now());
+  const logs = a.logs().split('\n').filter(Boolean).slice(-10).join('\n');
+  return {
+    unackedAtSigterm,
+    emittedBeforeSigterm,
+    ackedBeforeResend,
+    inFlightAckLost,
+    inFlightAckCodes,
+    emittedAfterSigterm,
+    firstTry,
+    stillUnacked,
+    stored,
+    readerCaughtUp,
+    readerSeqs,
+    readerDuplicates,
+    all,
+    exit,
+    socketClosed,
+    attempts,
+    acceptedAfterSigterm,
+    healthAfterSigterm,
+    logs,
+  };
 }
 
-function countBy(values) {
-  const counts = {};
+/** How many bytes the engine's WebSocket still holds (socket.io-client does not type `ws`). */
+function wsBuffered(socket: ChatSocket): number | undefined {
+  const transport = socket.io.engine.transport as unknown as { ws?: { bufferedAmount: number } };
+  return transport.ws?.bufferedAmount;
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
   for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
   return counts;
 }

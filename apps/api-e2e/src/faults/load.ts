@@ -1,163 +1,46 @@
-// Clients for the fault tests: REST helpers, Socket.IO connections, senders that record every
-// clientId with what became of it (acked, refused, no answer), receivers that record what they
-// got, a /health sampler, and the database checks that decide "exactly once" and "gap-free".
+// Load for the fault tests, on the test kit's clients: senders that record every clientId with
+// what became of it (acked, refused, no answer), receivers that record what they got, a /health
+// sampler, the database checks that decide "exactly once" and "gap-free", and a stalled client.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { connect as netConnect } from 'node:net';
-import pg from 'pg';
-import { io } from 'socket.io-client';
-import { sleep, until } from './processes.mjs';
-
-// ---------------------------------------------------------------------------------------------
-// REST
-
-export async function api(url, token, method, path, body) {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = text;
-  }
-  return { status: res.status, body: json };
-}
-
-let users = 0;
-/** Registers a fresh user; answers `{ user, token }`. */
-export async function register(url, label) {
-  const tag =
-    `${label}${process.pid.toString(36)}${(++users).toString(36)}${Date.now().toString(36)}`.slice(
-      0,
-      30,
-    );
-  const res = await api(url, null, 'POST', '/api/auth/register', {
-    username: tag,
-    email: `${tag}@faults.test`,
-    password: 'fault-injection-pass',
-  });
-  if (res.status !== 201)
-    throw new Error(`register ${label}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-export async function group(url, owner, members, name = 'faults') {
-  const res = await api(url, owner.token, 'POST', '/api/conversations', {
-    type: 'group',
-    name,
-    memberIds: members.map((m) => m.user.id),
-  });
-  if (res.status !== 201) throw new Error(`group: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-export async function direct(url, a, b) {
-  const res = await api(url, a.token, 'POST', '/api/conversations', { userId: b.user.id });
-  if (res.status !== 201 && res.status !== 200)
-    throw new Error(`direct: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-/**
- * Gap-free catch-up as the contract tells clients to do it: `after=<last seq>` page by page
- * until a short page. Answers the messages in ascending seq.
- */
-export async function catchUp(url, token, conversationId, afterSeq) {
-  const got = [];
-  let after = afterSeq;
-  for (let page = 0; page < 1000; page++) {
-    const res = await api(
-      url,
-      token,
-      'GET',
-      `/api/conversations/${conversationId}/messages?after=${after}&limit=100`,
-    );
-    if (res.status !== 200) throw new Error(`catch-up: ${res.status} ${JSON.stringify(res.body)}`);
-    got.push(...res.body);
-    if (res.body.length < 100) return got;
-    after = res.body[res.body.length - 1].seq;
-  }
-  throw new Error('catch-up did not end');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sockets
-
-const sockets = new Set();
-
-/** Connects with the token and waits for `connect`; reconnection is ours to decide. */
-export async function connect(url, token, { reconnection = false, timeoutMs = 10_000 } = {}) {
-  const socket = io(url, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection,
-    forceNew: true,
-    timeout: timeoutMs,
-  });
-  sockets.add(socket);
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no connect to ${url} in ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    socket.once('connect_error', (err) => {
-      clearTimeout(timer);
-      socket.close();
-      reject(err);
-    });
-  });
-  return socket;
-}
-
-export function closeAllSockets() {
-  for (const socket of sockets) socket.close();
-  sockets.clear();
-}
-
-/** Emits with an ack and a timeout: answers the ack, or `{ ok: false, timeout: true }`. */
-export function emitAck(socket, event, payload, timeoutMs = 10_000) {
-  return new Promise((resolve) => {
-    socket.timeout(timeoutMs).emit(event, payload, (err, ack) => {
-      resolve(
-        err
-          ? {
-              ok: false,
-              timeout: true,
-              error: { code: 'TIMEOUT', message: String(err.message ?? err) },
-            }
-          : ack,
-      );
-    });
-  });
-}
+import { connect as netConnect, type Socket as NetSocket } from 'node:net';
+import type { MessageView, PresenceEvent, SocketErrorCode } from '@chat/shared-dto';
+import {
+  emitAckOrTimeout,
+  RestClient,
+  sleep,
+  withDatabase,
+  type ChatSocket,
+  type SendAck,
+  type TimedOutAck,
+} from '@chat/test-kit';
 
 /**
  * Records every `message:new` a socket gets (several sockets in turn: after a reconnect the
  * same recorder is attached to the new one), counting duplicates by message id and the
  * send->receive latency of messages whose content carries the send time.
  */
-export class Receiver {
-  constructor(name) {
-    this.name = name;
-    this.byId = new Map();
-    this.liveIds = new Set();
-    this.duplicates = 0;
-    this.latencies = [];
-    this.presence = [];
-  }
+type How = 'live' | 'ack' | 'catch-up';
 
-  attach(socket) {
+export interface Received extends MessageView {
+  how: How;
+  receivedAt: number;
+}
+
+export interface PresenceSeen extends PresenceEvent {
+  event: 'online' | 'offline';
+  at: number;
+}
+
+export class Receiver {
+  readonly byId = new Map<string, Received>();
+  readonly liveIds = new Set<string>();
+  duplicates = 0;
+  readonly latencies: number[] = [];
+  readonly presence: PresenceSeen[] = [];
+
+  constructor(readonly name: string) {}
+
+  attach(socket: ChatSocket): ChatSocket {
     socket.on('message:new', (m) => this.record(m, 'live'));
     socket.on('user:online', (e) => this.presence.push({ event: 'online', at: Date.now(), ...e }));
     socket.on('user:offline', (e) =>
@@ -166,7 +49,7 @@ export class Receiver {
     return socket;
   }
 
-  record(m, how) {
+  record(m: MessageView, how: How): void {
     if (how === 'live') {
       // The same message:new twice is a duplicate; live after an ack or a catch-up is not.
       if (this.liveIds.has(m.id)) this.duplicates++;
@@ -178,7 +61,7 @@ export class Receiver {
     if (how === 'live' && sentAt) this.latencies.push(Date.now() - sentAt);
   }
 
-  seqs(conversationId) {
+  seqs(conversationId: string): number[] {
     return [...this.byId.values()]
       .filter((m) => m.conversationId === conversationId)
       .map((m) => m.seq)
@@ -186,7 +69,7 @@ export class Receiver {
   }
 
   /** The highest seq below which nothing is missing: what a client passes as `after`. */
-  contiguousSeq(conversationId) {
+  contiguousSeq(conversationId: string): number {
     let last = 0;
     for (const seq of this.seqs(conversationId)) {
       if (seq === last + 1) last = seq;
@@ -195,8 +78,11 @@ export class Receiver {
     return last;
   }
 
-  async catchUp(url, token, conversationId) {
-    const missed = await catchUp(url, token, conversationId, this.contiguousSeq(conversationId));
+  async catchUp(url: string, token: string, conversationId: string): Promise<number> {
+    const missed = await new RestClient(url, token).catchUp(
+      conversationId,
+      this.contiguousSeq(conversationId),
+    );
     for (const m of missed) this.record(m, 'catch-up');
     return missed.length;
   }
@@ -207,7 +93,44 @@ export class Receiver {
  * client does) and remembers, per clientId, whether an ack came and what it said. Unacked
  * messages can be resent later with the same clientId, possibly through another socket.
  */
+export interface SenderOptions {
+  name: string;
+  socket: ChatSocket;
+  conversationId: string;
+  ratePerSecond?: number;
+  ackTimeoutMs?: number;
+  receiver?: Receiver | null;
+}
+
+export interface AckSeen {
+  at: number;
+  ok: boolean;
+  code?: SocketErrorCode | 'TIMEOUT';
+  seq?: number;
+}
+
+export interface SentEntry {
+  content: string;
+  emittedAt: number;
+  acks: AckSeen[];
+  attempts: number;
+  message?: MessageView;
+  /** A second ack naming another message for the same clientId: exactly-once broken. */
+  conflict?: MessageView;
+}
+
 export class Sender {
+  readonly name: string;
+  /** A real client shows its own acked messages: they go to its receiver too. */
+  readonly receiver: Receiver | null;
+  socket: ChatSocket;
+  readonly conversationId: string;
+  readonly intervalMs: number;
+  readonly ackTimeoutMs: number;
+  readonly sent = new Map<string, SentEntry>();
+  readonly pending = new Set<Promise<SendAck | TimedOutAck>>();
+  running = false;
+
   constructor({
     name,
     socket,
@@ -215,23 +138,18 @@ export class Sender {
     ratePerSecond = 50,
     ackTimeoutMs = 10_000,
     receiver = null,
-  }) {
+  }: SenderOptions) {
     this.name = name;
-    /** A real client shows its own acked messages: they go to its receiver too. */
     this.receiver = receiver;
     this.socket = socket;
     this.conversationId = conversationId;
     this.intervalMs = 1000 / ratePerSecond;
     this.ackTimeoutMs = ackTimeoutMs;
-    /** clientId -> { content, emittedAt, acks: [], message?, attempts } */
-    this.sent = new Map();
-    this.pending = new Set();
-    this.running = false;
   }
 
   /** Emits one message now; resolves with its ack. */
-  emitOne(clientId = randomUUID(), content) {
-    const entry = this.sent.get(clientId) ?? {
+  emitOne(clientId: string = randomUUID(), content?: string): Promise<SendAck | TimedOutAck> {
+    const entry: SentEntry = this.sent.get(clientId) ?? {
       content: content ?? `${this.name} #${this.sent.size + 1} @${Date.now()}`,
       emittedAt: Date.now(),
       acks: [],
@@ -240,32 +158,34 @@ export class Sender {
     this.sent.set(clientId, entry);
     entry.attempts++;
     const payload = { conversationId: this.conversationId, clientId, content: entry.content };
-    const done = emitAck(this.socket, 'message:send', payload, this.ackTimeoutMs).then((ack) => {
-      entry.acks.push({
-        at: Date.now(),
-        ok: ack?.ok === true,
-        code: ack?.error?.code,
-        seq: ack?.message?.seq,
-      });
-      if (ack?.ok) {
-        if (entry.message && entry.message.id !== ack.message.id) entry.conflict = ack.message;
-        entry.message ??= ack.message;
-        this.receiver?.record(ack.message, 'ack');
-      }
-      return ack;
-    });
+    const done = emitAckOrTimeout(this.socket, 'message:send', payload, this.ackTimeoutMs).then(
+      (ack) => {
+        entry.acks.push({
+          at: Date.now(),
+          ok: ack.ok,
+          code: ack.ok ? undefined : ack.error.code,
+          seq: ack.ok ? ack.message.seq : undefined,
+        });
+        if (ack.ok) {
+          if (entry.message && entry.message.id !== ack.message.id) entry.conflict = ack.message;
+          entry.message ??= ack.message;
+          this.receiver?.record(ack.message, 'ack');
+        }
+        return ack;
+      },
+    );
     this.pending.add(done);
-    done.finally(() => this.pending.delete(done));
+    void done.finally(() => this.pending.delete(done));
     return done;
   }
 
   /** Sends at the configured rate for `durationMs` (bounded: at most rate * duration messages). */
-  async run(durationMs) {
+  async run(durationMs: number): Promise<void> {
     this.running = true;
     const start = Date.now();
     const total = Math.round(durationMs / this.intervalMs);
     for (let i = 0; i < total && this.running; i++) {
-      this.emitOne();
+      void this.emitOne();
       const next = start + (i + 1) * this.intervalMs;
       await sleep(Math.max(0, next - Date.now()));
     }
@@ -273,15 +193,15 @@ export class Sender {
   }
 
   /** Waits for every outstanding ack (each has its own timeout, so this ends). */
-  async settle() {
+  async settle(): Promise<void> {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
-  get acked() {
+  get acked(): [string, SentEntry][] {
     return [...this.sent.entries()].filter(([, e]) => e.message);
   }
 
-  get unacked() {
+  get unacked(): [string, SentEntry][] {
     return [...this.sent.entries()].filter(([, e]) => !e.message);
   }
 
@@ -294,7 +214,12 @@ export class Sender {
     attempts = 5,
     concurrency = 20,
     deadlineMs = 30_000,
-  } = {}) {
+  }: {
+    socket?: ChatSocket;
+    attempts?: number;
+    concurrency?: number;
+    deadlineMs?: number;
+  } = {}): Promise<number> {
     this.socket = socket;
     if (!socket.connected)
       throw new Error(`${this.name}: cannot resend, the socket is not connected`);
@@ -309,7 +234,7 @@ export class Sender {
     return this.unacked.length;
   }
 
-  summary() {
+  summary(): Record<string, number> {
     const entries = [...this.sent.values()];
     return {
       sent: entries.length,
@@ -329,22 +254,31 @@ export class Sender {
 // /health sampler: a probe every `everyMs`, each on its own (a slow answer does not delay the
 // next probe, as with a load balancer's health check), recording status and answer time.
 
-export class HealthSampler {
-  constructor(url, everyMs = 100, timeoutMs = 3000) {
-    this.url = url;
-    this.everyMs = everyMs;
-    this.timeoutMs = timeoutMs;
-    this.samples = [];
-    this.inFlight = new Set();
-  }
+export interface HealthSample {
+  at: number;
+  /** 0: no answer within the timeout, or connection refused; null: still waiting. */
+  status: number | null;
+  ms: number | null;
+}
 
-  start() {
+export class HealthSampler {
+  readonly samples: HealthSample[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly url: string,
+    readonly everyMs = 100,
+    readonly timeoutMs = 3000,
+  ) {}
+
+  start(): this {
     // Bounded: at most 10 minutes of probes, at most 100 unanswered at once.
     const deadline = Date.now() + 600_000;
     this.timer = setInterval(() => {
       if (Date.now() > deadline) return clearInterval(this.timer);
       if (this.inFlight.size >= 100) return;
-      const sample = { at: Date.now(), status: null, ms: null };
+      const sample: HealthSample = { at: Date.now(), status: null, ms: null };
       this.samples.push(sample);
       const probe = fetch(`${this.url}/health`, { signal: AbortSignal.timeout(this.timeoutMs) })
         .then(async (res) => {
@@ -363,32 +297,41 @@ export class HealthSampler {
     return this;
   }
 
-  async stop() {
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     await Promise.allSettled([...this.inFlight]);
   }
 
   /** Probes started in [from, to). */
-  between(from, to) {
+  between(from: number, to: number): HealthSample[] {
     return this.samples.filter((s) => s.at >= from && s.at < to);
   }
 
   /** The first probe started at or after `from` that answered this status. */
-  firstAfter(from, status) {
+  firstAfter(from: number, status: number): HealthSample | undefined {
     return this.samples.find((s) => s.at >= from && s.status === status);
   }
 
   /** First and last probe that answered `status`, and how many did. */
-  window(status = 503) {
+  window(status = 503): { ms: number; count: number } | null {
     const hits = this.samples.filter((s) => s.status === status);
-    return hits.length ? { ms: hits[hits.length - 1].at - hits[0].at, count: hits.length } : null;
+    const first = hits[0];
+    const last = hits.at(-1);
+    return first && last ? { ms: last.at - first.at, count: hits.length } : null;
   }
 
   /** Status counts and the slowest answer over probes started in [from, to). */
-  describe(from, to) {
+  describe(
+    from: number,
+    to: number,
+  ): {
+    probes: number;
+    statuses: Record<string, number>;
+    slowestMs: number;
+  } {
     const probes = this.between(from, to);
-    const statuses = {};
-    for (const p of probes) statuses[p.status] = (statuses[p.status] ?? 0) + 1;
+    const statuses: Record<string, number> = {};
+    for (const p of probes) statuses[String(p.status)] = (statuses[String(p.status)] ?? 0) + 1;
     return {
       probes: probes.length,
       statuses,
@@ -400,24 +343,41 @@ export class HealthSampler {
 // ---------------------------------------------------------------------------------------------
 // The database, read directly (our own PostgreSQL): the judge of "stored exactly once".
 
-export async function withDb(url, fn) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * For each sender: how many of its clientIds are stored 0, 1 or more times, whether each acked
  * message is the stored one, and for the conversation whether seq runs 1..N with no gap or dupe
  * and matches `conversations.last_seq`.
  */
-export async function verifyStored(dbUrl, conversationId, senders) {
-  return withDb(dbUrl, async (db) => {
-    const report = {
+export interface SenderReport {
+  sent: number;
+  acked: number;
+  stored: number;
+  lost: number;
+  duplicates: number;
+  unackedNotStored: number;
+}
+
+export interface StoredReport {
+  lost: number;
+  duplicates: number;
+  ackMismatch: number;
+  stored: number;
+  acked: number;
+  missingUnacked: number;
+  perSender: Record<string, SenderReport>;
+  rowsInConversation: number;
+  lastSeq: number | undefined;
+  seqGaps: number;
+  seqDupes: number;
+}
+
+export async function verifyStored(
+  dbUrl: string,
+  conversationId: string,
+  senders: Sender[],
+): Promise<StoredReport> {
+  return withDatabase(dbUrl, async (db) => {
+    const report: StoredReport = {
       lost: 0,
       duplicates: 0,
       ackMismatch: 0,
@@ -425,10 +385,14 @@ export async function verifyStored(dbUrl, conversationId, senders) {
       acked: 0,
       missingUnacked: 0,
       perSender: {},
+      rowsInConversation: 0,
+      lastSeq: undefined,
+      seqGaps: 0,
+      seqDupes: 0,
     };
     for (const sender of senders) {
       const ids = [...sender.sent.keys()];
-      const { rows } = await db.query(
+      const { rows } = await db.query<{ client_id: string; n: number; id: string; seq: number }>(
         `SELECT client_id, count(*)::int AS n, min(id::text) AS id, min(seq)::int AS seq
            FROM messages WHERE conversation_id = $1 AND client_id = ANY($2::text[]) GROUP BY client_id`,
         [conversationId, ids],
@@ -438,9 +402,9 @@ export async function verifyStored(dbUrl, conversationId, senders) {
         sent: ids.length,
         acked: 0,
         stored: 0,
-        lostAcked: [],
-        duplicated: [],
-        notStored: [],
+        lostAcked: [] as string[],
+        duplicated: [] as string[],
+        notStored: [] as string[],
       };
       for (const [clientId, entry] of sender.sent) {
         const row = byClient.get(clientId);
@@ -469,11 +433,11 @@ export async function verifyStored(dbUrl, conversationId, senders) {
       report.acked += mine.acked;
       report.missingUnacked += mine.notStored.length;
     }
-    const { rows: seqRows } = await db.query(
+    const { rows: seqRows } = await db.query<{ seq: number }>(
       `SELECT seq::int AS seq FROM messages WHERE conversation_id = $1 ORDER BY seq`,
       [conversationId],
     );
-    const { rows: convRows } = await db.query(
+    const { rows: convRows } = await db.query<{ last_seq: number }>(
       `SELECT last_seq::int AS last_seq FROM conversations WHERE id = $1`,
       [conversationId],
     );
@@ -486,13 +450,11 @@ export async function verifyStored(dbUrl, conversationId, senders) {
   });
 }
 
-export function percentile(values, p) {
+export function percentile(values: readonly number[], p: number): number | null {
   if (!values.length) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? null;
 }
-
-export { until, sleep };
 
 // ---------------------------------------------------------------------------------------------
 // A stalled consumer: a hand-made WebSocket connection to Socket.IO that authenticates, reads
@@ -500,7 +462,16 @@ export { until, sleep };
 // paused socket.io-client, nothing on the client side gives up: whatever protects the server
 // must be the server's doing.
 
-export function stalledClient(url, token, { timeoutMs = 10_000 } = {}) {
+export interface StalledClient {
+  socket: NetSocket;
+  close(): void;
+}
+
+export function stalledClient(
+  url: string,
+  token: string,
+  { timeoutMs = 10_000 }: { timeoutMs?: number } = {},
+): Promise<StalledClient> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const sock = netConnect({ host: hostname, port: Number(port) });
@@ -518,7 +489,7 @@ export function stalledClient(url, token, { timeoutMs = 10_000 } = {}) {
       // Socket.IO CONNECT to the default namespace with the token (sent after engine.io's open).
       sock.write(wsTextFrame(`40${JSON.stringify({ token })}`));
     });
-    const onData = (chunk) => {
+    const onData = (chunk: Buffer): void => {
       seen += chunk.toString('latin1');
       if (seen.includes('40{"sid"')) {
         // Accepted: from now on nothing is read; the kernel buffers fill, then the server's.
@@ -545,13 +516,13 @@ export function stalledClient(url, token, { timeoutMs = 10_000 } = {}) {
 }
 
 /** A masked client-to-server text frame (RFC 6455 5.2), payload under 64 KiB. */
-function wsTextFrame(text) {
+function wsTextFrame(text: string): Buffer {
   const payload = Buffer.from(text);
   const mask = randomBytes(4);
   const header =
     payload.length < 126
       ? Buffer.from([0x81, 0x80 | payload.length])
       : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
-  const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
+  const masked = Buffer.from(payload.map((b, i) => b ^ (mask[i % 4] ?? 0)));
   return Buffer.concat([header, mask, masked]);
 }

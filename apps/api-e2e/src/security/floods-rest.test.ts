@@ -4,6 +4,8 @@
 // cap follows MAX_CONNECTIONS_PER_IP.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { AuthResponse, HttpErrorBody } from '@chat/shared-dto';
+import type { ChatSocket, Method, RequestOptions, ServerProcess, TestUser } from '@chat/test-kit';
 import {
   TINY_PNG,
   api,
@@ -15,12 +17,12 @@ import {
   registerUser,
   reportFigure,
   rssMiB,
-} from './clients.mjs';
+} from './support';
 
 const MAX_FILE_SIZE = 64 * 1024;
-const servers = [];
-let server;
-let alice, bob;
+const servers: ServerProcess[] = [];
+let server: ServerProcess;
+let alice: TestUser, bob: TestUser;
 
 before(async () => {
   server = await bootServer({
@@ -40,7 +42,7 @@ describe('body limits', () => {
   test('JSON and form bodies over 64 KiB are 413 on every route, authenticated or not', async () => {
     const conversation = await directConversation(server, alice, bob);
     const big = 'x'.repeat(70 * 1024);
-    const cases = [
+    const cases: [Method, string, RequestOptions][] = [
       ['POST', '/api/auth/register', { body: { username: 'a', email: 'a@b.c', password: big } }],
       ['POST', '/api/auth/login', { body: { username: 'a', password: big } }],
       ['PATCH', '/api/users/me', { token: alice.token, body: { statusMessage: big } }],
@@ -80,9 +82,12 @@ describe('body limits', () => {
     const form = new FormData();
     const oversized = Buffer.concat([TINY_PNG, Buffer.alloc(MAX_FILE_SIZE + 1024, 1)]);
     form.append('file', new Blob([oversized], { type: 'image/png' }), 'big.png');
-    const res = await api(server, 'POST', '/api/upload', { token: alice.token, body: form });
+    const res = await api<HttpErrorBody>(server, 'POST', '/api/upload', {
+      token: alice.token,
+      body: form,
+    });
     assert.equal(res.status, 413, res.text);
-    assert.match(res.json.message, /65536 bytes|64 KiB/);
+    assert.match(String(res.json?.message), /65536 bytes|64 KiB/);
 
     const notImage = new FormData();
     notImage.append(
@@ -95,10 +100,10 @@ describe('body limits', () => {
       415,
     );
 
-    const before = rssMiB(server.child.pid);
+    const before = rssMiB(server.pid);
     const huge = Buffer.alloc(20 * 1024 * 1024, 'a');
     const started = Date.now();
-    const results = [];
+    const results: (number | string)[] = [];
     await pool([0, 1, 2, 3], 4, async (i) => {
       const hugeForm = new FormData();
       hugeForm.append('file', new Blob([huge], { type: 'image/png' }), 'huge.png');
@@ -110,10 +115,10 @@ describe('body limits', () => {
         i % 2
           ? { token: alice.token, body: hugeForm }
           : { body: huge.toString(), headers: { 'content-type': 'application/json' } },
-      ).catch((err) => ({ status: `error ${err.message}` }));
+      ).catch((err: Error) => ({ status: `error ${err.message}` }));
       results.push(r.status);
     });
-    const afterRss = rssMiB(server.child.pid);
+    const afterRss = rssMiB(server.pid);
     reportFigure(t, '20 MB bodies', {
       statuses: results,
       seconds: (Date.now() - started) / 1000,
@@ -126,7 +131,7 @@ describe('body limits', () => {
         afterRss - before < 150,
         `4 x 20 MB bodies grew RSS by ${Math.round(afterRss - before)} MiB`,
       );
-    await assertAlive(assert, server);
+    await assertAlive(server);
   });
 });
 
@@ -171,7 +176,7 @@ describe('REST limits', () => {
       );
     }
     assert.deepEqual(results, [401, 401, 401]);
-    const locked = await api(server, 'POST', '/api/auth/login', {
+    const locked = await api<Partial<AuthResponse>>(server, 'POST', '/api/auth/login', {
       body: { username: victim.username, password: victim.password },
     });
     assert.equal(locked.status, 429, locked.text);
@@ -204,19 +209,19 @@ describe('REST limits', () => {
     reportFigure(t, 'per-IP anonymous limit', { sent: 15, statuses });
     assert.equal(statuses.filter((s) => s === 429).length, 5, JSON.stringify(statuses));
     assert.ok(statuses.slice(0, 10).every((s) => s === 401));
-    await assertAlive(assert, anon);
+    await assertAlive(anon);
   });
 });
 
 describe('connections per address', () => {
   test('MAX_CONNECTIONS_PER_IP=5: the sixth concurrent socket from one address is refused', async (t) => {
-    const opened = [];
-    const refused = [];
+    const opened: ChatSocket[] = [];
+    const refused: string[] = [];
     for (let i = 0; i < 8; i += 1) {
       try {
         opened.push(await connectSocket(server, alice.token, { timeoutMs: 5_000 }));
       } catch (err) {
-        refused.push(err.message);
+        refused.push(err instanceof Error ? err.message : String(err));
       }
     }
     reportFigure(t, 'MAX_CONNECTIONS_PER_IP=5', {
@@ -231,7 +236,7 @@ describe('connections per address', () => {
         `accepted ${opened.length} sockets with MAX_CONNECTIONS_PER_IP=5`,
       );
       // A closed slot is free again.
-      opened.pop().close();
+      opened.pop()?.close();
       await new Promise((r) => setTimeout(r, 300));
       opened.push(await connectSocket(server, alice.token, { timeoutMs: 5_000 }));
     } finally {

@@ -5,22 +5,22 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import type { ChatSocket, ServerProcess, TestUser } from '@chat/test-kit';
 import jwt from 'jsonwebtoken';
+import { emitAck } from '@chat/test-kit';
 import {
   SECRET,
   api,
   assertAlive,
   bootServer,
   connectSocket,
-  emitAck,
   login,
   registerUser,
-  waitForEvent,
-} from './clients.mjs';
+} from './support';
 
-let server;
-let alice, bob;
-const sockets = [];
+let server: ServerProcess;
+let alice: TestUser, bob: TestUser;
+const sockets: ChatSocket[] = [];
 const CLIENT_URL = 'http://chat.example.test';
 
 before(async () => {
@@ -32,16 +32,16 @@ after(async () => {
   if (server) await server.stop();
 });
 
-const b64 = (obj) => Buffer.from(JSON.stringify(obj)).toString('base64url');
+const b64 = (obj: object): string => Buffer.from(JSON.stringify(obj)).toString('base64url');
 
 /** Each is refused on `GET /api/auth/me` (401) and on the socket handshake (connect_error). */
-async function assertTokenRefused(token, label) {
+async function assertTokenRefused(token: string, label: string): Promise<void> {
   const res = await api(server, 'GET', '/api/auth/me', { token });
   assert.equal(res.status, 401, `${label}: REST answered ${res.status} ${res.text.slice(0, 200)}`);
   assert.ok(!res.text.includes(alice.email), `${label}: leaked data`);
   await assert.rejects(
     connectSocket(server, token, { timeoutMs: 5_000 }),
-    (err) => {
+    (err: Error) => {
       assert.match(
         String(err.message),
         /Unauthorized|invalid|revoked/i,
@@ -53,9 +53,22 @@ async function assertTokenRefused(token, label) {
   );
 }
 
+interface Claims {
+  sub: string;
+  username: string;
+  jti: string;
+}
+
+/** The claims the server put in a token it issued. */
+function claimsOf(token: string): Claims {
+  const decoded = jwt.decode(token, { json: true });
+  assert.ok(decoded, 'the token decodes');
+  return decoded as unknown as Claims;
+}
+
 describe('forged and confused tokens', () => {
   test('alg none, wrong secret, HS512, RS256, HS256 keyed with a public key, and garbage are refused', async () => {
-    const real = jwt.decode(alice.token);
+    const real = claimsOf(alice.token);
     const claims = { sub: real.sub, username: real.username, jti: real.jti };
     const now = Math.floor(Date.now() / 1000);
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -103,7 +116,7 @@ describe('forged and confused tokens', () => {
   });
 
   test('expired tokens and validly signed tokens without a live session are refused', async () => {
-    const real = jwt.decode(alice.token);
+    const real = claimsOf(alice.token);
     const now = Math.floor(Date.now() / 1000);
     // These use the real secret on purpose: even a leaked secret does not mint sessions.
     await assertTokenRefused(
@@ -143,7 +156,7 @@ describe('revocation', () => {
     const token = await login(server, alice);
     const socket = await connectSocket(server, token);
     sockets.push(socket);
-    const closed = new Promise((resolve) =>
+    const closed = new Promise<{ reason: string; at: number }>((resolve) =>
       socket.once('disconnect', (reason) => resolve({ reason, at: Date.now() })),
     );
     const started = Date.now();
@@ -151,7 +164,7 @@ describe('revocation', () => {
     assert.equal(res.status, 204);
     const { reason, at } = await Promise.race([
       closed,
-      new Promise((_, rej) =>
+      new Promise<never>((_, rej) =>
         setTimeout(() => rej(new Error('socket still open 3 s after logout')), 3000),
       ),
     ]);
@@ -169,8 +182,14 @@ describe('revocation', () => {
     const laptop = await login(server, bob);
     const socket = await connectSocket(server, laptop);
     sockets.push(socket);
-    const closed = waitForEvent(socket, 'disconnect', () => true, 3000);
-    const { jti } = jwt.decode(laptop);
+    const closed = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no disconnect within 3000 ms')), 3000);
+      socket.once('disconnect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    const { jti } = claimsOf(laptop);
     const res = await api(server, 'DELETE', `/api/auth/sessions/${jti}`, { token: bob.token });
     assert.equal(res.status, 204, res.text);
     await closed;
@@ -240,6 +259,6 @@ describe('cross-site WebSocket hijacking', () => {
       headers: { origin: CLIENT_URL, 'access-control-request-method': 'GET' },
     });
     assert.equal(good.headers.get('access-control-allow-origin'), CLIENT_URL);
-    await assertAlive(assert, server);
+    await assertAlive(server);
   });
 });

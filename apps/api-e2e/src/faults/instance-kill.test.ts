@@ -6,16 +6,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  Receiver,
-  Sender,
-  api,
+  RestClient,
   closeAllSockets,
-  connect,
-  direct,
-  register,
-  verifyStored,
-} from './load.mjs';
-import { prerequisites, sleep, startTopology, until } from './processes.mjs';
+  connectSocket,
+  registerUser,
+  type PostgresProcess,
+  type ServerProcess,
+} from '@chat/test-kit';
+import { Receiver, Sender, verifyStored } from './load';
+import { prerequisites, sleep, startTopology, until, type Topology } from './topology';
 
 const RATE = 20;
 const KILL_AT_MS = 2_000;
@@ -23,11 +22,12 @@ const KILL_AT_MS = 2_000;
 const OFFLINE_WITHIN_MS = 25_000;
 
 const options = { ...prerequisites({ postgres: true, redis: true }), timeout: 30_000 };
-let topology;
-let pg;
-let a;
-let b;
-const seen = {};
+let topology: Topology;
+let pg: PostgresProcess;
+let a: ServerProcess;
+let b: ServerProcess;
+type Scenario = Awaited<ReturnType<typeof runScenario>>;
+let seen: Scenario;
 
 before(
   async () => {
@@ -35,7 +35,7 @@ before(
     topology = await startTopology('kill', [{}, {}]);
     ({ pg } = topology);
     [a, b] = topology.apis;
-    await runScenario();
+    seen = await runScenario();
   },
   { timeout: 100_000 },
 );
@@ -46,16 +46,16 @@ after(async () => {
 });
 
 async function runScenario() {
-  const [w, k1, k2] = await Promise.all(['kw', 'kk1', 'kk2'].map((n) => register(b.url, n)));
-  const conv1 = await direct(b.url, w, k1);
-  await direct(b.url, w, k2);
+  const [w, k1, k2] = await Promise.all(['kw', 'kk1', 'kk2'].map((n) => registerUser(b.url, n)));
+  const conv1 = await new RestClient(b.url, w.token).direct(k1.id);
+  await new RestClient(b.url, w.token).direct(k2.id);
 
   // The watcher w is on the surviving instance B; k1 and k2 only on A.
   const watcher = new Receiver('w');
-  watcher.attach(await connect(b.url, w.token));
+  watcher.attach(await connectSocket(b.url, w.token));
   const k1Inbox = new Receiver('k1');
-  const k1Socket = k1Inbox.attach(await connect(a.url, k1.token));
-  await connect(a.url, k2.token);
+  const k1Socket = k1Inbox.attach(await connectSocket(a.url, k1.token));
+  await connectSocket(a.url, k2.token);
   await until(
     () =>
       ['online', 'online'].every((_, i) =>
@@ -66,7 +66,7 @@ async function runScenario() {
       what: 'user:online for k1 and k2 at w (across instances)',
     },
   ).catch(() => undefined);
-  seen.onlineSeenAcross = [k1, k2].map((k) =>
+  const onlineSeenAcross = [k1, k2].map((k) =>
     watcher.presence.some((p) => p.event === 'online' && p.userId === k.user.id),
   );
 
@@ -74,7 +74,7 @@ async function runScenario() {
   // w sends from a second device, so that its watcher socket also sees its own messages.
   const fromW = new Sender({
     name: 'w',
-    socket: await connect(b.url, w.token),
+    socket: await connectSocket(b.url, w.token),
     conversationId: conv1.id,
     ratePerSecond: RATE,
   });
@@ -85,7 +85,7 @@ async function runScenario() {
     ratePerSecond: RATE,
     receiver: k1Inbox,
   });
-  const disconnected = new Promise((resolve) =>
+  const disconnected = new Promise<{ at: number; reason: string }>((resolve) =>
     k1Socket.once('disconnect', (reason) => resolve({ at: Date.now(), reason })),
   );
   const loadW = fromW.run(KILL_AT_MS + 5_000);
@@ -93,27 +93,27 @@ async function runScenario() {
 
   await sleep(KILL_AT_MS);
   const killedAt = Date.now();
-  a.child.kill('SIGKILL');
+  a.kill('SIGKILL');
   await a.exited;
 
   // The balancer sends k1 to B: a new connection with the same token.
   const gone = await Promise.race([disconnected, sleep(30_000).then(() => null)]);
-  seen.disconnectNoticedMs = gone ? gone.at - killedAt : null;
-  seen.disconnectReason = gone?.reason;
-  const k1Again = k1Inbox.attach(await connect(b.url, k1.token));
-  seen.reconnectedMs = Date.now() - killedAt;
+  const disconnectNoticedMs = gone ? gone.at - killedAt : null;
+  const disconnectReason = gone?.reason;
+  const k1Again = k1Inbox.attach(await connectSocket(b.url, k1.token));
+  const reconnectedMs = Date.now() - killedAt;
   fromK1.socket = k1Again; // the rest of its load goes through B
   await Promise.all([loadW, loadK1]);
   await Promise.all([fromW.settle(), fromK1.settle()]);
-  seen.k1FirstTry = fromK1.summary();
-  seen.stillUnacked =
+  const k1FirstTry = fromK1.summary();
+  const stillUnacked =
     (await fromK1.resendUnacked({ socket: k1Again })) + (await fromW.resendUnacked());
   await sleep(300);
-  seen.k1CaughtUp = await k1Inbox.catchUp(b.url, k1.token, conv1.id);
-  seen.stored = await verifyStored(pg.url, conv1.id, [fromW, fromK1]);
-  seen.k1Seqs = k1Inbox.seqs(conv1.id);
-  seen.all = Array.from({ length: seen.stored.rowsInConversation }, (_, i) => i + 1);
-  seen.k1Duplicates = k1Inbox.duplicates;
+  const k1CaughtUp = await k1Inbox.catchUp(b.url, k1.token, conv1.id);
+  const stored = await verifyStored(pg.url, conv1.id, [fromW, fromK1]);
+  const k1Seqs = k1Inbox.seqs(conv1.id);
+  const all = Array.from({ length: stored.rowsInConversation }, (_, i) => i + 1);
+  const k1Duplicates = k1Inbox.duplicates;
 
   // Presence: k2 had a device only on A.
   const offline = await until(
@@ -124,14 +124,33 @@ async function runScenario() {
       what: 'user:offline for k2',
     },
   ).catch(() => null);
-  seen.k2OfflineEventMs = offline ? offline.at - killedAt : null;
-  seen.k2OfflineLastSeen = offline?.lastSeen ?? null;
-  seen.k2Status = (await api(b.url, w.token, 'GET', `/api/users/${k2.user.id}`)).body?.status;
-  seen.k1Status = (await api(b.url, w.token, 'GET', `/api/users/${k1.user.id}`)).body?.status;
-  seen.k1WentOffline = watcher.presence.some(
+  const k2OfflineEventMs = offline ? offline.at - killedAt : null;
+  const k2OfflineLastSeen = offline?.lastSeen ?? null;
+  const k2Status = (await new RestClient(b.url, w.token).user(k2.id)).status;
+  const k1Status = (await new RestClient(b.url, w.token).user(k1.id)).status;
+  const k1WentOffline = watcher.presence.some(
     (p) => p.event === 'offline' && p.userId === k1.user.id && p.at > killedAt,
   );
-  seen.surviving = b.child.exitCode === null;
+  const surviving = b.child.exitCode === null;
+  return {
+    onlineSeenAcross,
+    disconnectNoticedMs,
+    disconnectReason,
+    reconnectedMs,
+    k1FirstTry,
+    k1CaughtUp,
+    stored,
+    k1Seqs,
+    all,
+    k1Duplicates,
+    stillUnacked,
+    k2OfflineEventMs,
+    k2OfflineLastSeen,
+    k2Status,
+    k1Status,
+    k1WentOffline,
+    surviving,
+  };
 }
 
 test('instance SIGKILL: the figures', options, (t) => {

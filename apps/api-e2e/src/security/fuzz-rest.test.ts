@@ -4,6 +4,8 @@
 // Replay a failure with FUZZ_SEED=<the printed seed>; FUZZ_CASES scales the cases per endpoint.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { ConversationView, MessageView } from '@chat/shared-dto';
+import type { Method, RequestOptions, RestResponse, ServerProcess, TestUser } from '@chat/test-kit';
 import {
   TINY_PNG,
   api,
@@ -14,7 +16,7 @@ import {
   pool,
   registerUser,
   reportFigure,
-} from './clients.mjs';
+} from './support';
 import {
   createRng,
   fuzzSeed,
@@ -24,28 +26,45 @@ import {
   randomString,
   randomValue,
   rawBody,
-} from './fuzz-values.mjs';
+  type Json,
+} from './fuzz-values';
 
-const CASES = Number(process.env.FUZZ_CASES) || 300;
+const CASES = Number(process.env['FUZZ_CASES']) || 300;
 const seed = fuzzSeed();
 const rng = createRng(seed);
 
-let server;
-let me, other, conversation, group, message;
-const failures = [];
-const tally = { inputs: 0, byStatus: {} };
+let server: ServerProcess;
+let me: TestUser, other: TestUser;
+let conversation: ConversationView, group: ConversationView;
+let message: MessageView;
+
+interface Failure {
+  name: string;
+  path: string;
+  status?: number;
+  error?: string;
+  body: string | undefined;
+  answer?: string;
+}
+const failures: Failure[] = [];
+const tally = { inputs: 0, byStatus: {} as Record<number, number> };
 
 before(async () => {
   server = await bootServer();
   [me, other] = await Promise.all([registerUser(server, 'fz'), registerUser(server, 'fz')]);
   conversation = await directConversation(server, me, other);
   group = await groupConversation(server, me, [other], 'fuzz group');
-  message = (
-    await api(server, 'POST', `/api/conversations/${conversation.id}/messages`, {
+  const sent = await api<MessageView>(
+    server,
+    'POST',
+    `/api/conversations/${conversation.id}/messages`,
+    {
       token: me.token,
       body: { clientId: 'seed-1', content: 'hi' },
-    })
-  ).json;
+    },
+  );
+  assert.ok(sent.json, sent.text);
+  message = sent.json;
 });
 after(async () => {
   if (server) await server.stop();
@@ -56,7 +75,7 @@ const ids = () => [conversation.id, group.id, me.id, other.id, message.id];
 const seg = () => randomPathSegment(rng, ids());
 
 /** A body: mostly mutated valid shapes, sometimes a raw malformed one. */
-function body(valid) {
+function body(valid: { [key: string]: Json }): RequestOptions {
   if (rng.chance(0.2)) {
     const raw = rawBody(rng);
     return { body: raw.body, headers: { 'content-type': raw.type } };
@@ -68,7 +87,8 @@ function body(valid) {
  * The endpoints. The fuzzed user's own account must survive the run (other endpoints need it),
  * so logout and the password change run with a throwaway user's token.
  */
-const endpoints = [
+type Case = [Method, string, RequestOptions];
+const endpoints: [string, () => Case][] = [
   [
     'POST /api/auth/register',
     () => [
@@ -185,7 +205,7 @@ const endpoints = [
 ];
 
 /** Multipart bodies: truncated or mutated images, wrong field names, several files, no file. */
-function uploadBody() {
+function uploadBody(): RequestOptions {
   const form = new FormData();
   const roll = rng.int(0, 5);
   let bytes = Buffer.from(TINY_PNG);
@@ -196,10 +216,12 @@ function uploadBody() {
   const field = roll === 3 ? rng.pick(['files', 'image', '', randomString(rng, 5)]) : 'file';
   form.append(
     field,
-    new Blob([bytes], { type: rng.pick(['image/png', 'text/html', 'image/svg+xml', '']) }),
+    new Blob([new Uint8Array(bytes)], {
+      type: rng.pick(['image/png', 'text/html', 'image/svg+xml', '']),
+    }),
     rng.pick(['a.png', '../../x.png', '\u0000.png', randomString(rng, 20)]),
   );
-  if (roll === 4) form.append('file', new Blob([TINY_PNG]), 'b.png');
+  if (roll === 4) form.append('file', new Blob([new Uint8Array(TINY_PNG)]), 'b.png');
   if (roll === 5) form.append(randomString(rng, 3), String(randomValue(rng)).slice(0, 2000));
   return { body: form };
 }
@@ -216,14 +238,14 @@ test(`every REST endpoint survives ${CASES} hostile inputs (seed ${seed})`, asyn
       // Mostly the fuzzing user's token; sometimes none, sometimes garbage.
       const token = rng.chance(0.9) ? own.token : rng.pick([undefined, 'garbage', `${own.token}x`]);
       tally.inputs += 1;
-      let res;
+      let res: RestResponse<unknown>;
       try {
         res = await api(server, method, path, { token, ...options, timeoutMs: 20_000 });
       } catch (err) {
         failures.push({
           name,
           path: path.slice(0, 120),
-          error: err.message,
+          error: err instanceof Error ? err.message : String(err),
           body: describeBody(options.body),
         });
         return;
@@ -240,7 +262,7 @@ test(`every REST endpoint survives ${CASES} hostile inputs (seed ${seed})`, asyn
     });
     assert.equal(server.child.exitCode, null, `server exited during ${name}`);
   }
-  const failuresByEndpoint = {};
+  const failuresByEndpoint: Record<string, number> = {};
   for (const f of failures) failuresByEndpoint[f.name] = (failuresByEndpoint[f.name] ?? 0) + 1;
   reportFigure(t, 'REST fuzz', {
     seed,
@@ -256,10 +278,10 @@ test(`every REST endpoint survives ${CASES} hostile inputs (seed ${seed})`, asyn
     [],
     `${failures.length} inputs failed (seed ${seed}); first ones shown`,
   );
-  await assertAlive(assert, server);
+  await assertAlive(server);
 });
 
-function describeBody(b) {
+function describeBody(b: unknown): string | undefined {
   if (b === undefined) return undefined;
   if (b instanceof FormData) return 'multipart';
   const text =

@@ -4,19 +4,26 @@
 // the server's resident memory stays bounded through all of it and settles afterwards.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { ConversationView, MessageView } from '@chat/shared-dto';
+import {
+  ackError,
+  emitAck,
+  sleep,
+  type ChatSocket,
+  type ServerProcess,
+  type TestUser,
+} from '@chat/test-kit';
 import {
   api,
   assertAlive,
   bootServer,
   connectSocket,
   directConversation,
-  emitAck,
   percentile,
   registerUser,
   reportFigure,
   rssMiB,
-  sleep,
-} from './clients.mjs';
+} from './support';
 
 /** An ack callback whose answer does not matter (the frame is meant to be refused). */
 const ignoreAck = () => undefined;
@@ -31,12 +38,12 @@ const RSS_GROWTH_MIB = 250;
 const RSS_CEILING_MIB = 1536;
 const RSS_SETTLE_MIB = 150;
 
-let server;
-let flooder, victim, friend, bystander;
-let floodConversation, victimConversation;
-const sockets = [];
+let server: ServerProcess;
+let flooder: TestUser, victim: TestUser, friend: TestUser, bystander: TestUser;
+let floodConversation: ConversationView, victimConversation: ConversationView;
+const sockets: ChatSocket[] = [];
 const rss = { baseline: 0, peak: 0, samples: 0 };
-let sampler;
+let sampler: NodeJS.Timeout | undefined;
 
 before(async () => {
   server = await bootServer({
@@ -48,9 +55,9 @@ before(async () => {
   );
   floodConversation = await directConversation(server, flooder, bystander);
   victimConversation = await directConversation(server, victim, friend);
-  rss.baseline = rssMiB(server.child.pid) ?? 0;
+  rss.baseline = rssMiB(server.pid) ?? 0;
   sampler = setInterval(() => {
-    const now = rssMiB(server.child.pid);
+    const now = rssMiB(server.pid);
     if (now === null) return;
     rss.samples += 1;
     rss.peak = Math.max(rss.peak, now);
@@ -63,8 +70,13 @@ after(async () => {
 });
 
 /** `count` sequential sends, each timed from emit to ack. */
-async function timedSends(socket, conversationId, prefix, count) {
-  const latencies = [];
+async function timedSends(
+  socket: ChatSocket,
+  conversationId: string,
+  prefix: string,
+  count: number,
+): Promise<number[]> {
+  const latencies: number[] = [];
   for (let i = 0; i < count; i += 1) {
     const started = performance.now();
     const ack = await emitAck(socket, 'message:send', {
@@ -88,8 +100,8 @@ describe('message rate flood', () => {
     const baseline = await timedSends(v, victimConversation.id, 'base', 40);
 
     // Fire without waiting: 4000 sends in 2.5 s (1600/s, 80x the rate), counting every ack.
-    const acks = { ok: 0, limited: 0, other: [] };
-    const pending = [];
+    const acks = { ok: 0, limited: 0, other: [] as unknown[] };
+    const pending: Promise<void>[] = [];
     const floodStarted = Date.now();
     let sent = 0;
     const flood = (async () => {
@@ -141,14 +153,14 @@ describe('message rate flood', () => {
       `victim p95 ${figures.underFloodP95Ms} ms under flood vs ${figures.baselineP95Ms} ms quiet`,
     );
     // And the flooder's accepted messages are really stored, no more.
-    const history = await api(
+    const history = await api<MessageView[]>(
       server,
       'GET',
       `/api/conversations/${floodConversation.id}/messages?limit=100&after=0`,
       { token: bystander.token },
     );
     assert.equal(history.status, 200);
-    assert.equal(history.json.length, Math.min(100, acks.ok));
+    assert.equal(history.json?.length, Math.min(100, acks.ok));
   });
 });
 
@@ -165,14 +177,16 @@ describe('oversized frames', () => {
       content: 'x'.repeat(60_000),
     });
     assert.equal(near.ok, false);
-    assert.equal(near.error.code, 'BAD_REQUEST');
+    assert.equal(ackError(near).code, 'BAD_REQUEST');
     assert.equal(big.connected, true);
 
-    const results = [];
-    for (const transports of [['websocket'], ['polling']]) {
-      const s = await connectSocket(server, flooder.token, { transports });
+    const results: { transport: string; reason: string; ms: number }[] = [];
+    for (const transports of [['websocket'], ['polling']] as const) {
+      const s = await connectSocket(server, flooder.token, { transports: [...transports] });
       sockets.push(s);
-      const closed = new Promise((resolve) => s.once('disconnect', (reason) => resolve(reason)));
+      const closed = new Promise<string>((resolve) =>
+        s.once('disconnect', (reason) => resolve(reason)),
+      );
       const started = Date.now();
       s.emit(
         'message:send',
@@ -202,13 +216,13 @@ describe('oversized frames', () => {
     );
     assert.equal(ack.ok, true, JSON.stringify(ack));
     // Nothing of the huge frames was stored.
-    const history = await api(
+    const history = await api<MessageView[]>(
       server,
       'GET',
       `/api/conversations/${floodConversation.id}/messages?limit=5`,
       { token: flooder.token },
     );
-    assert.ok(!history.json.some((m) => m.clientId.startsWith('huge-')));
+    assert.ok(!history.json?.some((m) => m.clientId.startsWith('huge-')));
   });
 });
 
@@ -231,21 +245,21 @@ describe('connection flood', () => {
     for (const s of connected) s.close();
     assert.ok(refused >= 100, 'the bad-token third was refused');
     await sleep(500);
-    await assertAlive(assert, server);
+    await assertAlive(server);
   });
 
   test('one address is capped at 50 concurrent connections by default (MAX_CONNECTIONS_PER_IP)', async (t) => {
     // Earlier tests' sockets are closed first, so the count below is this test's alone.
     for (const s of sockets.splice(0)) s.close();
     await sleep(300);
-    const opened = [];
-    const errors = [];
+    const opened: ChatSocket[] = [];
+    const errors: string[] = [];
     // Sequential so the count is exact; a cap must refuse the 51st and later.
     for (let i = 0; i < 60; i += 1) {
       try {
         opened.push(await connectSocket(server, victim.token, { timeoutMs: 5_000 }));
       } catch (err) {
-        errors.push(err.message);
+        errors.push(err instanceof Error ? err.message : String(err));
       }
     }
     reportFigure(t, 'connections from one address', {
@@ -265,7 +279,7 @@ describe('connection flood', () => {
 describe('memory', () => {
   test('resident memory stays bounded through the floods and settles afterwards', async (t) => {
     await sleep(3000);
-    const settled = rssMiB(server.child.pid);
+    const settled = rssMiB(server.pid);
     if (settled === null) {
       t.skip('/proc not available on this platform');
       return;
@@ -290,6 +304,6 @@ describe('memory', () => {
       settled < rss.baseline + RSS_SETTLE_MIB,
       `RSS did not settle: ${settled} MiB vs ${rss.baseline} MiB at start`,
     );
-    await assertAlive(assert, server);
+    await assertAlive(server);
   });
 });

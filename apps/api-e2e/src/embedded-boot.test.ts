@@ -5,10 +5,20 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ROOT, startServer, tempDir, waitForHealth } from './server-process.mjs';
+import { ROOT, startServer, tempDir, waitForHealth, type ServerProcess } from '@chat/test-kit';
+
+interface Health {
+  status: string;
+  details: Record<string, { status: string }>;
+}
+
+interface OpenApi {
+  paths: Record<string, unknown>;
+  components: { schemas: Record<string, unknown> };
+}
 
 const dataDir = tempDir('chat-e2e-embedded-');
-const servers = [];
+const servers: ServerProcess[] = [];
 after(async () => {
   for (const server of servers) await server.stop();
 });
@@ -21,23 +31,22 @@ const user = {
 
 test('boots on embedded PGlite with no configuration, migrates and answers /health', async () => {
   const server = await startServer({
-    EMBEDDED_DATA_DIR: dataDir,
-    UPLOAD_DIR: tempDir('chat-e2e-up-'),
+    env: { EMBEDDED_DATA_DIR: dataDir, UPLOAD_DIR: tempDir('chat-e2e-up-') },
   });
   servers.push(server);
   assert.ok(await waitForHealth(server.url), `no /health 200; logs:\n${server.logs()}`);
-  const health = await (await fetch(`${server.url}/health`)).json();
+  const health = (await (await fetch(`${server.url}/health`)).json()) as Health;
   assert.equal(health.status, 'ok');
-  assert.equal(health.details.database.status, 'up');
+  assert.equal(health.details['database']?.status, 'up');
   assert.match(server.logs(), /embedded PGlite/);
   assert.match(server.logs(), /realtime: in-memory/);
   assert.match(server.logs(), /migrations applied: InitialSchema/);
 
   const docs = await fetch(`${server.url}/api/docs`);
   assert.equal(docs.status, 200);
-  const spec = await (await fetch(`${server.url}/api/docs-json`)).json();
+  const spec = (await (await fetch(`${server.url}/api/docs-json`)).json()) as OpenApi;
   assert.ok(spec.paths['/api/auth/register'], 'register is documented');
-  assert.ok(spec.components.schemas.RegisterDto, 'DTO schemas come from shared-dto');
+  assert.ok(spec.components.schemas['RegisterDto'], 'DTO schemas come from shared-dto');
 
   const registered = await fetch(`${server.url}/api/auth/register`, {
     method: 'POST',
@@ -63,8 +72,7 @@ test('boots on embedded PGlite with no configuration, migrates and answers /heal
 
 test('keeps its data across a restart and does not migrate twice', async () => {
   const server = await startServer({
-    EMBEDDED_DATA_DIR: dataDir,
-    UPLOAD_DIR: tempDir('chat-e2e-up-'),
+    env: { EMBEDDED_DATA_DIR: dataDir, UPLOAD_DIR: tempDir('chat-e2e-up-') },
   });
   servers.push(server);
   assert.ok(await waitForHealth(server.url), `no /health 200; logs:\n${server.logs()}`);
@@ -80,10 +88,12 @@ test('keeps its data across a restart and does not migrate twice', async () => {
 
 test('refuses to start in production without a real JWT_SECRET, naming the variable', async () => {
   const server = await startServer({
-    NODE_ENV: 'production',
-    JWT_SECRET: 'your_super_secret_jwt_key_change_this_in_production',
-    PORT: 'not-a-port',
-    EMBEDDED_DATA_DIR: tempDir('chat-e2e-bad-'),
+    env: {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'your_super_secret_jwt_key_change_this_in_production',
+      PORT: 'not-a-port',
+      EMBEDDED_DATA_DIR: tempDir('chat-e2e-bad-'),
+    },
   });
   servers.push(server);
   const { code } = await server.exited;

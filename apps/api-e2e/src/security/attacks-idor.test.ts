@@ -4,6 +4,27 @@
 // from a group stops receiving at once; uploads are capability URLs nobody can guess or climb out of.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type {
+  ConversationView,
+  MessageView,
+  SessionView,
+  UploadView,
+  UserView,
+} from '@chat/shared-dto';
+import {
+  ackError,
+  ackedMessage,
+  emitAck,
+  emitAnyAck,
+  nextEvent,
+  recordEvents,
+  sleep,
+  type ChatSocket,
+  type ClientEvent,
+  type RestResponse,
+  type ServerProcess,
+  type TestUser,
+} from '@chat/test-kit';
 import {
   TINY_PNG,
   api,
@@ -11,19 +32,15 @@ import {
   bootServer,
   connectSocket,
   directConversation,
-  emitAck,
   groupConversation,
-  recordEvents,
   registerUser,
-  sleep,
-  waitForEvent,
-} from './clients.mjs';
+} from './support';
 
-let server;
-let alice, bob, carol, mallory;
-let direct, group;
-let secretMessage;
-const sockets = [];
+let server: ServerProcess;
+let alice: TestUser, bob: TestUser, carol: TestUser, mallory: TestUser;
+let direct: ConversationView, group: ConversationView;
+let secretMessage: MessageView;
+const sockets: ChatSocket[] = [];
 const SECRET_TEXT = 'the launch code is 0000';
 
 before(async () => {
@@ -33,11 +50,12 @@ before(async () => {
   );
   direct = await directConversation(server, alice, bob);
   group = await groupConversation(server, alice, [bob, carol], 'private group');
-  const sent = await api(server, 'POST', `/api/conversations/${group.id}/messages`, {
+  const sent = await api<MessageView>(server, 'POST', `/api/conversations/${group.id}/messages`, {
     token: alice.token,
     body: { clientId: 'secret-1', content: SECRET_TEXT },
   });
   assert.equal(sent.status, 201, sent.text);
+  assert.ok(sent.json);
   secretMessage = sent.json;
 });
 
@@ -46,8 +64,14 @@ after(async () => {
   if (server) await server.stop();
 });
 
+/** The `userId` of a recorded event's payload, if it has one. */
+const userIdOf = (payload: unknown): unknown =>
+  typeof payload === 'object' && payload !== null && 'userId' in payload
+    ? payload.userId
+    : undefined;
+
 /** An outsider's answer must be a refusal that leaks nothing of the conversation. */
-function assertRefused(res, label) {
+function assertRefused(res: RestResponse<unknown>, label: string): void {
   assert.ok(
     [403, 404].includes(res.status),
     `${label}: expected 403/404, got ${res.status} ${res.text.slice(0, 200)}`,
@@ -101,10 +125,12 @@ describe('REST: an outsider holding every id', () => {
       `cross-conversation receipts: ${cross.status}`,
     );
     assert.ok(!cross.text.includes(SECRET_TEXT));
-    const list = await api(server, 'GET', '/api/conversations', { token: mallory.token });
+    const list = await api<ConversationView[]>(server, 'GET', '/api/conversations', {
+      token: mallory.token,
+    });
     assert.equal(list.status, 200);
     assert.ok(
-      !list.json.some((c) => c.id === group.id || c.id === direct.id),
+      !list.json?.some((c) => c.id === group.id || c.id === direct.id),
       'listed a foreign conversation',
     );
   });
@@ -154,16 +180,23 @@ describe('REST: an outsider holding every id', () => {
     );
 
     // Nothing changed: same name, same members, no injected message.
-    const view = await api(server, 'GET', `/api/conversations/${group.id}`, { token: alice.token });
-    assert.equal(view.json.name, 'private group');
-    assert.deepEqual(
-      view.json.members.map((m) => m.id).sort(),
-      [alice.id, bob.id, carol.id].sort(),
-    );
-    const history = await api(server, 'GET', `/api/conversations/${group.id}/messages`, {
+    const view = await api<ConversationView>(server, 'GET', `/api/conversations/${group.id}`, {
       token: alice.token,
     });
-    assert.ok(!history.json.some((m) => m.content === 'injected'));
+    assert.equal(view.json?.name, 'private group');
+    assert.deepEqual(
+      view.json?.members.map((m) => m.id).sort(),
+      [alice.id, bob.id, carol.id].sort(),
+    );
+    const history = await api<MessageView[]>(
+      server,
+      'GET',
+      `/api/conversations/${group.id}/messages`,
+      {
+        token: alice.token,
+      },
+    );
+    assert.ok(!history.json?.some((m) => m.content === 'injected'));
   });
 
   test('a plain member cannot rename the group, remove the owner or promote themself', async () => {
@@ -187,23 +220,30 @@ describe('REST: an outsider holding every id', () => {
   });
 
   test("users/:id and search never show another user's email; sessions of others cannot be revoked", async () => {
-    const other = await api(server, 'GET', `/api/users/${alice.id}`, { token: mallory.token });
+    const other = await api<UserView>(server, 'GET', `/api/users/${alice.id}`, {
+      token: mallory.token,
+    });
     assert.equal(other.status, 200);
-    assert.equal(other.json.email, undefined);
+    assert.equal(other.json?.email, undefined);
     assert.ok(!other.text.includes(alice.email));
-    assert.ok(!/password|hash/i.test(Object.keys(other.json).join(',')), 'no credential fields');
-    const search = await api(
+    assert.ok(
+      !/password|hash/i.test(Object.keys(other.json ?? {}).join(',')),
+      'no credential fields',
+    );
+    const search = await api<UserView[]>(
       server,
       'GET',
       `/api/users/search?query=${alice.username.slice(0, 6)}`,
       { token: mallory.token },
     );
     assert.equal(search.status, 200);
-    assert.ok(search.json.length >= 1);
+    assert.ok((search.json?.length ?? 0) >= 1);
     assert.ok(!search.text.includes('@example.test'), 'search leaked an email');
 
-    const sessions = await api(server, 'GET', '/api/auth/sessions', { token: alice.token });
-    const aliceSession = sessions.json.find((s) => s.current);
+    const sessions = await api<SessionView[]>(server, 'GET', '/api/auth/sessions', {
+      token: alice.token,
+    });
+    const aliceSession = sessions.json?.find((s) => s.current);
     assert.ok(aliceSession, 'alice sees her session');
     const revoke = await api(server, 'DELETE', `/api/auth/sessions/${aliceSession.id}`, {
       token: mallory.token,
@@ -211,9 +251,11 @@ describe('REST: an outsider holding every id', () => {
     assert.equal(revoke.status, 404, revoke.text);
     const still = await api(server, 'GET', '/api/auth/me', { token: alice.token });
     assert.equal(still.status, 200, "alice's session survived mallory's revoke");
-    const mine = await api(server, 'GET', '/api/auth/sessions', { token: mallory.token });
+    const mine = await api<SessionView[]>(server, 'GET', '/api/auth/sessions', {
+      token: mallory.token,
+    });
     assert.ok(
-      !mine.json.some((s) => s.id === aliceSession.id),
+      !mine.json?.some((s) => s.id === aliceSession.id),
       "mallory's session list holds only hers",
     );
   });
@@ -228,7 +270,7 @@ describe('Socket: an outsider', () => {
     const heardByMallory = recordEvents(m);
     const heardByAlice = recordEvents(a);
 
-    for (const [event, payload] of [
+    const attempts: [ClientEvent, object][] = [
       ['conversation:join', { conversationId: group.id }],
       ['typing:start', { conversationId: group.id }],
       ['typing:stop', { conversationId: group.id }],
@@ -238,18 +280,19 @@ describe('Socket: an outsider', () => {
       ],
       ['message:delivered', { conversationId: group.id, messageId: secretMessage.id }],
       ['message:read', { conversationId: group.id, messageId: secretMessage.id }],
-    ]) {
-      const ack = await emitAck(m, event, payload);
+    ];
+    for (const [event, payload] of attempts) {
+      const ack = await emitAnyAck(m, event, payload);
       assert.equal(ack.ok, false, `${event} must be refused`);
       assert.ok(
-        ['NOT_FOUND', 'FORBIDDEN'].includes(ack.error.code),
+        ['NOT_FOUND', 'FORBIDDEN'].includes(ackError(ack).code),
         `${event}: ${JSON.stringify(ack)}`,
       );
       assert.ok(!JSON.stringify(ack).includes(SECRET_TEXT));
     }
 
     // Members talk and type; the outsider's socket must get none of it.
-    const got = waitForEvent(b, 'message:new', (msg) => msg.clientId === 'a-sock-1');
+    const got = nextEvent(b, 'message:new', { match: (msg) => msg.clientId === 'a-sock-1' });
     const ack = await emitAck(a, 'message:send', {
       conversationId: group.id,
       clientId: 'a-sock-1',
@@ -259,27 +302,38 @@ describe('Socket: an outsider', () => {
     await got;
     assert.equal((await emitAck(a, 'typing:start', { conversationId: group.id })).ok, true);
     assert.equal(
-      (await emitAck(b, 'message:read', { conversationId: group.id, messageId: ack.message.id }))
-        .ok,
+      (
+        await emitAck(b, 'message:read', {
+          conversationId: group.id,
+          messageId: ackedMessage(ack).id,
+        })
+      ).ok,
       true,
     );
     await sleep(500);
     const leaked = heardByMallory.filter((e) => JSON.stringify(e.payload ?? '').includes(group.id));
     assert.deepEqual(leaked, [], 'the outsider received events of a foreign conversation');
     assert.ok(
-      !heardByAlice.some((e) => e.event === 'typing:start' && e.payload.userId === mallory.id),
+      !heardByAlice.some((e) => e.event === 'typing:start' && userIdOf(e.payload) === mallory.id),
       "mallory's typing reached alice",
     );
     assert.ok(
-      !heardByAlice.some((e) => e.event.startsWith('message:') && e.payload.userId === mallory.id),
+      !heardByAlice.some(
+        (e) => e.event.startsWith('message:') && userIdOf(e.payload) === mallory.id,
+      ),
       "mallory's receipt reached alice",
     );
 
-    const history = await api(server, 'GET', `/api/conversations/${group.id}/messages`, {
-      token: alice.token,
-    });
+    const history = await api<MessageView[]>(
+      server,
+      'GET',
+      `/api/conversations/${group.id}/messages`,
+      {
+        token: alice.token,
+      },
+    );
     assert.ok(
-      !history.json.some((m2) => m2.content.includes('injected')),
+      !history.json?.some((m2) => m2.content.includes('injected')),
       'an outsider message was stored',
     );
   });
@@ -293,7 +347,7 @@ describe('Socket: an outsider', () => {
     sockets.push(a, d, c);
     const heardByDave = recordEvents(d);
 
-    const before1 = waitForEvent(d, 'message:new', (msg) => msg.clientId === 'team-1');
+    const before1 = nextEvent(d, 'message:new', { match: (msg) => msg.clientId === 'team-1' });
     assert.equal(
       (
         await emitAck(a, 'message:send', {
@@ -306,7 +360,9 @@ describe('Socket: an outsider', () => {
     );
     await before1;
 
-    const removed = waitForEvent(d, 'conversation:removed', (e) => e.conversationId === team.id);
+    const removed = nextEvent(d, 'conversation:removed', {
+      match: (e) => e.conversationId === team.id,
+    });
     const res = await api(server, 'DELETE', `/api/conversations/${team.id}/members/${dave.id}`, {
       token: alice.token,
     });
@@ -315,7 +371,7 @@ describe('Socket: an outsider', () => {
     const mark = heardByDave.length;
 
     // Straight after the 204: no grace period in which the old member list is still used.
-    const carolGot = waitForEvent(c, 'message:new', (msg) => msg.clientId === 'team-2');
+    const carolGot = nextEvent(c, 'message:new', { match: (msg) => msg.clientId === 'team-2' });
     assert.equal(
       (
         await emitAck(a, 'message:send', {
@@ -337,14 +393,15 @@ describe('Socket: an outsider', () => {
       );
     assert.deepEqual(late, [], 'the removed member still received events');
 
-    for (const [event, payload] of [
+    const late2: [ClientEvent, object][] = [
       ['message:send', { conversationId: team.id, clientId: 'dave-late', content: 'still here?' }],
       ['typing:start', { conversationId: team.id }],
       ['conversation:join', { conversationId: team.id }],
-    ]) {
-      const ack = await emitAck(d, event, payload);
+    ];
+    for (const [event, payload] of late2) {
+      const ack = await emitAnyAck(d, event, payload);
       assert.equal(ack.ok, false, `${event} after removal`);
-      assert.ok(['NOT_FOUND', 'FORBIDDEN'].includes(ack.error.code));
+      assert.ok(['NOT_FOUND', 'FORBIDDEN'].includes(ackError(ack).code));
     }
     assert.ok(
       [403, 404].includes(
@@ -357,12 +414,20 @@ describe('Socket: an outsider', () => {
 
 describe('Uploads are capability URLs', () => {
   test('names are 128-bit random hex with a fixed extension, and differ per upload', async () => {
-    const names = [];
+    const names: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const form = new FormData();
-      form.append('file', new Blob([TINY_PNG], { type: 'image/png' }), '../../evil name.html');
-      const res = await api(server, 'POST', '/api/upload', { token: alice.token, body: form });
+      form.append(
+        'file',
+        new Blob([new Uint8Array(TINY_PNG)], { type: 'image/png' }),
+        '../../evil name.html',
+      );
+      const res = await api<UploadView>(server, 'POST', '/api/upload', {
+        token: alice.token,
+        body: form,
+      });
       assert.equal(res.status, 201, res.text);
+      assert.ok(res.json);
       assert.match(res.json.url, /^\/api\/uploads\/[0-9a-f]{32}\.(jpg|png|gif|webp)$/);
       assert.match(res.json.thumbnailUrl, /^\/api\/uploads\/[0-9a-f]{32}-thumb\.webp$/);
       assert.ok(
@@ -372,14 +437,14 @@ describe('Uploads are capability URLs', () => {
       names.push(res.json.url);
       const served = await fetch(`${server.url}${res.json.url}`);
       assert.equal(served.status, 200);
-      assert.match(served.headers.get('content-type'), /^image\//);
+      assert.match(served.headers.get('content-type') ?? '', /^image\//);
     }
     assert.equal(new Set(names).size, names.length);
     // Unguessable: one hex digit changed is a miss, and so is the upper-case form.
-    const url = names[0];
-    const flipped = url.replace(/[0-9a-f](?=\.)/, (d) => (d === '0' ? '1' : '0'));
+    const url = names[0] ?? '';
+    const flipped = url.replace(/[0-9a-f](?=\.)/, (d: string) => (d === '0' ? '1' : '0'));
     assert.equal((await fetch(`${server.url}${flipped}`)).status, 404);
-    const upper = url.replace(/[0-9a-f]{32}/, (hex) => hex.toUpperCase());
+    const upper = url.replace(/[0-9a-f]{32}/, (hex: string) => hex.toUpperCase());
     assert.equal((await fetch(`${server.url}${upper}`)).status, 404);
 
     // Someone else's upload cannot be sent as one's own image message (no hot-linking by id).
@@ -393,7 +458,7 @@ describe('Uploads are capability URLs', () => {
       fileUrl: url,
     });
     assert.equal(ack.ok, false);
-    assert.equal(ack.error.code, 'BAD_REQUEST');
+    assert.equal(ackError(ack).code, 'BAD_REQUEST');
   });
 
   test('path traversal and encoding tricks are 404, never a file', async () => {
@@ -425,6 +490,6 @@ describe('Uploads are capability URLs', () => {
         `${name.slice(0, 60)} returned a file`,
       );
     }
-    await assertAlive(assert, server);
+    await assertAlive(server);
   });
 });

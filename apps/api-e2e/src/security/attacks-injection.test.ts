@@ -5,19 +5,28 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { tempDir } from '../server-process.mjs';
+import type { AuthResponse, ConversationView, MessageView, UserView } from '@chat/shared-dto';
+import {
+  emitAck,
+  nextEvent,
+  tempDir,
+  type ChatSocket,
+  type Method,
+  type RequestOptions,
+  type RestResponse,
+  type ServerProcess,
+  type TestUser,
+} from '@chat/test-kit';
 import {
   api,
   assertAlive,
   bootServer,
   connectSocket,
   directConversation,
-  emitAck,
   groupConversation,
   registerUser,
   reportFigure,
-  waitForEvent,
-} from './clients.mjs';
+} from './support';
 
 const SQLI = [
   "' OR '1'='1",
@@ -46,10 +55,10 @@ const XSS = [
   '\u003cimg src=x onerror=alert(1)\u003e \u202e',
 ];
 
-let server;
-let alice, bob;
+let server: ServerProcess;
+let alice: TestUser, bob: TestUser;
 const counts = { requests: 0, fiveHundreds: 0 };
-const sockets = [];
+const sockets: ChatSocket[] = [];
 
 before(async () => {
   server = await bootServer();
@@ -61,13 +70,17 @@ after(async () => {
 });
 
 /** Every call counted; a 5xx or a suspiciously slow answer (pg_sleep ran) fails at once. */
-async function call(method, path, options) {
-  const res = await api(server, method, path, options);
+async function call<T = unknown>(
+  method: Method,
+  path: string,
+  options: RequestOptions = {},
+): Promise<RestResponse<T>> {
+  const res = await api<T>(server, method, path, options);
   counts.requests += 1;
   if (res.status >= 500) counts.fiveHundreds += 1;
   assert.ok(
     res.status < 500,
-    `${method} ${path} ${JSON.stringify(options?.body ?? '').slice(0, 120)} -> ${res.status} ${res.text.slice(0, 200)}`,
+    `${method} ${path} ${JSON.stringify(options.body ?? '').slice(0, 120)} -> ${res.status} ${res.text.slice(0, 200)}`,
   );
   assert.ok(res.ms < 2500, `${method} ${path} took ${Math.round(res.ms)} ms: did a pg_sleep run?`);
   return res;
@@ -86,7 +99,7 @@ describe('SQL injection strings are inert data', () => {
         { email: alice.email, password: s },
         { username: `${alice.username}' --`, password: 'x' },
       ]) {
-        const res = await call('POST', '/api/auth/login', { body });
+        const res = await call<Partial<AuthResponse>>('POST', '/api/auth/login', { body });
         assert.ok(
           [400, 401].includes(res.status),
           `login ${JSON.stringify(body)} -> ${res.status}`,
@@ -122,16 +135,20 @@ describe('SQL injection strings are inert data', () => {
 
   test('user search (query and limit) returns only real prefix matches', async () => {
     for (const s of [...SQLI, '%', '_', '\\', '%%', '_%', '\\%']) {
-      const res = await call('GET', `/api/users/search?query=${encodeURIComponent(s)}`, {
-        token: alice.token,
-      });
+      const res = await call<UserView[]>(
+        'GET',
+        `/api/users/search?query=${encodeURIComponent(s)}`,
+        {
+          token: alice.token,
+        },
+      );
       if (s.length > 64) {
         assert.equal(res.status, 400, 'queries over 64 characters are refused');
         continue;
       }
       assert.equal(res.status, 200, res.text);
       // Every answer must really start with the query: no wildcard or OR 1=1 widening.
-      for (const user of res.json) {
+      for (const user of res.json ?? []) {
         const prefix = s.trim().toLowerCase();
         assert.ok(
           user.username.toLowerCase().startsWith(prefix) ||
@@ -154,42 +171,46 @@ describe('SQL injection strings are inert data', () => {
     const group = await groupConversation(server, alice, [bob], 'g');
     let n = 0;
     for (const s of SQLI) {
-      const profile = await call('PATCH', '/api/users/me', {
+      const profile = await call<UserView>('PATCH', '/api/users/me', {
         token: alice.token,
         body: { displayName: s.slice(0, 64), statusMessage: s },
       });
       assert.equal(profile.status, 200, profile.text);
-      assert.equal(profile.json.displayName, s.slice(0, 64));
-      const rename = await call('PATCH', `/api/conversations/${group.id}`, {
+      assert.equal(profile.json?.displayName, s.slice(0, 64));
+      const rename = await call<ConversationView>('PATCH', `/api/conversations/${group.id}`, {
         token: alice.token,
         body: { name: s },
       });
       assert.equal(rename.status, 200, rename.text);
-      assert.equal(rename.json.name, s.trim());
+      assert.equal(rename.json?.name, s.trim());
       const created = await call('POST', '/api/conversations', {
         token: alice.token,
         body: { type: 'group', name: s, memberIds: [bob.id] },
       });
       assert.equal(created.status, 201);
-      const sent = await call('POST', `/api/conversations/${direct.id}/messages`, {
+      const sent = await call<MessageView>('POST', `/api/conversations/${direct.id}/messages`, {
         token: alice.token,
         body: { clientId: `sqli-${n++}`, content: s },
       });
       assert.equal(sent.status, 201, sent.text);
-      assert.equal(sent.json.content, s.trim());
+      assert.equal(sent.json?.content, s.trim());
       const badClient = await call('POST', `/api/conversations/${direct.id}/messages`, {
         token: alice.token,
         body: { clientId: s, content: 'x' },
       });
       assert.equal(badClient.status, 400, 'clientId is a strict pattern');
-      const me = await call('GET', `/api/users/${alice.id}`, { token: bob.token });
-      assert.equal(me.json.statusMessage, s);
+      const me = await call<UserView>('GET', `/api/users/${alice.id}`, { token: bob.token });
+      assert.equal(me.json?.statusMessage, s);
     }
-    const history = await call('GET', `/api/conversations/${direct.id}/messages?limit=100`, {
-      token: bob.token,
-    });
+    const history = await call<MessageView[]>(
+      'GET',
+      `/api/conversations/${direct.id}/messages?limit=100`,
+      {
+        token: bob.token,
+      },
+    );
     assert.deepEqual(
-      history.json.map((m) => m.content),
+      history.json?.map((m) => m.content),
       SQLI.map((s) => s.trim()),
       'every string stored exactly once, in order',
     );
@@ -220,38 +241,52 @@ describe('stored XSS payloads are inert JSON text', () => {
     const group = await groupConversation(server, alice, [bob], 'xss');
     let n = 0;
     for (const s of XSS) {
-      const profile = await call('PATCH', '/api/users/me', {
+      // Names refuse bidi controls (impersonation, issue 20): an RTL override is a 400 there.
+      const bidi = /[\u202a-\u202e\u2066-\u2069]/.test(s);
+      const profile = await call<UserView>('PATCH', '/api/users/me', {
         token: alice.token,
         body: { displayName: s.slice(0, 64), statusMessage: s },
       });
-      assert.equal(profile.status, 200, profile.text);
-      const seen = await call('GET', `/api/users/${alice.id}`, { token: bob.token });
-      assert.match(seen.headers.get('content-type'), /^application\/json/);
+      assert.equal(profile.status, bidi ? 400 : 200, profile.text);
+      if (bidi) {
+        const status = await call<UserView>('PATCH', '/api/users/me', {
+          token: alice.token,
+          body: { statusMessage: s },
+        });
+        assert.equal(status.status, 200, status.text);
+      }
+      const seen = await call<UserView>('GET', `/api/users/${alice.id}`, { token: bob.token });
+      assert.match(seen.headers.get('content-type') ?? '', /^application\/json/);
       assert.equal(seen.headers.get('x-content-type-options'), 'nosniff');
-      assert.equal(seen.json.displayName, s.slice(0, 64));
-      assert.equal(seen.json.statusMessage, s);
+      if (!bidi) assert.equal(seen.json?.displayName, s.slice(0, 64));
+      assert.equal(seen.json?.statusMessage, s);
 
-      const renamed = await call('PATCH', `/api/conversations/${group.id}`, {
+      const renamed = await call<ConversationView>('PATCH', `/api/conversations/${group.id}`, {
         token: alice.token,
         body: { name: s },
       });
-      assert.equal(renamed.json.name, s.trim());
+      if (bidi) assert.equal(renamed.status, 400, renamed.text);
+      else assert.equal(renamed.json?.name, s.trim());
 
       const clientId = `xss-${n++}`;
-      const heard = waitForEvent(sock, 'message:new', (m) => m.clientId === clientId);
+      const heard = nextEvent(sock, 'message:new', { match: (m) => m.clientId === clientId });
       const sent = await call('POST', `/api/conversations/${group.id}/messages`, {
         token: alice.token,
         body: { clientId, content: s },
       });
       assert.equal(sent.status, 201);
-      assert.match(sent.headers.get('content-type'), /^application\/json/);
+      assert.match(sent.headers.get('content-type') ?? '', /^application\/json/);
       assert.equal((await heard).content, s.trim(), 'the socket event carries the same bytes');
     }
-    const list = await call('GET', `/api/conversations/${group.id}/messages?limit=100`, {
-      token: bob.token,
-    });
+    const list = await call<MessageView[]>(
+      'GET',
+      `/api/conversations/${group.id}/messages?limit=100`,
+      {
+        token: bob.token,
+      },
+    );
     assert.deepEqual(
-      list.json.map((m) => m.content),
+      list.json?.map((m) => m.content),
       XSS.map((s) => s.trim()),
     );
     // The one field that a browser would follow is a URL: only http(s) is accepted.
@@ -311,13 +346,15 @@ describe('sqlmap', () => {
       `--output-dir=${outputDir}`,
     ];
     const started = Date.now();
-    const { code, output } = await new Promise((resolve) => {
-      let out = '';
-      const child = spawn('timeout', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (out += d));
-      child.on('exit', (exitCode) => resolve({ code: exitCode, output: out }));
-    });
+    const { code, output } = await new Promise<{ code: number | null; output: string }>(
+      (resolve) => {
+        let out = '';
+        const child = spawn('timeout', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('exit', (exitCode) => resolve({ code: exitCode, output: out }));
+      },
+    );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     // sqlmap prints how many answers were HTTP errors: the 400s of input validation (the query
     // is capped at 64 characters), which its heuristics call a "WAF". None may be a 5xx.
@@ -341,7 +378,7 @@ describe('sqlmap', () => {
       /do(es)? not (seem|appear) to be injectable/i,
       `sqlmap did not conclude:\n${output.slice(-3000)}`,
     );
-    await assertAlive(assert, server);
+    await assertAlive(server);
     reportFigure(t, 'injection requests', counts);
     assert.equal(counts.fiveHundreds, 0);
   });

@@ -6,6 +6,17 @@
 // Replay with FUZZ_SEED=<the printed seed>; FUZZ_CASES scales the cases per event.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { ConversationView, MessageView, SocketErrorCode } from '@chat/shared-dto';
+import {
+  ackError,
+  emitAck,
+  emitRaw,
+  sleep,
+  untyped,
+  type ChatSocket,
+  type ServerProcess,
+  type TestUser,
+} from '@chat/test-kit';
 import { io } from 'socket.io-client';
 import {
   CONTRACT_CODES,
@@ -14,11 +25,9 @@ import {
   bootServer,
   connectSocket,
   directConversation,
-  emitAck,
   registerUser,
   reportFigure,
-  sleep,
-} from './clients.mjs';
+} from './support';
 import {
   createRng,
   fuzzSeed,
@@ -26,28 +35,36 @@ import {
   mutateObject,
   randomString,
   randomValue,
-} from './fuzz-values.mjs';
+  type Json,
+} from './fuzz-values';
 
 /** An ack callback whose answer does not matter (the frame is meant to be refused). */
 const ignoreAck = () => undefined;
-const CASES = Number(process.env.FUZZ_CASES) || 500;
+const CASES = Number(process.env['FUZZ_CASES']) || 500;
 const seed = fuzzSeed();
 const rng = createRng(seed);
 
-let server;
-let me, other, conversation, message;
-const sockets = [];
+let server: ServerProcess;
+let me: TestUser, other: TestUser;
+let conversation: ConversationView;
+let message: MessageView;
+const sockets: ChatSocket[] = [];
 
 before(async () => {
   server = await bootServer();
   [me, other] = await Promise.all([registerUser(server, 'fs'), registerUser(server, 'fs')]);
   conversation = await directConversation(server, me, other);
-  message = (
-    await api(server, 'POST', `/api/conversations/${conversation.id}/messages`, {
+  const sent = await api<MessageView>(
+    server,
+    'POST',
+    `/api/conversations/${conversation.id}/messages`,
+    {
       token: other.token,
       body: { clientId: 'seed-1', content: 'hi' },
-    })
-  ).json;
+    },
+  );
+  assert.ok(sent.json, sent.text);
+  message = sent.json;
 });
 after(async () => {
   for (const s of sockets) s.close();
@@ -63,7 +80,7 @@ const anyId = () =>
     randomString(rng, 36),
     '00000000-0000-0000-0000-000000000000',
   ]);
-const EVENTS = {
+const EVENTS: Record<string, () => { [key: string]: Json }> = {
   'message:send': () => ({
     conversationId: conversation.id,
     clientId: `c${rng.int(0, 1e12)}`,
@@ -78,7 +95,7 @@ const EVENTS = {
 };
 
 /** A payload: mutated valid shapes (to reach the services), random ids, or anything at all. */
-function payload(valid) {
+function payload(valid: { [key: string]: Json }): Json | Buffer {
   const roll = rng.int(0, 9);
   if (roll <= 5) return mutateObject(rng, valid);
   if (roll === 6)
@@ -101,8 +118,35 @@ function payload(valid) {
   return randomValue(rng);
 }
 
+const isOk = (ack: unknown): boolean =>
+  typeof ack === 'object' && ack !== null && 'ok' in ack && ack.ok === true;
+
+/** The `error.code` of an ack-shaped value, if it has one. */
+function codeOf(ack: unknown): string | undefined {
+  if (typeof ack !== 'object' || ack === null || !('error' in ack)) return undefined;
+  const { error } = ack;
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** `{ ok: true }`, or `{ ok: false, error: { code, message } }` with a contract code but INTERNAL. */
+function isContractAck(ack: unknown): boolean {
+  if (isOk(ack)) return true;
+  if (typeof ack !== 'object' || ack === null || !('ok' in ack) || ack.ok !== false) return false;
+  const code = codeOf(ack);
+  const error = 'error' in ack ? ack.error : undefined;
+  const message =
+    typeof error === 'object' && error !== null && 'message' in error ? error.message : undefined;
+  return (
+    code !== undefined &&
+    CONTRACT_CODES.includes(code as SocketErrorCode) &&
+    code !== 'INTERNAL' &&
+    typeof message === 'string'
+  );
+}
+
 /** A socket for the fuzzer; replaced when the server closes one (oversized frames do that). */
-async function liveSocket(current) {
+async function liveSocket(current?: ChatSocket): Promise<ChatSocket> {
   if (current?.connected) return current;
   const fresh = await connectSocket(server, me.token);
   sockets.push(fresh);
@@ -112,8 +156,14 @@ async function liveSocket(current) {
 test(`every socket event answers hostile payloads with a contract ack (seed ${seed})`, async (t) => {
   t.diagnostic(`FUZZ_SEED=${seed}`);
   const started = Date.now();
-  const tally = { inputs: 0, ok: 0, codes: {}, reconnects: 0, noAckSent: 0 };
-  const failures = [];
+  const tally = {
+    inputs: 0,
+    ok: 0,
+    codes: {} as Record<string, number>,
+    reconnects: 0,
+    noAckSent: 0,
+  };
+  const failures: { event: string; body?: string; error?: string; ack?: string }[] = [];
   let socket = await liveSocket();
 
   for (const [event, valid] of Object.entries(EVENTS)) {
@@ -126,45 +176,42 @@ test(`every socket event answers hostile payloads with a contract ack (seed ${se
       const extra = rng.int(0, 9);
       if (extra === 0) {
         // No ack callback at all: the server must not throw trying to answer.
-        socket.emit(event, body);
+        untyped(socket).emit(event, body);
         tally.noAckSent += 1;
         continue;
       }
-      let ack;
+      let ack: unknown;
       try {
         // A frame over 64 KiB is closed by the server, not answered: that is the promise there.
         const size = Buffer.byteLength(JSON.stringify(body ?? null) ?? '');
         if (size > 60_000) {
-          socket.emit(event, body, ignoreAck);
+          untyped(socket).emit(event, body, ignoreAck);
           await sleep(20);
           continue;
         }
         ack =
           extra === 1
-            ? await socket.timeout(10_000).emitWithAck(event, body, randomValue(rng))
-            : await emitAck(socket, event, body);
+            ? await emitRaw(socket, event, [body, randomValue(rng)])
+            : await emitRaw(socket, event, [body]);
       } catch (err) {
         if (!socket.connected) continue; // closed for an oversized frame: replaced next round
-        failures.push({ event, body: JSON.stringify(body)?.slice(0, 200), error: err.message });
+        failures.push({
+          event,
+          body: JSON.stringify(body)?.slice(0, 200),
+          error: err instanceof Error ? err.message : String(err),
+        });
         continue;
       }
-      const shapeOk =
-        ack &&
-        typeof ack === 'object' &&
-        (ack.ok === true ||
-          (ack.ok === false &&
-            CONTRACT_CODES.includes(ack.error?.code) &&
-            ack.error.code !== 'INTERNAL' &&
-            typeof ack.error.message === 'string'));
+      const shapeOk = isContractAck(ack);
       if (!shapeOk)
         failures.push({
           event,
           body: JSON.stringify(body)?.slice(0, 200),
           ack: JSON.stringify(ack).slice(0, 200),
         });
-      if (ack?.ok) tally.ok += 1;
-      else if (ack?.error?.code)
-        tally.codes[ack.error.code] = (tally.codes[ack.error.code] ?? 0) + 1;
+      const code = codeOf(ack);
+      if (isOk(ack)) tally.ok += 1;
+      else if (code) tally.codes[code] = (tally.codes[code] ?? 0) + 1;
     }
     assert.equal(server.child.exitCode, null, `server exited during ${event}`);
   }
@@ -185,7 +232,7 @@ test(`every socket event answers hostile payloads with a contract ack (seed ${se
     [],
     `${failures.length} inputs failed (seed ${seed}); first ones shown`,
   );
-  await assertAlive(assert, server);
+  await assertAlive(server);
 });
 
 test('unknown events, binary payloads and malformed raw packets do not hurt the server', async (t) => {
@@ -203,7 +250,7 @@ test('unknown events, binary payloads and malformed raw packets do not hurt the 
     'x'.repeat(1000),
     '',
   ]) {
-    s.emit(name, { a: 1 }, ignoreAck);
+    untyped(s).emit(name, { a: 1 }, ignoreAck);
     raw += 1;
   }
   // Raw Engine.IO/Socket.IO frames straight onto the transport: broken JSON, bad types, bad
@@ -247,9 +294,9 @@ test('unknown events, binary payloads and malformed raw packets do not hurt the 
       forceNew: true,
     });
     sockets.push(socket);
-    await new Promise((resolve) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', resolve);
+    await new Promise<void>((resolve) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', () => resolve());
     });
     const frame =
       i < frames.length
@@ -271,7 +318,7 @@ test('unknown events, binary payloads and malformed raw packets do not hurt the 
     content: 'still fine',
   });
   assert.equal(ack.ok, true, JSON.stringify(ack));
-  await assertAlive(assert, server);
+  await assertAlive(server);
 });
 
 // Found by this fuzzer (seed 282071092): a NUL character in `content` makes PostgreSQL refuse
@@ -286,5 +333,5 @@ test('regression: a NUL character in message:send content is BAD_REQUEST, not IN
     content: 'a\u0000b',
   });
   assert.equal(ack.ok, false);
-  assert.equal(ack.error.code, 'BAD_REQUEST', JSON.stringify(ack));
+  assert.equal(ackError(ack).code, 'BAD_REQUEST', JSON.stringify(ack));
 });

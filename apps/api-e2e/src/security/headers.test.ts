@@ -5,37 +5,41 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ROOT } from '../server-process.mjs';
-import { TINY_PNG, api, assertAlive, bootServer, registerUser } from './clients.mjs';
+import type { UploadView } from '@chat/shared-dto';
+import { ROOT, type ServerProcess } from '@chat/test-kit';
+import { TINY_PNG, api, assertAlive, bootServer, registerUser } from './support';
 
-const servers = [];
+const servers: ServerProcess[] = [];
 after(async () => {
   for (const s of servers) await s.stop();
 });
 const webBuilt = existsSync(join(ROOT, 'dist/apps/web/browser/index.html'));
 
 /** The answers worth checking, by kind. */
-async function sample(server) {
+async function sample(server: ServerProcess): Promise<Record<string, Response>> {
   const user = await registerUser(server, 'hdr');
   const form = new FormData();
-  form.append('file', new Blob([TINY_PNG], { type: 'image/png' }), 'a.png');
-  const upload = await api(server, 'POST', '/api/upload', { token: user.token, body: form });
+  form.append('file', new Blob([new Uint8Array(TINY_PNG)], { type: 'image/png' }), 'a.png');
+  const upload = await api<UploadView>(server, 'POST', '/api/upload', {
+    token: user.token,
+    body: form,
+  });
   assert.equal(upload.status, 201, upload.text);
-  const get = (path, headers = {}) =>
+  const get = (path: string, headers: Record<string, string> = {}): Promise<Response> =>
     fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
-  const answers = {
+  const answers: Record<string, Response> = {
     'API JSON': await get('/api/auth/me', { authorization: `Bearer ${user.token}` }),
     'API 401': await get('/api/auth/me'),
     'API 404': await get('/api/nope'),
     'API 400': await get('/api/users/search', { authorization: `Bearer ${user.token}` }),
-    upload: await get(upload.json.url),
+    upload: await get(upload.json?.url ?? '/missing-upload-url'),
     'upload 404': await get('/api/uploads/..%2f..%2fetc%2fpasswd'),
   };
   if (webBuilt) answers['web app'] = await get('/', { accept: 'text/html' });
   return answers;
 }
 
-function assertCommonHeaders(label, res) {
+function assertCommonHeaders(label: string, res: Response): void {
   const csp = res.headers.get('content-security-policy') ?? '';
   assert.match(
     csp,
@@ -61,21 +65,21 @@ describe('security headers', () => {
         `${label}: HSTS outside production`,
       );
     }
-    assert.match(answers['API JSON'].headers.get('content-type'), /^application\/json/);
-    assert.match(answers['API 404'].headers.get('content-type'), /^application\/json/);
+    assert.match(answers['API JSON'].headers.get('content-type') ?? '', /^application\/json/);
+    assert.match(answers['API 404'].headers.get('content-type') ?? '', /^application\/json/);
     if (webBuilt) {
-      const csp = answers['web app'].headers.get('content-security-policy');
+      const csp = answers['web app']?.headers.get('content-security-policy') ?? '';
       assert.match(csp, /script-src 'self'(;|$)/, 'no inline or remote scripts in the app');
       assert.match(csp, /object-src 'none'/);
     }
-    await assertAlive(assert, server);
+    await assertAlive(server);
   });
 
   test('uploads: served as the stored image type with a sandboxing CSP that also forbids framing', async () => {
     const server = servers[0];
     const { upload } = await sample(server);
     assert.equal(upload.status, 200);
-    assert.match(upload.headers.get('content-type'), /^image\/(png|jpeg|gif|webp)$/);
+    assert.match(upload.headers.get('content-type') ?? '', /^image\/(png|jpeg|gif|webp)$/);
     assert.match(
       upload.headers.get('content-disposition') ?? '',
       /^inline; filename="[0-9a-f]{32}\.(png|jpg|gif|webp)"$/,
@@ -111,6 +115,6 @@ describe('security headers', () => {
     });
     assert.equal(bad.status, 400);
     assert.doesNotMatch(bad.text, /at \w+ \(|node_modules|SyntaxError: Unexpected/);
-    await assertAlive(assert, server);
+    await assertAlive(server);
   });
 });

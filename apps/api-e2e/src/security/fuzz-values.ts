@@ -2,7 +2,17 @@
 // failing run input for input, because every choice below comes from the one PRNG.
 
 /** mulberry32: tiny, fast, and good enough to spread inputs; not for anything secret. */
-export function createRng(seed) {
+/** A JSON value of any shape: what a fuzzer puts where a field should be. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface Rng {
+  next(): number;
+  int(min: number, max: number): number;
+  pick<T>(list: readonly T[]): T;
+  chance(p: number): boolean;
+}
+
+export function createRng(seed: number): Rng {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -11,14 +21,14 @@ export function createRng(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const int = (min, max) => min + Math.floor(next() * (max - min + 1));
-  const pick = (list) => list[Math.floor(next() * list.length)];
-  const chance = (p) => next() < p;
+  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const chance = (p: number): boolean => next() < p;
   return { next, int, pick, chance };
 }
 
-export function fuzzSeed() {
-  const fromEnv = Number(process.env.FUZZ_SEED);
+export function fuzzSeed(): number {
+  const fromEnv = Number(process.env['FUZZ_SEED']);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : (Date.now() % 2_147_483_647) + 1;
 }
 
@@ -82,8 +92,8 @@ export const EDGE_NUMBERS = [
 ];
 
 /** A random string of `length` drawn from a mix of ASCII, BMP, astral and control characters. */
-export function randomString(rng, length) {
-  const parts = [];
+export function randomString(rng: Rng, length: number): string {
+  const parts: string[] = [];
   for (let i = 0; i < length; i += 1) {
     const kind = rng.int(0, 9);
     if (kind < 5) parts.push(String.fromCharCode(rng.int(32, 126)));
@@ -98,7 +108,7 @@ export function randomString(rng, length) {
 }
 
 /** Any JSON-able value, depth-bounded: the wrong type for whatever field it lands in. */
-export function randomValue(rng, depth = 0) {
+export function randomValue(rng: Rng, depth = 0): Json {
   const kind = rng.int(0, depth > 2 ? 7 : 10);
   switch (kind) {
     case 0:
@@ -120,7 +130,7 @@ export function randomValue(rng, depth = 0) {
     case 8:
       return Array.from({ length: rng.int(0, 5) }, () => randomValue(rng, depth + 1));
     case 9: {
-      const obj = {};
+      const obj: { [key: string]: Json } = {};
       for (let i = rng.int(0, 4); i > 0; i -= 1)
         obj[rng.pick(['a', 'id', '$where', '__proto__', 'constructor', randomString(rng, 5)])] =
           randomValue(rng, depth + 1);
@@ -132,13 +142,13 @@ export function randomValue(rng, depth = 0) {
 }
 
 /** Up to ~100 KB: past every field limit and past the 64 KiB body and frame limits. */
-export function hugeString(rng) {
+export function hugeString(rng: Rng): string {
   const size = rng.pick([4001, 10_000, 65_000, 70_000, 100_000]);
   return rng.pick(['a', '\u00e9', '\ud83d\ude00', '\u0000', "'"]).repeat(Math.ceil(size / 2));
 }
 
-export function deepNest(depth) {
-  let value = 'bottom';
+export function deepNest(depth: number): Json {
+  let value: Json = 'bottom';
   for (let i = 0; i < depth; i += 1) value = i % 2 ? [value] : { a: value };
   return value;
 }
@@ -148,10 +158,10 @@ export function deepNest(depth) {
  * values (so validation is passed often enough to reach the service and the database), plus
  * wholly random bodies, extra fields and missing ones.
  */
-export function mutateObject(rng, valid) {
+export function mutateObject(rng: Rng, valid: { [key: string]: Json }): Json {
   const roll = rng.int(0, 9);
   if (roll === 0) return randomValue(rng);
-  const body = { ...valid };
+  const body: { [key: string]: Json } = { ...valid };
   const keys = Object.keys(body);
   if (roll === 1 && keys.length > 0) delete body[rng.pick(keys)];
   if (roll === 2)
@@ -162,8 +172,8 @@ export function mutateObject(rng, valid) {
 }
 
 /** Raw bodies no JSON parser should choke on badly: malformed JSON and mislabelled content. */
-export function rawBody(rng) {
-  const options = [
+export function rawBody(rng: Rng): { body: string | Buffer; type: string } {
+  const options: { body: string | Buffer; type: string }[] = [
     { body: '{"a":', type: 'application/json' },
     { body: '{"a":1,}', type: 'application/json' },
     { body: "{'a':1}", type: 'application/json' },
@@ -196,7 +206,7 @@ export function rawBody(rng) {
  * Percent-encodes the UTF-8 bytes of a string. Unlike encodeURIComponent it accepts lone
  * surrogates (sent as U+FFFD, the way a browser would), so every generated value can be sent.
  */
-export function enc(value) {
+export function enc(value: unknown): string {
   let out = '';
   for (const byte of Buffer.from(String(value), 'utf8')) {
     const ch = String.fromCharCode(byte);
@@ -206,7 +216,7 @@ export function enc(value) {
 }
 
 /** Path segments for `:id` parameters: valid-looking, random, traversal and encoding tricks. */
-export function randomPathSegment(rng, known = []) {
+export function randomPathSegment(rng: Rng, known: string[] = []): string {
   const choices = [
     ...known,
     crypto.randomUUID(),
@@ -229,8 +239,8 @@ export function randomPathSegment(rng, known = []) {
 }
 
 /** Query strings: repeated keys become arrays, brackets become objects in some parsers. */
-export function randomQuery(rng, keys) {
-  const params = [];
+export function randomQuery(rng: Rng, keys: readonly string[]): string {
+  const params: string[] = [];
   for (const key of keys) {
     if (rng.chance(0.3)) continue;
     const roll = rng.int(0, 5);

@@ -6,16 +6,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  HealthSampler,
-  Receiver,
-  Sender,
+  RestClient,
   closeAllSockets,
-  connect,
-  group,
-  register,
-  verifyStored,
-} from './load.mjs';
-import { prerequisites, sleep, startTopology, until } from './processes.mjs';
+  connectSocket,
+  registerUser,
+  type PostgresProcess,
+  type ServerProcess,
+} from '@chat/test-kit';
+import { HealthSampler, Receiver, Sender, verifyStored } from './load';
+import { prerequisites, sleep, startTopology, until, type Topology } from './topology';
 
 const SENDERS = 3;
 const RATE = 50; // messages per second per sender
@@ -24,9 +23,9 @@ const RESTART_AT_MS = 2_500;
 const DOWN_MS = 1_500;
 
 const options = { ...prerequisites({ postgres: true, redis: true }), timeout: 110_000 };
-let topology;
-let pg;
-let server;
+let topology: Topology;
+let pg: PostgresProcess;
+let server: ServerProcess;
 
 before(async () => {
   if (options.skip) return;
@@ -46,19 +45,24 @@ test(
   async (t) => {
     const apiPid = server.child.pid;
     const people = await Promise.all(
-      [...Array(SENDERS)].map((_, i) => register(server.url, `pgs${i}`)),
+      [...Array(SENDERS)].map((_, i) => registerUser(server.url, `pgs${i}`)),
     );
-    const reader = await register(server.url, 'pgr');
-    const conv = await group(server.url, people[0], [...people.slice(1), reader]);
+    const reader = await registerUser(server.url, 'pgr');
+    const [owner, ...others] = people;
+    assert.ok(owner);
+    const conv = await new RestClient(server.url, owner.token).group(
+      'faults',
+      [...others, reader].map((m) => m.id),
+    );
 
     const receiver = new Receiver('reader');
-    receiver.attach(await connect(server.url, reader.token));
+    receiver.attach(await connectSocket(server.url, reader.token));
     const senders = await Promise.all(
       people.map(
         async (p, i) =>
           new Sender({
             name: `s${i}`,
-            socket: await connect(server.url, p.token),
+            socket: await connectSocket(server.url, p.token),
             conversationId: conv.id,
             ratePerSecond: RATE,
           }),
@@ -82,7 +86,7 @@ test(
     await Promise.all(senders.map((s) => s.settle()));
 
     // Recovery: /health answers 200 again and sends are acked again, without touching the API.
-    await until(() => health.firstAfter(upAt, 200), {
+    const okAgain = await until(() => health.firstAfter(upAt, 200), {
       timeoutMs: 30_000,
       what: '/health 200 after PostgreSQL is back',
     });
@@ -126,7 +130,7 @@ test(
       postgresDownMs: upAt - downAt,
       health503Window: health.window(503),
       healthWhileDown: health.describe(downAt, startAt),
-      healthOkAfterUpMs: health.firstAfter(upAt, 200).at - upAt,
+      healthOkAfterUpMs: okAgain.at - upAt,
       firstAckAfterUpMs: Number.isFinite(firstOkAfterUp) ? firstOkAfterUp - upAt : null,
       receiverDuplicates: receiver.duplicates,
       receiverCaughtUp: caughtUp,
