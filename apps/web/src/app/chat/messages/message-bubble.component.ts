@@ -1,11 +1,27 @@
-import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  computed,
+  effect,
+  inject,
+  input,
+  output,
+  signal,
+} from '@angular/core';
 import { IconComponent } from '../../shared/icon.component';
 import { fullTime } from '../shared/format';
-import type { DisplayMessage } from './timeline';
+import { MessageActionsComponent } from './message-actions.component';
+import { ReactionChipsComponent } from './reaction-chips.component';
+import { ReplyQuoteComponent } from './reply-quote.component';
+import type { DisplayMessage, DisplayReply } from './timeline';
+
+const LONG_PRESS_MS = 450;
 
 @Component({
   selector: 'chat-message-bubble',
-  imports: [IconComponent],
+  imports: [IconComponent, MessageActionsComponent, ReactionChipsComponent, ReplyQuoteComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-bubble.component.html',
   styleUrl: './message-bubble.component.css',
@@ -13,6 +29,9 @@ import type { DisplayMessage } from './timeline';
     '[class.own]': 'message().own',
     '[class.group-start]': 'groupStart()',
     '[class.group-end]': 'groupEnd()',
+    '[class.mentions-me]': 'message().lifecycle.mentionsMe',
+    '[class.highlighted]': 'highlighted()',
+    '[class.actions-open]': 'actionsOpen()',
   },
 })
 export class MessageBubbleComponent {
@@ -26,6 +45,83 @@ export class MessageBubbleComponent {
   readonly discard = output<DisplayMessage>();
   readonly openImage = output<string>();
   readonly imageLoaded = output<void>();
+  /** Scroll to the original of a reply. */
+  readonly showOriginal = output<DisplayReply>();
+  readonly reply = output<DisplayMessage>();
+  readonly edit = output<DisplayMessage>();
+  readonly remove = output<DisplayMessage>();
+  readonly react = output<{ message: DisplayMessage; emoji: string }>();
+  /** Briefly marked after jumping to it from a reply. */
+  readonly highlighted = input(false);
+
+  /** Opened by a long-press or a tap on touch screens, where there is no hover. */
+  protected readonly actionsOpen = signal(false);
+  protected readonly hasActions = computed(() => {
+    const { lifecycle, id } = this.message();
+    return (
+      id !== null &&
+      (lifecycle.canReply || lifecycle.canReact || lifecycle.canEdit || lifecycle.canDelete)
+    );
+  });
+  private readonly hostElement = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
+  private pressTimer: ReturnType<typeof setTimeout> | null = null;
+  private pressed = false;
+
+  constructor() {
+    // Listens to the document only while open: hundreds of bubbles must not all listen.
+    effect((onCleanup) => {
+      if (!this.actionsOpen()) return;
+      const outside = (event: PointerEvent) => {
+        if (!this.hostElement.contains(event.target as Node)) this.actionsOpen.set(false);
+      };
+      document.addEventListener('pointerdown', outside, true);
+      onCleanup(() => document.removeEventListener('pointerdown', outside, true));
+    });
+    inject(DestroyRef).onDestroy(() => this.cancelPress());
+  }
+
+  protected onPointerDown(event: PointerEvent): void {
+    if (event.pointerType !== 'touch' || !this.hasActions()) return;
+    this.cancelPress();
+    this.pressed = false;
+    this.pressTimer = setTimeout(() => {
+      this.pressed = true;
+      this.actionsOpen.set(true);
+    }, LONG_PRESS_MS);
+  }
+
+  protected cancelPress(): void {
+    if (this.pressTimer) clearTimeout(this.pressTimer);
+    this.pressTimer = null;
+  }
+
+  /**
+   * A tap on a touch screen shows or hides the actions (there is no hover); a tap on a link,
+   * image or button keeps its meaning. A long-press has already opened them.
+   */
+  protected onPointerUp(event: PointerEvent): void {
+    this.cancelPress();
+    if (event.pointerType !== 'touch' || !this.hasActions()) return;
+    if (this.pressed) {
+      this.pressed = false;
+      return;
+    }
+    if ((event.target as HTMLElement).closest('a, button, chat-message-actions')) return;
+    this.actionsOpen.update((open) => !open);
+  }
+
+  protected onContextMenu(event: Event): void {
+    // A long-press on a phone also raises the browser's context menu: show ours instead.
+    if (this.hasActions() && globalThis.matchMedia?.('(hover: none)').matches) {
+      event.preventDefault();
+      this.actionsOpen.set(true);
+    }
+  }
+
+  protected closeActions(): void {
+    this.actionsOpen.set(false);
+  }
+
 
   protected readonly percent = computed(() => Math.round(this.message().progress * 100));
   protected readonly title = computed(() => fullTime(this.message().createdAt));
