@@ -110,7 +110,13 @@ export class ChatSession {
     const content = text.trim();
     if (!content) return;
     this.stopTyping(conversationId);
-    this.outbox.enqueue({ clientId: newClientId(), conversationId, type: 'text', content, replyTo });
+    this.outbox.enqueue({
+      clientId: newClientId(),
+      conversationId,
+      type: 'text',
+      content,
+      replyTo,
+    });
   }
 
   /** Uploads an image, then sends it as an image message. Returns an error for a refused file. */

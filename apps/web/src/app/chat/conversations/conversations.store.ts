@@ -134,7 +134,9 @@ export class ConversationsStore {
     if (!conversation) return;
     const last = conversation.lastMessage;
     const isLast = last?.id === message.id && message.rev > last.rev;
-    const wasDeleted = previous ? Boolean(previous.deletedAt) : last?.id === message.id && Boolean(last.deletedAt);
+    const wasDeleted = previous
+      ? Boolean(previous.deletedAt)
+      : last?.id === message.id && Boolean(last.deletedAt);
     const unread = message.senderId !== selfId && message.seq > conversation.lastReadSeq;
     let { unreadCount } = conversation;
     let unreadMentions = conversation.unreadMentions ?? 0;
@@ -144,7 +146,11 @@ export class ConversationsStore {
       const now = !message.deletedAt && message.mentions.includes(selfId);
       if (before !== now) unreadMentions = Math.max(0, unreadMentions + (now ? 1 : -1));
     }
-    if (!isLast && unreadCount === conversation.unreadCount && unreadMentions === conversation.unreadMentions)
+    if (
+      !isLast &&
+      unreadCount === conversation.unreadCount &&
+      unreadMentions === conversation.unreadMentions
+    )
       return;
     this.replace({
       ...conversation,

@@ -306,13 +306,18 @@ export class ConversationComponent {
   }
 
   protected deleteMessage(message: DisplayMessage): void {
-    if (message.id) void this.actions.delete({ conversationId: this.conversationId(), id: message.id });
+    if (message.id)
+      void this.actions.delete({ conversationId: this.conversationId(), id: message.id });
   }
 
   protected react(message: DisplayMessage, emoji: string): void {
     if (!message.id) return;
     void this.actions.toggleReaction(
-      { conversationId: this.conversationId(), id: message.id, reactions: message.lifecycle.reactions },
+      {
+        conversationId: this.conversationId(),
+        id: message.id,
+        reactions: message.lifecycle.reactions,
+      },
       emoji,
       this.selfId(),
     );
@@ -330,7 +335,7 @@ export class ConversationComponent {
     );
     if (!element) return;
     this.stick = false;
-    element.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    element.scrollIntoView({ block: 'center' });
     this.highlightId.set(reply.id);
     if (this.highlightTimer) clearTimeout(this.highlightTimer);
     this.highlightTimer = setTimeout(() => this.highlightId.set(null), 2000);

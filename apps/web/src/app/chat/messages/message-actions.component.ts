@@ -29,7 +29,12 @@ import { ReactionPickerComponent } from './reaction-picker.component';
   },
   template: `
     @if (confirming()) {
-      <div class="confirm" role="alertdialog" aria-label="Delete this message?" data-testid="message-delete-confirm">
+      <div
+        class="confirm"
+        role="alertdialog"
+        aria-label="Delete this message?"
+        data-testid="message-delete-confirm"
+      >
         <span>Delete for everyone?</span>
         <button
           type="button"
@@ -69,7 +74,10 @@ import { ReactionPickerComponent } from './reaction-picker.component';
           title="Reply"
           (click)="reply.emit()"
         >
-          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9 14 4 9l5-5" /><path d="M4 9h11a5 5 0 0 1 5 5v6" /></svg>
+          <svg viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M9 14 4 9l5-5" />
+            <path d="M4 9h11a5 5 0 0 1 5 5v6" />
+          </svg>
         </button>
       }
       @if (canEdit()) {
@@ -81,7 +89,10 @@ import { ReactionPickerComponent } from './reaction-picker.component';
           title="Edit"
           (click)="edit.emit()"
         >
-          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 20h9" /><path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" /></svg>
+          <svg viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M12 20h9" />
+            <path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
+          </svg>
         </button>
       }
       @if (canDelete()) {
@@ -98,7 +109,11 @@ import { ReactionPickerComponent } from './reaction-picker.component';
       }
     }
     @if (picking()) {
-      <chat-reaction-picker class="picker" (picked)="onPicked($event)" (closed)="picking.set(false)" />
+      <chat-reaction-picker
+        class="picker"
+        (picked)="onPicked($event)"
+        (closed)="picking.set(false)"
+      />
     }
   `,
   styleUrl: './message-actions.component.css',

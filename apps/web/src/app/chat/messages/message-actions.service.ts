@@ -10,7 +10,8 @@ export function reactionToggle(
   emoji: string,
   selfId: string | null,
 ): 'reaction:add' | 'reaction:remove' {
-  const mine = selfId !== null && reactions.some((r) => r.emoji === emoji && r.userIds.includes(selfId));
+  const mine =
+    selfId !== null && reactions.some((r) => r.emoji === emoji && r.userIds.includes(selfId));
   return mine ? 'reaction:remove' : 'reaction:add';
 }
 

@@ -122,7 +122,6 @@ export class MessageBubbleComponent {
     this.actionsOpen.set(false);
   }
 
-
   protected readonly percent = computed(() => Math.round(this.message().progress * 100));
   protected readonly title = computed(() => fullTime(this.message().createdAt));
   protected readonly statusLabel = computed(() => {

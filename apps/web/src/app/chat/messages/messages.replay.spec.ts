@@ -50,9 +50,17 @@ function fakeServer(count: number) {
         );
       }
       if (query.after !== undefined)
-        return of(all().filter((m) => m.seq > (query.after ?? 0)).slice(0, limit));
+        return of(
+          all()
+            .filter((m) => m.seq > (query.after ?? 0))
+            .slice(0, limit),
+        );
       if (query.before !== undefined)
-        return of(all().filter((m) => m.seq < (query.before ?? 0)).slice(-limit));
+        return of(
+          all()
+            .filter((m) => m.seq < (query.before ?? 0))
+            .slice(-limit),
+        );
       return of(all().slice(-limit));
     },
   };
@@ -131,7 +139,12 @@ describe('MessagesStore: the change feed', () => {
     server.change(121, {});
     server.change(122, {});
     await store.replayChanges('c1');
-    expect(store.thread('c1')().messages.map((m) => m.seq).slice(-3)).toEqual([120, 121, 122]);
+    expect(
+      store
+        .thread('c1')()
+        .messages.map((m) => m.seq)
+        .slice(-3),
+    ).toEqual([120, 121, 122]);
   });
 
   it('does not replay a thread that was never opened', async () => {

@@ -15,7 +15,7 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
       flex-direction: column;
       min-width: 0;
       padding: 4px 8px;
-      border-left: 3px solid var(--accent);
+      border-left: 3px solid var(--quote-accent, var(--accent));
       border-radius: 6px;
       background: color-mix(in srgb, currentColor 8%, transparent);
       text-align: left;
@@ -24,7 +24,7 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
     }
     .name {
       font-weight: 700;
-      color: var(--accent);
+      color: var(--quote-accent, var(--accent));
     }
     .excerpt {
       overflow: hidden;
