@@ -64,8 +64,8 @@ export class MessageBubbleComponent {
     );
   });
   private readonly hostElement = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
-  private pressTimer: ReturnType<typeof setTimeout> | null = null;
-  private pressed = false;
+  /** Ends a touch in progress (set while one is). */
+  private cancelPress: () => void = () => undefined;
 
   constructor() {
     // Listens to the document only while open: hundreds of bubbles must not all listen.
@@ -80,34 +80,40 @@ export class MessageBubbleComponent {
     inject(DestroyRef).onDestroy(() => this.cancelPress());
   }
 
+  /**
+   * Touch only: a long-press opens the actions, a tap toggles them (there is no hover); a tap
+   * on a link, image or button keeps its meaning. The move/up listeners exist only during a
+   * touch, so mouse moves over hundreds of bubbles cost nothing.
+   */
   protected onPointerDown(event: PointerEvent): void {
     if (event.pointerType !== 'touch' || !this.hasActions()) return;
     this.cancelPress();
-    this.pressed = false;
-    this.pressTimer = setTimeout(() => {
-      this.pressed = true;
+    let pressed = false;
+    const target = event.target as HTMLElement;
+    const element = event.currentTarget as HTMLElement;
+    const timer = setTimeout(() => {
+      pressed = true;
       this.actionsOpen.set(true);
     }, LONG_PRESS_MS);
-  }
-
-  protected cancelPress(): void {
-    if (this.pressTimer) clearTimeout(this.pressTimer);
-    this.pressTimer = null;
-  }
-
-  /**
-   * A tap on a touch screen shows or hides the actions (there is no hover); a tap on a link,
-   * image or button keeps its meaning. A long-press has already opened them.
-   */
-  protected onPointerUp(event: PointerEvent): void {
-    this.cancelPress();
-    if (event.pointerType !== 'touch' || !this.hasActions()) return;
-    if (this.pressed) {
-      this.pressed = false;
-      return;
-    }
-    if ((event.target as HTMLElement).closest('a, button, chat-message-actions')) return;
-    this.actionsOpen.update((open) => !open);
+    const end = (up: PointerEvent | null) => {
+      clearTimeout(timer);
+      element.removeEventListener('pointermove', move);
+      element.removeEventListener('pointerup', release);
+      element.removeEventListener('pointercancel', cancel);
+      this.cancelPress = () => undefined;
+      if (up && !pressed && !target.closest('a, button, chat-message-actions'))
+        this.actionsOpen.update((open) => !open);
+    };
+    const start = { x: event.clientX, y: event.clientY };
+    const move = (next: PointerEvent) => {
+      if (Math.hypot(next.clientX - start.x, next.clientY - start.y) > 10) end(null);
+    };
+    const release = (up: PointerEvent) => end(up);
+    const cancel = () => end(null);
+    element.addEventListener('pointermove', move);
+    element.addEventListener('pointerup', release);
+    element.addEventListener('pointercancel', cancel);
+    this.cancelPress = () => end(null);
   }
 
   protected onContextMenu(event: Event): void {
