@@ -287,10 +287,21 @@ export class ConversationComponent {
   protected startReply(message: DisplayMessage): void {
     const sender = this.conversation()?.members.find((member) => member.id === message.senderId);
     this.composer()?.startReply(message, message.own ? 'yourself' : displayName(sender));
+    this.keepBottomAfterResize();
   }
 
   protected startEdit(message: DisplayMessage): void {
     this.composer()?.startEdit(message);
+    this.keepBottomAfterResize();
+  }
+
+  /** The reply or edit banner makes the list shorter: a reader at the bottom stays there. */
+  private keepBottomAfterResize(): void {
+    if (!this.stick) return;
+    requestAnimationFrame(() => {
+      const element = this.scroller()?.nativeElement;
+      if (element && this.stick) element.scrollTop = element.scrollHeight;
+    });
   }
 
   /** Up arrow in an empty composer: the newest of the user's own messages that can be edited. */
