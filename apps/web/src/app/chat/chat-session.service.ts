@@ -1,6 +1,6 @@
 import { Injectable, inject } from '@angular/core';
 import { Router } from '@angular/router';
-import type { ConversationView, MessageView, ReceiptEvent } from '@chat/shared-dto';
+import type { ConversationView, MessageView, ReceiptEvent, ReplyPreview } from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
 import { AuthStore } from '../core/auth/auth.store';
 import { parseHttpError } from '../core/http/http-error';
@@ -108,11 +108,17 @@ export class ChatSession {
   }
 
   /** Queues a text message; it shows at once as pending and goes out when the socket can take it. */
-  sendText(conversationId: string, text: string): void {
+  sendText(conversationId: string, text: string, replyTo?: ReplyPreview): void {
     const content = text.trim();
     if (!content) return;
     this.stopTyping(conversationId);
-    this.outbox.enqueue({ clientId: newClientId(), conversationId, type: 'text', content });
+    this.outbox.enqueue({
+      clientId: newClientId(),
+      conversationId,
+      type: 'text',
+      content,
+      replyTo,
+    });
   }
 
   /** Uploads an image, then sends it as an image message. Returns an error for a refused file. */
@@ -197,6 +203,7 @@ export class ChatSession {
     const on = this.realtime.on.bind(this.realtime);
     this.offs.push(
       on('message:new', (message) => this.onMessage(message)),
+      on('message:updated', (message) => this.applyUpdate(message)),
       on('message:delivered', (event) => this.onReceipt(event, 'delivered')),
       on('message:read', (event) => this.onReceipt(event, 'read')),
       on('typing:start', (event) => {
@@ -224,7 +231,10 @@ export class ChatSession {
     if (!first) {
       // Anything may have happened while we were away: list, threads, presence.
       void this.loadConversations();
-      for (const id of this.messages.loadedIds()) void this.messages.catchUp(id);
+      for (const id of this.messages.loadedIds()) {
+        void this.messages.catchUp(id);
+        void this.messages.replayChanges(id);
+      }
     }
     void this.outbox.flush();
   }
@@ -248,6 +258,15 @@ export class ChatSession {
     if (!known) void this.loadConversations();
     this.typing.stop(message.conversationId, message.senderId);
     if (!own) this.queueDelivered(message);
+  }
+
+  /** An edit, a tombstone or a reaction change (live, or the ack of one's own). */
+  applyUpdate(message: MessageView): void {
+    const held = this.messages.find(message.conversationId, message.id);
+    // The ack and the broadcast of one's own change both arrive: count each change once.
+    if (held && held.rev >= message.rev) return;
+    this.messages.applyUpdate(message);
+    this.conversations.applyUpdate(message, held, this.selfId);
   }
 
   private onReceipt(event: ReceiptEvent, kind: 'delivered' | 'read'): void {

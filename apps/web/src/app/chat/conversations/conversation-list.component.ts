@@ -38,6 +38,9 @@ export interface ConversationRow {
   previewIsImage: boolean;
   time: string;
   unread: number;
+  /** Unread messages that mention the viewer: an "@" badge. */
+  mentions: number;
+  previewIsDeleted: boolean;
   online: boolean | null;
   group: boolean;
   avatarId: string;
@@ -91,7 +94,11 @@ export class ConversationListComponent {
       const last = conversation.lastMessage;
       let preview = 'No messages yet';
       if (last) {
-        const body = last.type === 'image' ? 'Photo' : last.content;
+        const body = last.deletedAt
+          ? 'This message was deleted'
+          : last.type === 'image'
+            ? 'Photo'
+            : last.content;
         const sender = conversation.members.find((member) => member.id === last.senderId);
         const prefix =
           last.senderId === selfId
@@ -112,12 +119,14 @@ export class ConversationListComponent {
         title: conversationTitle(conversation, selfId),
         preview,
         previewIsTyping: typers.length > 0,
-        previewIsImage: !typers.length && last?.type === 'image',
+        previewIsImage: !typers.length && last?.type === 'image' && !last.deletedAt,
+        previewIsDeleted: !typers.length && Boolean(last?.deletedAt),
         time: shortTime(
           last?.createdAt ?? conversation.lastActivityAt ?? conversation.createdAt,
           now,
         ),
         unread: conversation.unreadCount,
+        mentions: conversation.unreadMentions ?? 0,
         online: live && other && other.id !== selfId ? other.status === 'online' : null,
         group: conversation.type === 'group',
         avatarId: conversationAvatar(conversation, selfId).id,

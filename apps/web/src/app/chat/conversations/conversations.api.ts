@@ -12,6 +12,8 @@ export interface HistoryQuery {
   limit?: number;
   before?: number;
   after?: number;
+  /** The change feed: every message whose rev is greater, ascending by rev. */
+  changedSince?: number;
 }
 
 @Injectable({ providedIn: 'root' })

@@ -21,7 +21,8 @@ function newerMessage(
 ): MessageView | null | undefined {
   if (!a) return b;
   if (!b) return a;
-  return b.seq >= a.seq ? b : a;
+  if (a.seq === b.seq) return b.rev >= a.rev ? b : a;
+  return b.seq > a.seq ? b : a;
 }
 
 /** The user's conversations, newest activity first, kept live by socket events. */
@@ -96,10 +97,10 @@ export class ConversationsStore {
     const knownSeq = conversation.lastMessage?.seq ?? 0;
     if (message.seq <= knownSeq) return true;
     const own = message.senderId === selfId;
-    const unreadCount =
-      !own && countUnread && message.seq > conversation.lastReadSeq
-        ? conversation.unreadCount + 1
-        : conversation.unreadCount;
+    const counts = !own && countUnread && message.seq > conversation.lastReadSeq;
+    const unreadCount = counts ? conversation.unreadCount + 1 : conversation.unreadCount;
+    const mentionsMe = counts && selfId !== null && message.mentions.includes(selfId);
+    const unreadMentions = (conversation.unreadMentions ?? 0) + (mentionsMe ? 1 : 0);
     const lastActivityAt =
       message.createdAt > (conversation.lastActivityAt ?? '')
         ? message.createdAt
@@ -116,10 +117,47 @@ export class ConversationsStore {
       lastMessage: message,
       lastActivityAt,
       unreadCount,
+      unreadMentions,
       lastReadSeq,
       members,
     });
     return true;
+  }
+
+  /**
+   * An edit, a tombstone or a reaction change: the preview follows when it is the last message,
+   * and unread counts as the server keeps them (tombstones are not unread; mentions follow the
+   * new text). `previous` is the copy this device held, when it held one.
+   */
+  applyUpdate(message: MessageView, previous: MessageView | null, selfId: string | null): void {
+    const conversation = this.get(message.conversationId);
+    if (!conversation) return;
+    const last = conversation.lastMessage;
+    const isLast = last?.id === message.id && message.rev > last.rev;
+    const wasDeleted = previous
+      ? Boolean(previous.deletedAt)
+      : last?.id === message.id && Boolean(last.deletedAt);
+    const unread = message.senderId !== selfId && message.seq > conversation.lastReadSeq;
+    let { unreadCount } = conversation;
+    let unreadMentions = conversation.unreadMentions ?? 0;
+    if (unread && message.deletedAt && !wasDeleted) unreadCount = Math.max(0, unreadCount - 1);
+    if (unread && previous && selfId) {
+      const before = !previous.deletedAt && previous.mentions.includes(selfId);
+      const now = !message.deletedAt && message.mentions.includes(selfId);
+      if (before !== now) unreadMentions = Math.max(0, unreadMentions + (now ? 1 : -1));
+    }
+    if (
+      !isLast &&
+      unreadCount === conversation.unreadCount &&
+      unreadMentions === conversation.unreadMentions
+    )
+      return;
+    this.replace({
+      ...conversation,
+      lastMessage: isLast ? message : last,
+      unreadCount,
+      unreadMentions,
+    });
   }
 
   /** A member's delivered/read watermark moved. */
@@ -133,7 +171,8 @@ export class ConversationsStore {
       unreadCount = (conversation.lastMessage?.seq ?? 0) <= event.seq ? 0 : unreadCount;
     }
     if (members === conversation.members && lastReadSeq === conversation.lastReadSeq) return;
-    this.replace({ ...conversation, members, lastReadSeq, unreadCount });
+    const unreadMentions = unreadCount ? conversation.unreadMentions : 0;
+    this.replace({ ...conversation, members, lastReadSeq, unreadCount, unreadMentions });
   }
 
   /** The user read up to `seq` here (optimistic, before the ack). */
@@ -153,6 +192,7 @@ export class ConversationsStore {
       members,
       lastReadSeq: Math.max(conversation.lastReadSeq, seq),
       unreadCount: remainingUnread,
+      unreadMentions: remainingUnread ? conversation.unreadMentions : 0,
     });
   }
 

@@ -3,6 +3,7 @@ import { TestBed } from '@angular/core/testing';
 import { AuthStore } from '../../core/auth/auth.store';
 import { ChatSession } from '../chat-session.service';
 import { ComposerComponent } from './composer.component';
+import { MessageActions } from './message-actions.service';
 
 describe('ComposerComponent', () => {
   let session: { sendText: jest.Mock; typingActivity: jest.Mock; stopTyping: jest.Mock };
@@ -14,6 +15,7 @@ describe('ComposerComponent', () => {
       providers: [
         { provide: ChatSession, useValue: session },
         { provide: AuthStore, useValue: { userId: signal('u1') } },
+        { provide: MessageActions, useValue: { edit: jest.fn(), error: signal(null) } },
       ],
     });
   });
@@ -52,7 +54,7 @@ describe('ComposerComponent', () => {
     type(textarea, 'hello');
     await fixture.whenStable();
     textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
-    expect(session.sendText).toHaveBeenCalledWith('c1', 'hello');
+    expect(session.sendText).toHaveBeenCalledWith('c1', 'hello', undefined);
     expect(textarea.value).toBe('');
     expect(document.activeElement).toBe(textarea);
     expect(localStorage.getItem('chat.drafts.u1')).toBeNull();

@@ -7,18 +7,40 @@ import {
   effect,
   inject,
   input,
+  output,
   signal,
   untracked,
   viewChild,
 } from '@angular/core';
+import type { ConversationMemberView, ReplyPreview } from '@chat/shared-dto';
 import { IconComponent } from '../../shared/icon.component';
 import { ChatSession } from '../chat-session.service';
 import { AuthStore } from '../../core/auth/auth.store';
 import { Drafts } from './drafts';
+import { MentionAutocompleteComponent } from './mention-autocomplete.component';
+import type { MentionCandidate, MentionQuery } from './mentions';
+import { filterMentionCandidates, insertMention, mentionAt } from './mentions';
+import { MessageActions } from './message-actions.service';
+import { ReplyQuoteComponent } from './reply-quote.component';
+import type { DisplayMessage } from './timeline';
 import { IMAGE_TYPES, checkImage } from './upload.api';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 const MAX_STAGED = 10;
+
+/** The message being edited in place of a new one. */
+interface EditTarget {
+  conversationId: string;
+  messageId: string;
+  original: string;
+  /** What was in the composer before, given back when the edit ends. */
+  stash: string;
+}
+
+interface ReplyTarget {
+  preview: ReplyPreview;
+  senderName: string;
+}
 
 interface StagedImage {
   id: number;
@@ -30,7 +52,7 @@ const DRAFT_SAVE_MS = 300;
 
 @Component({
   selector: 'chat-composer',
-  imports: [IconComponent],
+  imports: [IconComponent, MentionAutocompleteComponent, ReplyQuoteComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './composer.component.html',
   styleUrl: './composer.component.css',
@@ -41,6 +63,12 @@ export class ComposerComponent {
   private drafts: Drafts | null = null;
   private draftTimer: ReturnType<typeof setTimeout> | null = null;
   readonly conversationId = input.required<string>();
+  /** Who can be mentioned with `@`. */
+  readonly members = input<readonly ConversationMemberView[]>([]);
+  readonly selfId = input<string | null>(null);
+  /** Up arrow in an empty composer: edit the user's last message. */
+  readonly editLast = output<void>();
+  private readonly actions = inject(MessageActions);
 
   private readonly textarea = viewChild.required<ElementRef<HTMLTextAreaElement>>('textarea');
   private readonly fileInput = viewChild.required<ElementRef<HTMLInputElement>>('fileInput');
@@ -53,6 +81,15 @@ export class ComposerComponent {
   protected readonly canSend = computed(
     () => (this.length() > 0 && !this.tooLong()) || (this.staged().length > 0 && !this.tooLong()),
   );
+  protected readonly editing = signal<EditTarget | null>(null);
+  protected readonly replying = signal<ReplyTarget | null>(null);
+  protected readonly saving = signal(false);
+  protected readonly mention = signal<MentionQuery | null>(null);
+  protected readonly mentionIndex = signal(0);
+  protected readonly candidates = computed(() => {
+    const mention = this.mention();
+    return mention ? filterMentionCandidates(this.members(), mention.query, this.selfId()) : [];
+  });
   private nextId = 1;
   private previous: string | null = null;
 
@@ -62,6 +99,9 @@ export class ComposerComponent {
       untracked(() => {
         if (this.previous && this.previous !== id) {
           this.saveDraft();
+          this.editing.set(null);
+          this.replying.set(null);
+          this.mention.set(null);
           this.session.stopTyping(this.previous);
           this.clearStaged();
         }
@@ -84,6 +124,52 @@ export class ComposerComponent {
     this.textarea().nativeElement.focus();
   }
 
+  /** Edit mode: the message's text in the composer; Enter saves, Escape cancels. */
+  startEdit(message: DisplayMessage): void {
+    if (!message.id || !message.lifecycle.canEdit) return;
+    const stash = this.editing()?.stash ?? this.text();
+    this.editing.set({
+      conversationId: this.conversationId(),
+      messageId: message.id,
+      original: message.text,
+      stash,
+    });
+    this.replying.set(null);
+    this.mention.set(null);
+    this.error.set(null);
+    this.setText(message.text);
+  }
+
+  cancelEdit(): void {
+    const editing = this.editing();
+    if (!editing) return;
+    this.editing.set(null);
+    this.error.set(null);
+    this.setText(editing.stash);
+  }
+
+  /** Reply mode: the quoted message above the field; the next text message answers it. */
+  startReply(message: DisplayMessage, senderName: string): void {
+    if (!message.id || message.seq === null) return;
+    if (this.editing()) this.cancelEdit();
+    this.replying.set({
+      preview: {
+        id: message.id,
+        seq: message.seq,
+        senderId: message.senderId,
+        type: message.type,
+        excerpt: message.text.slice(0, 140),
+      },
+      senderName,
+    });
+    this.focus();
+  }
+
+  cancelReply(): void {
+    this.replying.set(null);
+    this.focus();
+  }
+
   /** Images from the picker, a paste or a drop: previewed before sending. */
   addFiles(files: Iterable<File>): void {
     const list = [...files];
@@ -104,23 +190,85 @@ export class ComposerComponent {
   }
 
   protected onInput(event: Event): void {
-    const value = (event.target as HTMLTextAreaElement).value;
+    const element = event.target as HTMLTextAreaElement;
+    const value = element.value;
     this.text.set(value);
     this.resize();
+    this.updateMention(element);
+    if (this.editing()) return;
     if (this.draftTimer) clearTimeout(this.draftTimer);
     this.draftTimer = setTimeout(() => this.saveDraft(), DRAFT_SAVE_MS);
     if (value.trim()) this.session.typingActivity(this.conversationId());
     else this.session.stopTyping(this.conversationId());
   }
 
+  /** The caret moved (click, arrows): an `@name` under it opens the member list. */
+  protected updateMention(element: HTMLTextAreaElement = this.textarea().nativeElement): void {
+    const caret = element.selectionStart;
+    const next = element.selectionEnd === caret ? mentionAt(element.value, caret) : null;
+    const current = this.mention();
+    if (next?.start !== current?.start || next?.query !== current?.query) this.mentionIndex.set(0);
+    this.mention.set(next);
+  }
+
+  protected pickMention(member: MentionCandidate): void {
+    const mention = this.mention();
+    if (!mention) return;
+    const { text, caret } = insertMention(this.text(), mention, member.username);
+    this.setText(text, caret);
+    this.mention.set(null);
+  }
+
   protected onKeydown(event: KeyboardEvent): void {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+    const composing = event.isComposing || event.keyCode === 229;
+    if (this.candidates().length && !composing && this.onMentionKey(event)) return;
+    if (event.key === 'Enter' && !event.shiftKey && !composing) {
       event.preventDefault();
       this.send();
+    } else if (event.key === 'Escape' && this.editing()) {
+      event.preventDefault();
+      this.cancelEdit();
+    } else if (event.key === 'Escape' && this.replying()) {
+      event.preventDefault();
+      this.cancelReply();
     } else if (event.key === 'Escape' && this.staged().length) {
       event.preventDefault();
       this.clearStaged();
+    } else if (
+      event.key === 'ArrowUp' &&
+      !event.shiftKey &&
+      !this.text() &&
+      !this.editing() &&
+      !this.staged().length
+    ) {
+      event.preventDefault();
+      this.editLast.emit();
     }
+  }
+
+  /** Up/Down move through the members, Enter/Tab insert, Escape closes. True when handled. */
+  private onMentionKey(event: KeyboardEvent): boolean {
+    const count = this.candidates().length;
+    switch (event.key) {
+      case 'ArrowDown':
+        this.mentionIndex.update((i) => (i + 1) % count);
+        break;
+      case 'ArrowUp':
+        this.mentionIndex.update((i) => (i - 1 + count) % count);
+        break;
+      case 'Enter':
+      case 'Tab':
+        if (event.shiftKey) return false;
+        this.pickMention(this.candidates()[Math.min(this.mentionIndex(), count - 1)]);
+        break;
+      case 'Escape':
+        this.mention.set(null);
+        break;
+      default:
+        return false;
+    }
+    event.preventDefault();
+    return true;
   }
 
   protected onPaste(event: ClipboardEvent): void {
@@ -150,6 +298,10 @@ export class ComposerComponent {
   }
 
   protected send(): void {
+    if (this.editing()) {
+      void this.saveEdit();
+      return;
+    }
     if (!this.canSend()) return;
     const id = this.conversationId();
     for (const item of this.staged()) {
@@ -158,8 +310,10 @@ export class ComposerComponent {
     }
     this.clearStaged();
     const text = this.text();
-    if (text.trim()) this.session.sendText(id, text);
+    if (text.trim()) this.session.sendText(id, text, this.replying()?.preview);
     else this.session.stopTyping(id);
+    this.replying.set(null);
+    this.mention.set(null);
     this.text.set('');
     if (this.draftTimer) clearTimeout(this.draftTimer);
     this.draftTimer = null;
@@ -184,7 +338,40 @@ export class ComposerComponent {
   private saveDraft(): void {
     if (this.draftTimer) clearTimeout(this.draftTimer);
     this.draftTimer = null;
-    if (this.previous) this.draftStore()?.set(this.previous, this.text());
+    if (this.previous) this.draftStore()?.set(this.previous, this.editing()?.stash ?? this.text());
+  }
+
+  /** Saves the edit; an unchanged text just leaves edit mode. */
+  private async saveEdit(): Promise<void> {
+    const editing = this.editing();
+    if (!editing || this.saving()) return;
+    const content = this.text().trim();
+    if (!content) {
+      this.error.set('A message cannot be empty: delete it instead.');
+      return;
+    }
+    if (this.tooLong()) return;
+    if (content === editing.original.trim()) {
+      this.cancelEdit();
+      return;
+    }
+    this.saving.set(true);
+    const ok = await this.actions.edit(
+      { conversationId: editing.conversationId, id: editing.messageId },
+      content,
+    );
+    this.saving.set(false);
+    if (this.editing() !== editing) return;
+    if (ok) this.cancelEdit();
+    else this.error.set(this.actions.error() ?? 'Could not save the edit.');
+  }
+
+  private setText(text: string, caret = text.length): void {
+    this.text.set(text);
+    this.resize();
+    const element = this.textarea().nativeElement;
+    element.focus();
+    element.setSelectionRange(caret, caret);
   }
 
   private clearStaged(): void {

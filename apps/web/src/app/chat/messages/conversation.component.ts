@@ -31,11 +31,12 @@ import {
 import { PageVisibility } from '../shared/page-visibility.service';
 import { ComposerComponent } from './composer.component';
 import { ImageViewerComponent } from './image-viewer.component';
+import { MessageActions } from './message-actions.service';
 import { MessageBubbleComponent } from './message-bubble.component';
 import { MessageInfoDialogComponent } from './message-info-dialog.component';
 import { MessagesStore } from './messages.store';
 import { OutboxService } from './outbox.service';
-import type { DisplayMessage, TimelineItem } from './timeline';
+import type { DisplayMessage, DisplayReply, TimelineItem } from './timeline';
 import { buildTimeline } from './timeline';
 import { TypingStore } from './typing.store';
 import { UploadsStore } from './uploads.store';
@@ -62,6 +63,7 @@ const LOAD_OLDER_AT_PX = 240;
     MessageInfoDialogComponent,
     MuteMenuComponent,
   ],
+  providers: [MessageActions],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation.component.html',
   styleUrl: './conversation.component.css',
@@ -84,6 +86,7 @@ export class ConversationComponent {
   private readonly typing = inject(TypingStore);
   private readonly session = inject(ChatSession);
   private readonly page = inject(PageVisibility);
+  protected readonly actions = inject(MessageActions);
 
   private readonly scroller = viewChild<ElementRef<HTMLElement>>('scroller');
   private readonly composer = viewChild(ComposerComponent);
@@ -96,6 +99,9 @@ export class ConversationComponent {
   protected readonly newBelow = signal(0);
   /** What the polite live region reads out: the newest message from someone else. */
   protected readonly announcement = signal('');
+  /** The original of a reply just jumped to. */
+  protected readonly highlightId = signal<string | null>(null);
+  private highlightTimer: ReturnType<typeof setTimeout> | null = null;
 
   protected readonly conversation = computed(() => {
     const id = this.conversationId();
@@ -312,6 +318,7 @@ export class ConversationComponent {
     });
 
     inject(DestroyRef).onDestroy(() => {
+      if (this.highlightTimer) clearTimeout(this.highlightTimer);
       if (this.conversations.activeId() === untracked(this.conversationId))
         this.conversations.setActive(null);
     });
@@ -393,6 +400,74 @@ export class ConversationComponent {
   protected discard(message: DisplayMessage): void {
     this.outbox.discard(message.clientId);
     this.uploads.cancel(message.clientId);
+  }
+
+  protected startReply(message: DisplayMessage): void {
+    const sender = this.conversation()?.members.find((member) => member.id === message.senderId);
+    this.composer()?.startReply(message, message.own ? 'yourself' : displayName(sender));
+    this.keepBottomAfterResize();
+  }
+
+  protected startEdit(message: DisplayMessage): void {
+    this.composer()?.startEdit(message);
+    this.keepBottomAfterResize();
+  }
+
+  /** The reply or edit banner makes the list shorter: a reader at the bottom stays there. */
+  private keepBottomAfterResize(): void {
+    if (!this.stick) return;
+    requestAnimationFrame(() => {
+      const element = this.scroller()?.nativeElement;
+      if (element && this.stick) element.scrollTop = element.scrollHeight;
+    });
+  }
+
+  /** Up arrow in an empty composer: the newest of the user's own messages that can be edited. */
+  protected editLast(): void {
+    const items = this.timeline();
+    for (let i = items.length - 1; i >= 0; i--) {
+      const item = items[i];
+      if (item.kind === 'message' && item.message.lifecycle.canEdit) {
+        this.startEdit(item.message);
+        return;
+      }
+    }
+  }
+
+  protected deleteMessage(message: DisplayMessage): void {
+    if (message.id)
+      void this.actions.delete({ conversationId: this.conversationId(), id: message.id });
+  }
+
+  protected react(message: DisplayMessage, emoji: string): void {
+    if (!message.id) return;
+    void this.actions.toggleReaction(
+      {
+        conversationId: this.conversationId(),
+        id: message.id,
+        reactions: message.lifecycle.reactions,
+      },
+      emoji,
+      this.selfId(),
+    );
+  }
+
+  /** Scrolls to the original of a reply (loading older pages until it is there) and marks it. */
+  protected async showOriginal(reply: DisplayReply): Promise<void> {
+    const id = this.conversationId();
+    const found = await this.messages.reveal(id, reply.seq);
+    if (!found || id !== this.conversationId()) return;
+    // Let the prepended pages render before looking for the element.
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const element = this.scroller()?.nativeElement.querySelector<HTMLElement>(
+      `[data-message-id="${CSS.escape(reply.id)}"]`,
+    );
+    if (!element) return;
+    this.stick = false;
+    element.scrollIntoView({ block: 'center' });
+    this.highlightId.set(reply.id);
+    if (this.highlightTimer) clearTimeout(this.highlightTimer);
+    this.highlightTimer = setTimeout(() => this.highlightId.set(null), 2000);
   }
 
   protected retryLoad(): void {

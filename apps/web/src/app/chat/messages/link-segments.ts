@@ -1,5 +1,8 @@
 export type TextSegment =
-  { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
+  | { kind: 'text'; text: string }
+  | { kind: 'link'; text: string; href: string }
+  /** `@username` of a member (see mentions.ts); `self` when it names the viewer. */
+  | { kind: 'mention'; text: string; userId: string; self: boolean };
 
 const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 const TRAILING = /[.,;:!?'"»)\]}]+$/;

@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { MessageBubbleComponent } from './message-bubble.component';
 import { segmentText } from './link-segments';
 import type { DisplayMessage } from './timeline';
+import { NO_LIFECYCLE } from './timeline';
 
 function display(overrides: Partial<DisplayMessage> = {}): DisplayMessage {
   const text = overrides.text ?? '<img src=x onerror="window.hacked=1"> see https://example.com/a';
@@ -25,6 +26,7 @@ function display(overrides: Partial<DisplayMessage> = {}): DisplayMessage {
     readers: 'Read by Ana',
     readCount: 1,
     others: 1,
+    lifecycle: NO_LIFECYCLE,
     ...overrides,
   };
 }

@@ -1,5 +1,13 @@
 import type { MessageView } from '@chat/shared-dto';
-import { fetchForward, findGaps, lastSeq, mergeMessages } from './message-merge';
+import {
+  fetchChanges,
+  fetchForward,
+  findGaps,
+  lastSeq,
+  maxRev,
+  mergeMessages,
+  relevantChanges,
+} from './message-merge';
 
 function msg(seq: number, overrides: Partial<MessageView> = {}): MessageView {
   return {
@@ -40,9 +48,73 @@ describe('mergeMessages', () => {
     expect(merged).toHaveLength(2);
   });
 
-  it('takes the newer copy of an edited message', () => {
-    const merged = mergeMessages([msg(1)], [msg(1, { content: 'edited' })]);
+  it('takes the copy with the newer rev of an edited message', () => {
+    const merged = mergeMessages([msg(1)], [msg(1, { content: 'edited', rev: 7 })]);
     expect(merged[0].content).toBe('edited');
+    expect(merged[0].rev).toBe(7);
+  });
+
+  it('never lets an older rev undo a change (a late message:new after message:updated)', () => {
+    const existing = [msg(1, { content: '', deletedAt: '2024-01-01T13:00:00.000Z', rev: 9 })];
+    expect(mergeMessages(existing, [msg(1, { rev: 1 })])).toBe(existing);
+    expect(mergeMessages(existing, [msg(1, { rev: 9, content: 'same rev' })])).toBe(existing);
+  });
+
+  it('replaces reactions by id when the rev is newer', () => {
+    const reactions = [{ emoji: '👍', count: 1, userIds: ['u2'] }];
+    const merged = mergeMessages([msg(1), msg(2)], [msg(2, { rev: 5, reactions })]);
+    expect(merged.map((m) => m.reactions.length)).toEqual([0, 1]);
+  });
+});
+
+describe('change feed replay', () => {
+  const server = Array.from({ length: 250 }, (_, i) => msg(i + 1, { rev: i + 1 }));
+  const fetchChanged = jest.fn(async (since: number, limit: number) =>
+    server.filter((m) => m.rev > since).slice(0, limit),
+  );
+
+  beforeEach(() => fetchChanged.mockClear());
+
+  it('pages with changedSince=<highest rev of the page> until a short page', async () => {
+    const got = await fetchChanges(fetchChanged, 30, { limit: 100 });
+    expect(fetchChanged.mock.calls.map((call) => call[0])).toEqual([30, 130, 230]);
+    expect(got.map((m) => m.rev)).toEqual(server.slice(30).map((m) => m.rev));
+  });
+
+  it('stops on a page with nothing newer than the cursor', async () => {
+    const stuck = jest.fn(async () => [msg(1, { rev: 3 })]);
+    expect(await fetchChanges(stuck, 3, { limit: 1 })).toEqual([]);
+    expect(stuck).toHaveBeenCalledTimes(1);
+  });
+
+  it('knows the highest rev held', () => {
+    expect(maxRev([msg(1, { rev: 4 }), msg(2, { rev: 2 })])).toBe(4);
+    expect(maxRev([])).toBe(0);
+  });
+
+  it('keeps changes to held and newer messages, never older unloaded ones', () => {
+    const held = [msg(10), msg(11)];
+    const changes = [msg(3, { rev: 20 }), msg(11, { rev: 21 }), msg(12, { rev: 22 })];
+    expect(relevantChanges(held, changes).map((m) => m.seq)).toEqual([11, 12]);
+    expect(relevantChanges([], changes)).toEqual([]);
+  });
+
+  it('applies an edit, a tombstone and reactions made while offline exactly once', async () => {
+    const held = [msg(1), msg(2), msg(3)];
+    const feed = [
+      msg(1, { rev: 4, content: 'fixed typo', editedAt: '2024-01-01T13:00:00.000Z' }),
+      msg(2, { rev: 5, content: '', deletedAt: '2024-01-01T13:01:00.000Z' }),
+      msg(3, { rev: 6, reactions: [{ emoji: '🎉', count: 2, userIds: ['u2', 'u3'] }] }),
+    ];
+    const changes = await fetchChanges(async (since) => feed.filter((m) => m.rev > since), 3);
+    const once = mergeMessages(held, relevantChanges(held, changes));
+    const twice = mergeMessages(once, relevantChanges(once, changes));
+    expect(twice).toBe(once);
+    expect(once.map((m) => [m.content, m.deletedAt ?? null, m.reactions.length])).toEqual([
+      ['fixed typo', null, 0],
+      ['', '2024-01-01T13:01:00.000Z', 0],
+      ['message 3', null, 1],
+    ]);
   });
 });
 

@@ -12,8 +12,9 @@ function identity(message: MessageView): string {
 
 /**
  * Merges messages into an ascending-`seq` list with no duplicates: the same `id` or the same
- * sender + `clientId` (a resend) is kept once, the newer copy winning. Returns `existing` itself
- * when nothing changed, so signals stay quiet.
+ * sender + `clientId` (a resend) is kept once, the copy with the higher `rev` winning (an edit,
+ * a tombstone or a reaction change bumps it; a late `message:new` never undoes them). Returns
+ * `existing` itself when nothing changed, so signals stay quiet.
  */
 export function mergeMessages(
   existing: readonly MessageView[],
@@ -34,7 +35,7 @@ export function mergeMessages(
       continue;
     }
     const current = byId.get(message.id);
-    if (current && current.seq === message.seq && sameMessage(current, message)) continue;
+    if (current && !isNewer(message, current)) continue;
     byId.set(message.id, message);
     byClient.set(identity(message), message.id);
     changed = true;
@@ -43,13 +44,55 @@ export function mergeMessages(
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
 
-function sameMessage(a: MessageView, b: MessageView): boolean {
-  return (
-    a.content === b.content &&
-    a.fileUrl === b.fileUrl &&
-    a.thumbnailUrl === b.thumbnailUrl &&
-    a.type === b.type
-  );
+/** Every change stamps the message with the conversation's next rev: a higher one is newer. */
+function isNewer(incoming: MessageView, current: MessageView): boolean {
+  return incoming.rev > current.rev;
+}
+
+/** The highest `rev` held, or 0. */
+export function maxRev(messages: readonly MessageView[]): number {
+  let rev = 0;
+  for (const message of messages) if (message.rev > rev) rev = message.rev;
+  return rev;
+}
+
+/**
+ * What the change feed brought that belongs in a loaded thread: changes to messages it holds
+ * and messages newer than its newest one. Older messages it never loaded are left out, or they
+ * would open holes that the catch-up would then fill with a whole history.
+ */
+export function relevantChanges(
+  held: readonly MessageView[],
+  changes: readonly MessageView[],
+): MessageView[] {
+  if (!held.length) return [];
+  const first = held[0].seq;
+  return changes.filter((message) => message.seq >= first);
+}
+
+export type FetchChanged = (changedSince: number, limit: number) => Promise<MessageView[]>;
+
+/**
+ * Replays the change feed (`GET ...?changedSince=`) from `rev`, paging by the highest rev of
+ * each page until a page comes back shorter than `limit`. Returns the changes ascending by rev.
+ */
+export async function fetchChanges(
+  fetchChanged: FetchChanged,
+  rev: number,
+  options: { limit?: number; maxPages?: number } = {},
+): Promise<MessageView[]> {
+  const limit = options.limit ?? 100;
+  const maxPages = options.maxPages ?? 50;
+  const collected: MessageView[] = [];
+  let cursor = rev;
+  for (let page = 0; page < maxPages; page++) {
+    const batch = await fetchChanged(cursor, limit);
+    const fresh = batch.filter((message) => message.rev > cursor);
+    collected.push(...fresh);
+    if (batch.length < limit || !fresh.length) break;
+    cursor = maxRev(fresh);
+  }
+  return collected;
 }
 
 /** The highest `seq` held, or 0. */

@@ -4,7 +4,15 @@ import type { MessageView } from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
 import type { HistoryQuery } from '../conversations/conversations.api';
 import { ConversationsApi } from '../conversations/conversations.api';
-import { fetchForward, findGaps, lastSeq, mergeMessages } from './message-merge';
+import {
+  fetchChanges,
+  fetchForward,
+  findGaps,
+  lastSeq,
+  maxRev,
+  mergeMessages,
+  relevantChanges,
+} from './message-merge';
 import { parseHttpError } from '../../core/http/http-error';
 
 export const PAGE_SIZE = 50;
@@ -42,6 +50,8 @@ export class MessagesStore {
   private readonly views = new Map<string, Signal<Thread>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly catchUpFailures = new Map<string, number>();
+  /** Per conversation, the highest rev already replayed from the change feed. */
+  private readonly replayedRev = new Map<string, number>();
   private generation = 0;
 
   /** The thread of a conversation (an empty, loading one before it is opened). */
@@ -67,6 +77,49 @@ export class MessagesStore {
   newest(conversationId: string): MessageView | null {
     const messages = this.threads()[conversationId]?.messages ?? [];
     return messages.length ? messages[messages.length - 1] : null;
+  }
+
+  find(conversationId: string, messageId: string): MessageView | null {
+    return this.threads()[conversationId]?.messages.find((m) => m.id === messageId) ?? null;
+  }
+
+  /**
+   * An edit, a tombstone or a reaction change (`message:updated`, or an ack of one): replaces
+   * the held copy when its rev is newer. A message this device never loaded is left alone (the
+   * history brings it as it is now). Returns true when it replaced the held copy.
+   */
+  applyUpdate(message: MessageView): boolean {
+    const previous = this.find(message.conversationId, message.id);
+    if (!previous || message.rev <= previous.rev) return false;
+    this.patch(message.conversationId, (current) => ({
+      messages: mergeMessages(current.messages, [message]),
+    }));
+    return true;
+  }
+
+  /**
+   * Loads older pages until the message with `seq` is held (to show the original of a reply).
+   * Returns false when it cannot be reached.
+   */
+  async reveal(conversationId: string, seq: number): Promise<boolean> {
+    for (;;) {
+      const thread = this.threads()[conversationId];
+      if (!thread || thread.status !== 'ready') return false;
+      if (thread.messages.some((m) => m.seq === seq)) return true;
+      if (!thread.hasOlder || (thread.messages[0]?.seq ?? 0) <= seq) return false;
+      const before = thread.messages[0]?.seq;
+      await this.loadOlder(conversationId);
+      if (this.threads()[conversationId]?.messages[0]?.seq === before) return false;
+    }
+  }
+
+  /**
+   * After a reconnect: everything that changed while away (`changedSince=<highest rev held>`,
+   * paged), so edits, tombstones and reactions made meanwhile show. Serialized with the
+   * catch-up of the same conversation.
+   */
+  replayChanges(conversationId: string): Promise<void> {
+    return this.enqueue(conversationId, () => this.replayNow(conversationId));
   }
 
   /**
@@ -141,8 +194,12 @@ export class MessagesStore {
    * between. Serialized per conversation.
    */
   catchUp(conversationId: string): Promise<void> {
+    return this.enqueue(conversationId, () => this.catchUpNow(conversationId));
+  }
+
+  private enqueue(conversationId: string, task: () => Promise<void>): Promise<void> {
     const previous = this.queues.get(conversationId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.catchUpNow(conversationId));
+    const run = previous.catch(() => undefined).then(task);
     this.queues.set(conversationId, run);
     return run.finally(() => {
       if (this.queues.get(conversationId) === run) this.queues.delete(conversationId);
@@ -162,6 +219,28 @@ export class MessagesStore {
     this.threads.set({});
     this.queues.clear();
     this.catchUpFailures.clear();
+    this.replayedRev.clear();
+  }
+
+  private async replayNow(conversationId: string): Promise<void> {
+    const thread = this.threads()[conversationId];
+    if (!thread || thread.status !== 'ready' || !thread.messages.length) return;
+    const generation = this.generation;
+    const since = Math.max(maxRev(thread.messages), this.replayedRev.get(conversationId) ?? 0);
+    try {
+      const changes = await fetchChanges(
+        (changedSince, limit) => this.fetch(conversationId, { changedSince, limit }),
+        since,
+        { limit: CATCH_UP_PAGE },
+      );
+      if (generation !== this.generation || !changes.length) return;
+      this.replayedRev.set(conversationId, Math.max(since, maxRev(changes)));
+      this.patch(conversationId, (current) => ({
+        messages: mergeMessages(current.messages, relevantChanges(current.messages, changes)),
+      }));
+    } catch {
+      // The next reconnect replays again from the same rev; live updates keep flowing meanwhile.
+    }
   }
 
   private async catchUpNow(conversationId: string): Promise<void> {

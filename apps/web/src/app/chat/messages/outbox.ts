@@ -1,4 +1,4 @@
-import type { MessageView, SendMessagePayload } from '@chat/shared-dto';
+import type { MessageView, ReplyPreview, SendMessagePayload } from '@chat/shared-dto';
 
 export interface OutboxEntry {
   clientId: string;
@@ -7,6 +7,8 @@ export interface OutboxEntry {
   content: string;
   fileUrl?: string;
   thumbnailUrl?: string;
+  /** The message this one answers (shown as a quote while pending; sent as `replyToId`). */
+  replyTo?: ReplyPreview;
   createdAt: string;
   attempts: number;
   status: 'queued' | 'failed';
@@ -33,6 +35,7 @@ export function toPayload(entry: OutboxEntry): SendMessagePayload {
   };
   if (entry.content) payload.content = entry.content;
   if (entry.fileUrl) payload.fileUrl = entry.fileUrl;
+  if (entry.replyTo) payload.replyToId = entry.replyTo.id;
   return payload;
 }
 

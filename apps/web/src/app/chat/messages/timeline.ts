@@ -1,7 +1,13 @@
-import type { ConversationMemberView, MessageView } from '@chat/shared-dto';
+import type {
+  ConversationMemberView,
+  MessageView,
+  ReactionSummary,
+  ReplyPreview,
+} from '@chat/shared-dto';
 import { clockTime, dayKey, dayLabel, displayName } from '../shared/format';
 import type { TextSegment } from './link-segments';
 import { segmentText } from './link-segments';
+import { markMentions } from './mentions';
 import type { OutboxEntry } from './outbox';
 import { describeReaders, receiptFor } from './receipts';
 import type { PendingUpload } from './uploads.store';
@@ -31,6 +37,76 @@ export interface DisplayMessage {
   readers: string;
   readCount: number;
   others: number;
+  lifecycle: LifecycleView;
+}
+
+/** A reaction as the bubble shows it. */
+export interface DisplayReaction extends ReactionSummary {
+  mine: boolean;
+  /** Who reacted, for the tooltip: "Ana, Bob and 3 others". */
+  who: string;
+}
+
+/** The quote a reply shows. */
+export interface DisplayReply {
+  id: string;
+  seq: number;
+  senderName: string;
+  excerpt: string;
+  /** The original is gone (its excerpt is empty). */
+  deleted: boolean;
+}
+
+/** Edit, delete, reply and reaction state of a message, and what the viewer may do with it. */
+export interface LifecycleView {
+  edited: boolean;
+  deleted: boolean;
+  replyTo: DisplayReply | null;
+  reactions: readonly DisplayReaction[];
+  /** The viewer is mentioned. */
+  mentionsMe: boolean;
+  canEdit: boolean;
+  canDelete: boolean;
+  canReply: boolean;
+  canReact: boolean;
+}
+
+export const NO_LIFECYCLE: LifecycleView = {
+  edited: false,
+  deleted: false,
+  replyTo: null,
+  reactions: [],
+  mentionsMe: false,
+  canEdit: false,
+  canDelete: false,
+  canReply: false,
+  canReact: false,
+};
+
+function whoReacted(userIds: readonly string[], count: number, names: Map<string, string>): string {
+  const shown = userIds.map((id) => names.get(id) ?? 'Former member');
+  const more = count - shown.length;
+  if (more > 0) shown.push(`${more} other${more === 1 ? '' : 's'}`);
+  if (shown.length <= 1) return shown.join('');
+  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+function replyView(
+  reply: ReplyPreview,
+  held: ReadonlyMap<string, MessageView>,
+  names: Map<string, string>,
+): DisplayReply {
+  const original = held.get(reply.id);
+  const deleted = original ? Boolean(original.deletedAt) : !reply.excerpt && reply.type === 'text';
+  const text = original && !deleted ? original.content.slice(0, 140) : reply.excerpt;
+  const type = original?.type ?? reply.type;
+  return {
+    id: reply.id,
+    seq: reply.seq,
+    senderName: names.get(reply.senderId) ?? 'Former member',
+    excerpt: deleted ? 'This message was deleted' : text || (type === 'image' ? 'Photo' : ''),
+    deleted,
+  };
 }
 
 export type TimelineItem =
@@ -88,6 +164,11 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
     messages.filter((message) => message.senderId === selfId).map((message) => message.clientId),
   );
   const display: DisplayMessage[] = [];
+  const names = new Map(members.map((member) => [member.id, displayName(member)]));
+  const usernames = new Map(members.map((member) => [member.username.toLowerCase(), member.id]));
+  const held = new Map(messages.map((message) => [message.id, message]));
+  const myRole = members.find((member) => member.id === selfId)?.role;
+  const moderator = group && (myRole === 'owner' || myRole === 'admin');
 
   for (const message of messages) {
     const own = message.senderId === selfId;
@@ -104,6 +185,9 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
     }
     const local = own && input.preview ? input.preview(message.clientId) : null;
     const image = message.type === 'image' ? message.thumbnailUrl || message.fileUrl || null : null;
+    const deleted = Boolean(message.deletedAt);
+    const mentionsMe = !deleted && selfId !== null && message.mentions.includes(selfId);
+    const segments = segmentsOf(message);
     display.push({
       key: `${message.senderId}:${message.clientId}`,
       id: message.id,
@@ -113,8 +197,8 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       own,
       type: message.type,
       text: message.content ?? '',
-      segments: segmentsOf(message),
-      imageUrl: local ?? image,
+      segments: message.mentions.length ? markMentions(segments, usernames, selfId) : segments,
+      imageUrl: deleted ? null : (local ?? image),
       fullImageUrl: message.type === 'image' ? (message.fileUrl ?? image) : null,
       createdAt: message.createdAt,
       time: clockTime(message.createdAt),
@@ -124,6 +208,23 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       readers,
       readCount,
       others,
+      lifecycle: {
+        edited: Boolean(message.editedAt) && !deleted,
+        deleted,
+        replyTo: message.replyTo && !deleted ? replyView(message.replyTo, held, names) : null,
+        reactions: deleted
+          ? []
+          : message.reactions.map((reaction) => ({
+              ...reaction,
+              mine: selfId !== null && reaction.userIds.includes(selfId),
+              who: whoReacted(reaction.userIds, reaction.count, names),
+            })),
+        mentionsMe,
+        canEdit: own && !deleted && message.type === 'text',
+        canDelete: !deleted && (own || moderator),
+        canReply: !deleted,
+        canReact: !deleted,
+      },
     });
   }
 
@@ -154,6 +255,9 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       readers: '',
       readCount: 0,
       others: 0,
+      lifecycle: entry.replyTo
+        ? { ...NO_LIFECYCLE, replyTo: replyView(entry.replyTo, held, names) }
+        : NO_LIFECYCLE,
     });
   }
   for (const upload of input.uploads) {
@@ -178,12 +282,12 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       readers: '',
       readCount: 0,
       others: 0,
+      lifecycle: NO_LIFECYCLE,
     });
   }
   pending.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   display.push(...pending);
 
-  const names = new Map(members.map((member) => [member.id, displayName(member)]));
   const items: TimelineItem[] = [];
   const firstUnread = unreadStart(display, input.unread);
   let previousDay = '';

@@ -1,0 +1,103 @@
+import { TestBed } from '@angular/core/testing';
+import type { MessageView, ReactionSummary } from '@chat/shared-dto';
+import { ChatSession } from '../chat-session.service';
+import { RealtimeService } from '../realtime/realtime.service';
+import { MessageActions, reactionToggle } from './message-actions.service';
+
+const thumbs = (userIds: string[]): ReactionSummary => ({
+  emoji: '👍',
+  count: userIds.length,
+  userIds,
+});
+
+describe('reactionToggle', () => {
+  it('adds when the viewer has not reacted with that emoji, removes when they have', () => {
+    expect(reactionToggle([], '👍', 'me')).toBe('reaction:add');
+    expect(reactionToggle([thumbs(['ana'])], '👍', 'me')).toBe('reaction:add');
+    expect(reactionToggle([thumbs(['ana', 'me'])], '👍', 'me')).toBe('reaction:remove');
+    expect(reactionToggle([thumbs(['me'])], '🎉', 'me')).toBe('reaction:add');
+  });
+});
+
+describe('MessageActions', () => {
+  const updated: MessageView = {
+    id: 'm1',
+    conversationId: 'c1',
+    seq: 1,
+    senderId: 'ana',
+    content: 'hi',
+    type: 'text',
+    clientId: 'k1',
+    createdAt: '2024-01-01T00:00:00.000Z',
+    rev: 9,
+    reactions: [thumbs(['me'])],
+    mentions: [],
+  };
+  const realtime = { emit: jest.fn() };
+  const session = { applyUpdate: jest.fn() };
+  let actions: MessageActions;
+
+  beforeEach(() => {
+    jest.clearAllMocks();
+    TestBed.configureTestingModule({
+      providers: [
+        MessageActions,
+        { provide: RealtimeService, useValue: realtime },
+        { provide: ChatSession, useValue: session },
+      ],
+    });
+    actions = TestBed.inject(MessageActions);
+  });
+
+  it('toggles a reaction over the socket and merges the acked message', async () => {
+    realtime.emit.mockResolvedValue({ ok: true, message: updated });
+    const message = { conversationId: 'c1', id: 'm1', reactions: [thumbs(['ana'])] };
+    expect(await actions.toggleReaction(message, '👍', 'me')).toBe(true);
+    expect(realtime.emit).toHaveBeenCalledWith('reaction:add', {
+      conversationId: 'c1',
+      messageId: 'm1',
+      emoji: '👍',
+    });
+    expect(session.applyUpdate).toHaveBeenCalledWith(updated);
+
+    await actions.toggleReaction({ ...message, reactions: updated.reactions }, '👍', 'me');
+    expect(realtime.emit).toHaveBeenLastCalledWith('reaction:remove', {
+      conversationId: 'c1',
+      messageId: 'm1',
+      emoji: '👍',
+    });
+  });
+
+  it('edits and deletes with the message reference', async () => {
+    realtime.emit.mockResolvedValue({ ok: true, message: updated });
+    await actions.edit({ conversationId: 'c1', id: 'm1' }, 'fixed');
+    expect(realtime.emit).toHaveBeenCalledWith('message:edit', {
+      conversationId: 'c1',
+      messageId: 'm1',
+      content: 'fixed',
+    });
+    await actions.delete({ conversationId: 'c1', id: 'm1' });
+    expect(realtime.emit).toHaveBeenLastCalledWith('message:delete', {
+      conversationId: 'c1',
+      messageId: 'm1',
+    });
+  });
+
+  it('keeps the refusal for the conversation to show, and merges nothing', async () => {
+    realtime.emit.mockResolvedValue({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'Only the sender can edit a message' },
+    });
+    expect(await actions.edit({ conversationId: 'c1', id: 'm1' }, 'x')).toBe(false);
+    expect(actions.error()).toBe('Only the sender can edit a message');
+    expect(session.applyUpdate).not.toHaveBeenCalled();
+    realtime.emit.mockResolvedValue({
+      ok: false,
+      error: { code: 'DISCONNECTED', message: 'Not connected' },
+    });
+    await actions.delete({ conversationId: 'c1', id: 'm1' });
+    expect(actions.error()).toMatch(/offline/);
+    actions.dismissError();
+    expect(actions.error()).toBeNull();
+  });
+});
