@@ -48,7 +48,7 @@ export class MessagesController {
   @Get()
   @ApiOperation({
     summary:
-      'History in ascending seq: the newest page, or before=<seq> (older), or after=<seq> (catch-up); or changedSince=<rev>: every message changed since, ascending by rev',
+      'History in ascending seq: the newest page, or before=<seq> (older), or after=<seq> (catch-up), or around=<seq> (the page centred on it); or changedSince=<rev>: every message changed since, ascending by rev',
   })
   @ApiQueryOf(MessageHistoryQuery)
   @ApiOkResponse({ description: 'message[]' })

@@ -333,7 +333,7 @@ describe('MessagesService', () => {
       const page = service.history(ALICE, ROOM, { before: 10, after: 3 });
 
       await expect(page).rejects.toBeInstanceOf(BadRequestException);
-      await expect(page).rejects.toThrow('use one of before, after and changedSince');
+      await expect(page).rejects.toThrow('use one of before, after, around and changedSince');
       await expect(service.history(ALICE, ROOM, { after: 3, changedSince: 1 })).rejects.toThrow(
         BadRequestException,
       );

@@ -30,6 +30,7 @@ export interface HistoryQuery {
   limit?: number;
   before?: number;
   after?: number;
+  around?: number;
   changedSince?: number;
 }
 
@@ -92,11 +93,21 @@ export class MessagesService {
     query: HistoryQuery,
   ): Promise<MessageView[]> {
     await this.membership.assertMember(conversationId, userId);
-    const given = [query.before, query.after, query.changedSince].filter((v) => v !== undefined);
+    const given = [query.before, query.after, query.around, query.changedSince].filter(
+      (v) => v !== undefined,
+    );
     if (given.length > 1) {
-      throw new BadRequestException('use one of before, after and changedSince');
+      throw new BadRequestException('use one of before, after, around and changedSince');
     }
     const limit = query.limit ?? DEFAULT_LIMITS.historyPageDefault;
+    if (query.around !== undefined) {
+      const older = Math.floor(limit / 2);
+      const [before, from] = await Promise.all([
+        this.repository.before(conversationId, query.around, older),
+        this.repository.after(conversationId, query.around - 1, limit - older),
+      ]);
+      return this.views([...before, ...from]);
+    }
     const rows =
       query.changedSince !== undefined
         ? await this.repository.changedSince(conversationId, query.changedSince, limit)

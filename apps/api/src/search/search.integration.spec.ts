@@ -114,6 +114,17 @@ describe('message search (integration)', () => {
     const third = await search(b, { query: 'ticket', limit: '2', before: second.next! });
     expect(third.results.map((r) => r.message.id)).toEqual([sent[0].id]);
     expect(third.next).toBeUndefined();
+    // A result opens at its place: the page around its seq.
+    const around = await t
+      .http()
+      .get(`/api/conversations/${conv.id}/messages?around=${sent[2].seq}&limit=3`)
+      .set(auth(b))
+      .expect(200);
+    expect((around.body as MessageView[]).map((m) => m.seq)).toEqual([
+      sent[1].seq,
+      sent[2].seq,
+      sent[3].seq,
+    ]);
   });
 
   it('treats operators, quotes and markup as plain text and escapes snippets', async () => {
