@@ -1,6 +1,7 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
+import { provideServiceWorker } from '@angular/service-worker';
 import type { SessionView } from '@chat/shared-dto';
 import { of, throwError } from 'rxjs';
 import { AuthStore } from '../core/auth/auth.store';
@@ -36,6 +37,7 @@ describe('SettingsComponent', () => {
     TestBed.configureTestingModule({
       providers: [
         provideRouter([]),
+        provideServiceWorker('sw.js', { enabled: false }),
         { provide: SettingsApi, useValue: api },
         { provide: AuthStore, useValue: { logout } },
       ],

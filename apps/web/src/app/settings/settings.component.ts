@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import { NotificationSettingsComponent } from './notification-settings.component';
 import type { SessionView } from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
 import { AuthStore } from '../core/auth/auth.store';
@@ -23,7 +24,7 @@ interface SessionRow {
 /** Settings: theme, notifications (its own component goes in the marked slot), sessions, password. */
 @Component({
   selector: 'chat-settings',
-  imports: [RouterLink, IconComponent],
+  imports: [RouterLink, IconComponent, NotificationSettingsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './settings.component.html',
   styleUrl: './settings.component.css',
