@@ -105,6 +105,11 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     return this.store.devices(userId);
   }
 
+  /** Those of the users with no device connected anywhere, in one round trip. */
+  away(userIds: string[]): Promise<string[]> {
+    return this.store.away(userIds);
+  }
+
   private async offlineIfGone(userId: string): Promise<void> {
     if ((await this.store.devices(userId)) === 0) await this.announceOffline(userId);
   }

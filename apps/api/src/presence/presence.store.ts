@@ -6,6 +6,8 @@ export interface PresenceStore {
   connect(userId: string): Promise<number>;
   disconnect(userId: string): Promise<number>;
   devices(userId: string): Promise<number>;
+  /** Those of the users with no connected device anywhere (one round trip). */
+  away(userIds: string[]): Promise<string[]>;
 }
 
 export class MemoryPresenceStore implements PresenceStore {
@@ -26,6 +28,10 @@ export class MemoryPresenceStore implements PresenceStore {
 
   async devices(userId: string): Promise<number> {
     return this.counts.get(userId) ?? 0;
+  }
+
+  async away(userIds: string[]): Promise<string[]> {
+    return userIds.filter((id) => !this.counts.has(id));
   }
 }
 
@@ -61,6 +67,18 @@ export class RedisPresenceStore implements PresenceStore {
   async devices(userId: string): Promise<number> {
     const values = await this.redis.hvals(presenceKey(userId));
     return values.reduce((sum, v) => sum + Number(v), 0);
+  }
+
+  async away(userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of userIds) pipeline.hvals(presenceKey(id));
+    const results = (await pipeline.exec()) ?? [];
+    return userIds.filter((_id, i) => {
+      const [err, values] = results[i] ?? [null, []];
+      if (err) throw err;
+      return (values as string[]).reduce((sum, v) => sum + Number(v), 0) === 0;
+    });
   }
 
   async heartbeat(): Promise<void> {

@@ -38,7 +38,7 @@ function setUp(options: { online?: string[]; muted?: string[]; outcome?: PushOut
     close: async () => undefined,
   };
   const presence = {
-    connectedDevices: async (id: string) => ((options.online ?? []).includes(id) ? 1 : 0),
+    away: async (ids: string[]) => ids.filter((id) => !(options.online ?? []).includes(id)),
   } as unknown as PresenceService;
   const settings = {
     pushContext: async (): Promise<PushContext> => ({
@@ -98,12 +98,17 @@ const deliverJob: PushJob = {
 };
 
 describe('PushNotifierService', () => {
-  it('queues a fan-out for a message with other members, and none for a conversation of one', async () => {
+  it('queues a fan-out for a message with a member away, and none for a conversation of one', async () => {
     const { notifier, queued } = setUp();
-    notifier.onMessageCreated({ message, memberIds: ['sender'] });
-    notifier.onMessageCreated({ message, memberIds: ['sender', 'bob'] });
-    await Promise.resolve();
+    await notifier.onMessageCreated({ message, memberIds: ['sender'] });
+    await notifier.onMessageCreated({ message, memberIds: ['sender', 'bob'] });
     expect(queued.map((j) => j.kind)).toEqual(['fanout']);
+  });
+
+  it('queues nothing when every other member is connected', async () => {
+    const { notifier, queued } = setUp({ online: ['bob', 'carol'] });
+    await notifier.onMessageCreated({ message, memberIds: ['sender', 'bob', 'carol'] });
+    expect(queued).toEqual([]);
   });
 
   it('pushes to members with no device, never to the sender nor to someone connected', async () => {

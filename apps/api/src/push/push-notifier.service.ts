@@ -40,12 +40,21 @@ export class PushNotifierService implements OnModuleInit, OnApplicationShutdown 
     this.sender.close();
   }
 
+  /**
+   * Most messages reach members who are online: one presence look-up (memory, or one pipelined
+   * Redis round trip) decides, so that only messages with someone away cost a queued job.
+   */
   @OnDomainEvent(MESSAGE_CREATED)
-  onMessageCreated(event: MessageCreatedEvent): void {
-    if (!event.memberIds.some((id) => id !== event.message.senderId)) return;
-    this.queue
-      .add({ kind: 'fanout', event }, `fanout_${event.message.id}`)
-      .catch((err: Error) => this.logger.warn(`could not queue a push: ${err.message}`));
+  async onMessageCreated(event: MessageCreatedEvent): Promise<void> {
+    const others = event.memberIds.filter((id) => id !== event.message.senderId);
+    if (others.length === 0) return;
+    try {
+      const away = await this.presence.away(others);
+      if (away.length === 0) return;
+      await this.queue.add({ kind: 'fanout', event }, `fanout_${event.message.id}`);
+    } catch (err) {
+      this.logger.warn(`could not queue a push: ${(err as Error).message}`);
+    }
   }
 
   async run(job: PushJob): Promise<void> {
@@ -54,11 +63,7 @@ export class PushNotifierService implements OnModuleInit, OnApplicationShutdown 
   }
 
   private async fanOut({ message, memberIds }: MessageCreatedEvent): Promise<void> {
-    const away: string[] = [];
-    for (const id of memberIds) {
-      if (id !== message.senderId && (await this.presence.connectedDevices(id)) === 0)
-        away.push(id);
-    }
+    const away = await this.presence.away(memberIds.filter((id) => id !== message.senderId));
     if (away.length === 0) return;
     const conversation = await this.settings.pushContext(message.conversationId, away);
     if (!conversation) return;
