@@ -9,6 +9,9 @@ const QUEUE_NAME = 'push';
  * them. Failed jobs retry with BullMQ's exponential backoff; a PermanentPushError becomes an
  * UnrecoverableError, which BullMQ does not retry.
  */
+/** How long a shutdown lets running pushes finish. */
+const CLOSE_WAIT_MS = 1_000;
+
 export class BullPushQueue implements PushQueue {
   private readonly logger = new Logger(BullPushQueue.name);
   private readonly queue: Queue<PushJob>;
@@ -65,8 +68,19 @@ export class BullPushQueue implements PushQueue {
     });
   }
 
+  /**
+   * Lets running pushes finish for a moment, then stops without them: a shutdown must not wait
+   * on a slow push service (an unfinished job is picked up again by another instance).
+   */
   async close(): Promise<void> {
-    await this.worker?.close();
+    const worker = this.worker;
+    if (worker) {
+      const drained = await Promise.race([
+        worker.close().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), CLOSE_WAIT_MS).unref()),
+      ]);
+      if (!drained) await worker.close(true);
+    }
     await this.queue.close();
   }
 }

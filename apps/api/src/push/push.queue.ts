@@ -77,7 +77,11 @@ export class InProcessPushQueue implements PushQueue {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.waiting.length = 0;
-    await Promise.allSettled([...this.running]);
+    // Running pushes get a moment to finish; a shutdown does not wait on a slow push service.
+    await Promise.race([
+      Promise.allSettled([...this.running]),
+      new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
+    ]);
   }
 
   private pump(): void {
