@@ -485,8 +485,11 @@ export class ConversationComponent {
           .thread(id)()
           .messages.find((m) => m.seq === seq)
       : null;
-    if (message) await this.highlight(message.id);
-    else this.stick = true;
+    if (message) {
+      await this.highlight(message.id);
+      // What the catch-up added below it is history the reader jumped over, not news.
+      this.newBelow.set(0);
+    } else this.stick = true;
     // Drop `?at=` so the same result can be opened again and a reload lands at the bottom.
     void this.router.navigate([], {
       relativeTo: this.route,
