@@ -1,12 +1,12 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  DestroyRef,
   computed,
   inject,
   signal,
   viewChild,
 } from '@angular/core';
+import type { ElementRef } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import type { UserView } from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
@@ -29,6 +29,8 @@ import { ConversationsApi } from './conversations.api';
 import { ConversationsStore } from './conversations.store';
 import { NewGroupDialogComponent } from './new-group-dialog.component';
 import { isMuted } from '../../notifications/mute';
+import { SearchSnippetComponent } from '../search/search-snippet.component';
+import { SearchStore } from '../search/search.store';
 
 export interface ConversationRow {
   id: string;
@@ -51,11 +53,21 @@ export interface ConversationRow {
 
 @Component({
   selector: 'chat-conversation-list',
-  imports: [RouterLink, IconComponent, AvatarComponent, NewGroupDialogComponent],
+  imports: [
+    RouterLink,
+    IconComponent,
+    AvatarComponent,
+    NewGroupDialogComponent,
+    SearchSnippetComponent,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation-list.component.html',
   styleUrl: './conversation-list.component.css',
-  host: { '(keydown)': 'onListKey($event)' },
+  providers: [SearchStore],
+  host: {
+    '(keydown)': 'onListKey($event)',
+    '(document:keydown)': 'onGlobalKey($event)',
+  },
 })
 export class ConversationListComponent {
   private readonly store = inject(ConversationsStore);
@@ -68,15 +80,13 @@ export class ConversationListComponent {
   protected readonly theme = inject(ThemeService);
 
   private readonly groupDialog = viewChild.required(NewGroupDialogComponent);
-  protected readonly query = signal('');
-  protected readonly people = signal<readonly UserView[]>([]);
-  protected readonly searching = signal(false);
-  protected readonly searchError = signal<string | null>(null);
+  private readonly searchInput = viewChild.required<ElementRef<HTMLInputElement>>('searchInput');
+  protected readonly search = inject(SearchStore);
+  protected readonly query = this.search.query;
   protected readonly opening = signal<string | null>(null);
+  protected readonly openError = signal<string | null>(null);
   protected readonly loaded = this.store.loaded;
   protected readonly loadError = this.store.error;
-  private searchTimer: ReturnType<typeof setTimeout> | null = null;
-  private searchSeq = 0;
 
   protected readonly me = computed(() => this.auth.user());
   protected readonly meName = computed(() => displayName(this.me()));
@@ -137,59 +147,89 @@ export class ConversationListComponent {
     });
   });
 
-  protected readonly filteredRows = computed(() => {
-    const query = this.query().trim().toLowerCase();
-    if (!query) return this.rows();
-    return this.rows().filter((row) => row.title.toLowerCase().includes(query));
+  protected readonly conversationResults = computed(() => {
+    const ids = new Set(this.search.matchingConversations().map((c) => c.id));
+    return this.rows().filter((row) => ids.has(row.id));
   });
 
-  constructor() {
-    inject(DestroyRef).onDestroy(() => this.searchTimer && clearTimeout(this.searchTimer));
-  }
+  protected readonly messageResults = computed(() => {
+    const selfId = this.auth.userId();
+    const now = this.page.now();
+    return this.search.messages().map(({ message, snippet }) => {
+      const conversation = this.store.get(message.conversationId);
+      const sender = conversation?.members.find((member) => member.id === message.senderId);
+      return {
+        id: message.id,
+        conversationId: message.conversationId,
+        seq: message.seq,
+        snippet,
+        sender: message.senderId === selfId ? 'You' : displayName(sender),
+        conversation: conversation ? conversationTitle(conversation, selfId) : '',
+        time: shortTime(message.createdAt, now),
+      };
+    });
+  });
 
   protected onQuery(event: Event): void {
-    const value = (event.target as HTMLInputElement).value;
-    this.query.set(value);
-    if (this.searchTimer) clearTimeout(this.searchTimer);
-    const query = value.trim();
-    const seq = ++this.searchSeq;
-    if (!query) {
-      this.people.set([]);
-      this.searching.set(false);
-      this.searchError.set(null);
-      return;
-    }
-    this.searching.set(true);
-    this.searchTimer = setTimeout(() => void this.search(query, seq), 250);
+    this.openError.set(null);
+    this.search.setQuery((event.target as HTMLInputElement).value);
   }
 
-  protected clearSearch(input?: HTMLInputElement): void {
-    this.query.set('');
-    this.people.set([]);
-    this.searching.set(false);
-    this.searchError.set(null);
-    this.searchSeq++;
-    if (input) {
-      input.value = '';
-      input.focus();
-    }
+  protected clearSearch(focus = false): void {
+    this.search.clear();
+    this.openError.set(null);
+    const input = this.searchInput().nativeElement;
+    input.value = '';
+    if (focus) input.focus();
   }
 
-  protected onSearchKey(event: KeyboardEvent, input: HTMLInputElement): void {
-    if (event.key === 'Escape' && this.query()) {
+  protected onSearchKey(event: KeyboardEvent): void {
+    const input = this.searchInput().nativeElement;
+    if (event.key === 'Escape') {
       event.preventDefault();
-      this.clearSearch(input);
+      if (this.query()) this.clearSearch(true);
+      else input.blur();
     } else if (event.key === 'ArrowDown') {
       event.preventDefault();
       this.focusItem(input.closest('.sidebar-root'), 0);
     }
   }
 
-  /** Up/down arrows move between conversations and search results. */
+  /** Ctrl+K (or ⌘K), or "/" outside a text field, focuses the search box from anywhere. */
+  protected onGlobalKey(event: KeyboardEvent): void {
+    const combo = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k';
+    const slash = event.key === '/' && !event.ctrlKey && !event.metaKey && !isTextField(event);
+    if (!combo && !slash) return;
+    event.preventDefault();
+    const input = this.searchInput().nativeElement;
+    // On a phone an open conversation hides the list: go back to it first.
+    if (input.offsetParent === null && this.store.activeId())
+      void this.router.navigate(['/']).then(() => requestAnimationFrame(() => input.select()));
+    else input.select();
+  }
+
+  protected openConversation(id: string): void {
+    this.clearSearch();
+    void this.router.navigate(['/c', id]);
+  }
+
+  /** Opens the conversation at the message (the results stay, to try the next one). */
+  protected openMessage(result: { conversationId: string; seq: number }): void {
+    void this.router.navigate(['/c', result.conversationId], {
+      queryParams: { at: result.seq },
+    });
+  }
+
+  /** Up/down arrows move between conversations and search results; Escape goes back to the box. */
   protected onListKey(event: KeyboardEvent): void {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
     const target = event.target as HTMLElement;
     if (!target.hasAttribute?.('data-nav-item')) return;
+    if (event.key === 'Escape' && this.query()) {
+      event.preventDefault();
+      this.searchInput().nativeElement.focus();
+      return;
+    }
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
     const root = target.closest('.sidebar-root');
     const items = this.items(root);
     const index = items.indexOf(event.target as HTMLElement);
@@ -207,7 +247,7 @@ export class ConversationListComponent {
       this.clearSearch();
       await this.router.navigate(['/c', conversation.id]);
     } catch (err) {
-      this.searchError.set(parseHttpError(err).message);
+      this.openError.set(parseHttpError(err).message);
     } finally {
       this.opening.set(null);
     }
@@ -229,21 +269,6 @@ export class ConversationListComponent {
     return displayName(user);
   }
 
-  private async search(query: string, seq: number): Promise<void> {
-    try {
-      const users = await firstValueFrom(this.api.searchUsers(query, 20));
-      if (seq !== this.searchSeq) return;
-      this.people.set(users.filter((user) => user.id !== this.auth.userId()));
-      this.searchError.set(null);
-    } catch (err) {
-      if (seq !== this.searchSeq) return;
-      this.people.set([]);
-      this.searchError.set(parseHttpError(err).message);
-    } finally {
-      if (seq === this.searchSeq) this.searching.set(false);
-    }
-  }
-
   private items(root: Element | null): HTMLElement[] {
     return root ? [...root.querySelectorAll<HTMLElement>('[data-nav-item]')] : [];
   }
@@ -253,4 +278,15 @@ export class ConversationListComponent {
     if (!items.length) return;
     items[Math.max(0, Math.min(items.length - 1, index))].focus();
   }
+}
+
+function isTextField(event: KeyboardEvent): boolean {
+  const target = event.target as HTMLElement | null;
+  if (!target) return false;
+  return (
+    target.isContentEditable ||
+    target.tagName === 'INPUT' ||
+    target.tagName === 'TEXTAREA' ||
+    target.tagName === 'SELECT'
+  );
 }

@@ -12,6 +12,8 @@ export interface HistoryQuery {
   limit?: number;
   before?: number;
   after?: number;
+  /** The page centred on this seq (it and older ones first), ascending. */
+  around?: number;
   /** The change feed: every message whose rev is greater, ascending by rev. */
   changedSince?: number;
 }

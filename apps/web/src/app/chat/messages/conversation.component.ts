@@ -12,7 +12,7 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
-import { RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { AuthStore } from '../../core/auth/auth.store';
 import { IconComponent } from '../../shared/icon.component';
 import { ChatSession } from '../chat-session.service';
@@ -77,6 +77,8 @@ const LOAD_OLDER_AT_PX = 240;
 export class ConversationComponent {
   /** From the route (`c/:conversationId`). */
   readonly conversationId = input.required<string>();
+  /** From the query (`?at=<seq>`): open at this message and highlight it (a search result). */
+  readonly at = input<string>();
 
   private readonly auth = inject(AuthStore);
   private readonly conversations = inject(ConversationsStore);
@@ -87,6 +89,8 @@ export class ConversationComponent {
   private readonly session = inject(ChatSession);
   private readonly page = inject(PageVisibility);
   protected readonly actions = inject(MessageActions);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
 
   private readonly scroller = viewChild<ElementRef<HTMLElement>>('scroller');
   private readonly composer = viewChild(ComposerComponent);
@@ -207,12 +211,20 @@ export class ConversationComponent {
         this.landing = false;
         this.unreadMarker.set(null);
         this.decideUnread(id);
-        void this.messages.open(id, this.unreadMarker()?.count ?? 0);
+        // Opening at a message (the effect below) loads its page instead of the newest one.
+        if (parseSeq(this.at()) === null)
+          void this.messages.open(id, this.unreadMarker()?.count ?? 0);
         // On a wide screen, typing can start right away (a phone would pop its keyboard).
         if (globalThis.matchMedia?.('(min-width: 720px) and (pointer: fine)').matches) {
           queueMicrotask(() => this.composer()?.focus());
         }
       });
+    });
+
+    effect(() => {
+      const seq = parseSeq(this.at());
+      const id = this.conversationId();
+      if (seq !== null) untracked(() => void this.openAt(id, seq));
     });
 
     // Announce messages that arrive while the conversation is open; what was there on opening
@@ -457,15 +469,46 @@ export class ConversationComponent {
     const id = this.conversationId();
     const found = await this.messages.reveal(id, reply.seq);
     if (!found || id !== this.conversationId()) return;
-    // Let the prepended pages render before looking for the element.
+    await this.highlight(reply.id);
+  }
+
+  /** A search result: the page around the message (unless held), scrolled to and marked. */
+  private async openAt(id: string, seq: number): Promise<void> {
+    // The reader asked for this message: neither the unread divider nor the bottom.
+    this.landing = false;
+    this.stick = false;
+    this.atBottom.set(false);
+    const found = await this.messages.openAt(id, seq);
+    if (id !== this.conversationId()) return;
+    const message = found
+      ? this.messages
+          .thread(id)()
+          .messages.find((m) => m.seq === seq)
+      : null;
+    if (message) {
+      await this.highlight(message.id);
+      // What the catch-up added below it is history the reader jumped over, not news.
+      this.newBelow.set(0);
+    } else this.stick = true;
+    // Drop `?at=` so the same result can be opened again and a reload lands at the bottom.
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: { at: null },
+      queryParamsHandling: 'merge',
+      replaceUrl: true,
+    });
+  }
+
+  private async highlight(messageId: string): Promise<void> {
+    // Let newly loaded pages render before looking for the element.
     await new Promise((resolve) => requestAnimationFrame(resolve));
     const element = this.scroller()?.nativeElement.querySelector<HTMLElement>(
-      `[data-message-id="${CSS.escape(reply.id)}"]`,
+      `[data-message-id="${CSS.escape(messageId)}"]`,
     );
     if (!element) return;
     this.stick = false;
     element.scrollIntoView({ block: 'center' });
-    this.highlightId.set(reply.id);
+    this.highlightId.set(messageId);
     if (this.highlightTimer) clearTimeout(this.highlightTimer);
     this.highlightTimer = setTimeout(() => this.highlightId.set(null), 2000);
   }
@@ -504,4 +547,9 @@ export class ConversationComponent {
     };
     void this.messages.loadOlder(this.conversationId());
   }
+}
+
+function parseSeq(raw: string | undefined): number | null {
+  const seq = raw === undefined ? NaN : Number(raw);
+  return Number.isSafeInteger(seq) && seq >= 1 ? seq : null;
 }

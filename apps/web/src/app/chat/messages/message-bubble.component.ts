@@ -38,6 +38,7 @@ const LONG_PRESS_MS = 450;
     '[class.group-end]': 'groupEnd()',
     '[class.mentions-me]': 'message().lifecycle.mentionsMe',
     '[class.highlighted]': 'highlighted()',
+    '[attr.data-highlighted]': 'highlighted() || null',
     '[class.actions-open]': 'actionsOpen()',
   },
 })

@@ -114,6 +114,43 @@ export class MessagesStore {
   }
 
   /**
+   * Makes the message with `seq` held (to open a search result at its place): when it is not,
+   * loads the page around it (`around=<seq>`), merges it with what is held and lets the
+   * catch-up fill the hole up to the newest message, so older paging, live messages and read
+   * marks work from there as from any opened thread. Returns false when it cannot be reached.
+   */
+  async openAt(conversationId: string, seq: number): Promise<boolean> {
+    const held = this.threads()[conversationId];
+    if (held?.status === 'ready' && held.messages.some((m) => m.seq === seq)) return true;
+    if (!held || held.status === 'error')
+      this.patch(conversationId, { status: 'loading', error: null });
+    const generation = this.generation;
+    try {
+      const page = await this.fetchRetrying(conversationId, { around: seq, limit: PAGE_SIZE });
+      if (generation !== this.generation) return false;
+      // The server puts half the page before `seq`: fewer means the start of the history.
+      const reachedStart = page.filter((m) => m.seq < seq).length < Math.floor(PAGE_SIZE / 2);
+      this.patch(conversationId, (thread) => {
+        const first = thread.messages[0]?.seq;
+        const extendsBack = first === undefined || (page[0] !== undefined && page[0].seq < first);
+        return {
+          messages: mergeMessages(thread.messages, page),
+          status: 'ready',
+          error: null,
+          hasOlder: extendsBack ? !reachedStart && (page[0]?.seq ?? 1) > 1 : thread.hasOlder,
+        };
+      });
+      await this.catchUp(conversationId);
+      return this.threads()[conversationId]?.messages.some((m) => m.seq === seq) ?? false;
+    } catch (err) {
+      if (generation !== this.generation) return false;
+      if (this.threads()[conversationId]?.status !== 'ready')
+        this.patch(conversationId, { status: 'error', error: parseHttpError(err).message });
+      return false;
+    }
+  }
+
+  /**
    * After a reconnect: everything that changed while away (`changedSince=<highest rev held>`,
    * paged), so edits, tombstones and reactions made meanwhile show. Serialized with the
    * catch-up of the same conversation.
