@@ -22,6 +22,23 @@ async function controlled(page: Page): Promise<void> {
       message: 'the service worker controls the page',
     })
     .toMatch(/\/sw\.js$/);
+  // Angular's worker serves the shell from its cache only once every prefetched file is in it.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const manifest = (await (await fetch('/ngsw.json')).json()) as {
+            assetGroups: { name: string; urls: string[] }[];
+          };
+          const shell = manifest.assetGroups.find((group) => group.name === 'app-shell');
+          const cached = await Promise.all(
+            (shell?.urls ?? []).map((url) => caches.match(url).then(Boolean)),
+          );
+          return cached.length > 0 && cached.every(Boolean);
+        }),
+      { message: 'the app shell is cached', timeout: 30_000 },
+    )
+    .toBe(true);
 }
 
 test('the manifest is linked and served with a name, icons and the theme colour', async ({
