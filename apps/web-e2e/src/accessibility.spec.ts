@@ -83,6 +83,31 @@ for (const colorScheme of ['light', 'dark'] as const) {
         ).toBeVisible();
         expect(await seriousViolations(page)).toEqual([]);
       });
+
+      test('group info panel: no serious or critical violations', async ({ api, cast, openAs }) => {
+        const user = await api.register('axe');
+        const name = `Crew ${user.username.slice(-5)}`;
+        await api.group(user, name, [cast.bob, cast.carol]);
+        const page = await openAs(user, { viewport, colorScheme });
+        await page.goto('/');
+        await openConversation(page, name);
+        await tid(page, 'conversation-info-button').click();
+        await expect(tid(page, 'group-member')).toHaveCount(3);
+        await tid(page, 'group-add-search').fill(cast.ana.username);
+        await expect(
+          page.locator(`[data-testid="group-add-result"][data-username="${cast.ana.username}"]`),
+        ).toBeVisible();
+        expect(await seriousViolations(page)).toEqual([]);
+      });
+
+      test('settings: no serious or critical violations', async ({ api, openAs }) => {
+        const user = await api.register('axe');
+        const page = await openAs(user, { viewport, colorScheme });
+        await page.goto('/settings');
+        await expect(tid(page, 'session-row')).toHaveCount(1);
+        await expect(tid(page, 'settings-password')).toBeVisible();
+        expect(await seriousViolations(page)).toEqual([]);
+      });
     });
   }
 }

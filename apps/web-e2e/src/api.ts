@@ -1,5 +1,13 @@
-import type { AuthResponse, ConversationView, MessageView, UserView } from '@chat/shared-dto';
+import type {
+  AuthResponse,
+  ClientToServerEvents,
+  ConversationView,
+  MessageView,
+  ServerToClientEvents,
+  UserView,
+} from '@chat/shared-dto';
 import { expect } from '@playwright/test';
+import { io, type Socket } from 'socket.io-client';
 
 export const PASSWORD = 'correct-horse-battery-42';
 
@@ -71,5 +79,33 @@ export class Api {
       clientId: `seed-${process.pid}-${Date.now().toString(36)}-${sequence}`,
       content,
     });
+  }
+
+  /**
+   * Marks `messageId` (and everything before it) read for `user` over a socket of its own, as
+   * another device of that user would. The handshake carries the app's Origin, which the server
+   * checks.
+   */
+  async markRead(user: TestUser, conversationId: string, messageId: string): Promise<void> {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(this.base, {
+      auth: { token: user.token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: { origin: new URL(this.base).origin },
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      const ack = await socket.timeout(10_000).emitWithAck('message:read', {
+        conversationId,
+        messageId,
+      });
+      expect(ack, `message:read answered ${JSON.stringify(ack)}`).toMatchObject({ ok: true });
+    } finally {
+      socket.close();
+    }
   }
 }
