@@ -1,8 +1,9 @@
+import { HttpErrorResponse } from '@angular/common/http';
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { ConversationView, MessageView, ServerToClientEvents } from '@chat/shared-dto';
-import { of } from 'rxjs';
+import { of, throwError } from 'rxjs';
 import { AuthStore } from '../core/auth/auth.store';
 import { ChatSession } from './chat-session.service';
 import { ConversationsApi } from './conversations/conversations.api';
@@ -106,6 +107,7 @@ async function settle(): Promise<void> {
 }
 
 describe('ChatSession', () => {
+  let listFails = false;
   let realtime: FakeRealtime;
   let session: ChatSession;
   let outbox: OutboxService;
@@ -135,7 +137,13 @@ describe('ChatSession', () => {
         },
         {
           provide: ConversationsApi,
-          useValue: { list: () => of([conversation]), messages: () => of([]) },
+          useValue: {
+            list: () =>
+              listFails
+                ? throwError(() => new HttpErrorResponse({ status: 0, statusText: 'offline' }))
+                : of([conversation]),
+            messages: () => of([]),
+          },
         },
       ],
     });
@@ -147,6 +155,20 @@ describe('ChatSession', () => {
   afterEach(() => {
     session.stop(true);
     jest.useRealTimers();
+  });
+
+  it('loads a list that failed to load (offline at start) once the socket connects', async () => {
+    session.stop(true);
+    listFails = true;
+    session.start();
+    await settle();
+    const conversations = TestBed.inject(ConversationsStore);
+    expect(conversations.error()).not.toBeNull();
+    listFails = false;
+    realtime.goOnline(true);
+    await settle();
+    expect(conversations.error()).toBeNull();
+    expect(conversations.get('c1')).toBeTruthy();
   });
 
   it('keeps a message written offline and sends it once, with the same clientId, on connect', async () => {

@@ -228,6 +228,8 @@ export class ChatSession {
   }
 
   private onConnected(first: boolean): void {
+    // A list that failed to load (offline at start) loads once the server is reachable.
+    if (first && this.conversations.error()) void this.loadConversations();
     if (!first) {
       // Anything may have happened while we were away: list, threads, presence.
       void this.loadConversations();

@@ -1,5 +1,6 @@
 import { DOCUMENT, Injectable, inject } from '@angular/core';
 import { Title } from '@angular/platform-browser';
+import { NavigationEnd, Router } from '@angular/router';
 
 const BASE_TITLE = 'chat';
 const FAVICON = 'favicon.svg';
@@ -13,12 +14,26 @@ export class UnreadBadgeService {
   private shown = -1;
   private base?: Promise<HTMLImageElement | null>;
 
+  constructor() {
+    // Each navigation sets the route's own title right after NavigationEnd: put the count back
+    // in front of it then.
+    inject(Router).events.subscribe((event) => {
+      if (event instanceof NavigationEnd) queueMicrotask(() => this.applyTitle());
+    });
+  }
+
   show(count: number): void {
     const unread = Math.max(0, Math.floor(count));
     if (unread === this.shown) return;
     this.shown = unread;
-    this.title.setTitle(unread ? `(${unread}) ${BASE_TITLE}` : BASE_TITLE);
+    this.applyTitle();
     void this.drawFavicon(unread);
+  }
+
+  private applyTitle(): void {
+    const base = this.title.getTitle().replace(/^\(\d+\) /, '') || BASE_TITLE;
+    const unread = Math.max(0, this.shown);
+    this.title.setTitle(unread ? `(${unread}) ${base}` : base);
   }
 
   private async drawFavicon(unread: number): Promise<void> {
