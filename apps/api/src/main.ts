@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createApp } from './create-app';
 import { loadAppConfig } from './core/config/app-config';
@@ -18,8 +19,17 @@ async function bootstrap(): Promise<void> {
 
   onShutdownSignal(config.shutdownGraceMs, async () => {
     // No new connections from here on; open ones are closed by app.close() after the drain.
-    app.getHttpServer().close();
+    const server = app.getHttpServer();
+    server.close();
+    // A keep-alive client (a health probe, a proxy) would hold the server open past the grace
+    // period: answers say "Connection: close" from now on, and idle connections are closed.
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+      res.shouldKeepAlive = false;
+    });
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    sweep.unref();
     await app.close();
+    clearInterval(sweep);
   });
 }
 

@@ -9,7 +9,7 @@ const QUEUE_NAME = 'push';
  * them. Failed jobs retry with BullMQ's exponential backoff; a PermanentPushError becomes an
  * UnrecoverableError, which BullMQ does not retry.
  */
-/** How long a shutdown lets running pushes finish. */
+/** The longest a shutdown waits for the push queue. */
 const CLOSE_WAIT_MS = 1_000;
 
 export class BullPushQueue implements PushQueue {
@@ -69,18 +69,14 @@ export class BullPushQueue implements PushQueue {
   }
 
   /**
-   * Lets running pushes finish for a moment, then stops without them: a shutdown must not wait
-   * on a slow push service (an unfinished job is picked up again by another instance).
+   * Stops within a second whatever the push service or Redis do: running pushes are left to
+   * BullMQ's stalled-job recovery (another instance picks them up), never waited on.
    */
   async close(): Promise<void> {
-    const worker = this.worker;
-    if (worker) {
-      const drained = await Promise.race([
-        worker.close().then(() => true),
-        new Promise<false>((resolve) => setTimeout(() => resolve(false), CLOSE_WAIT_MS).unref()),
-      ]);
-      if (!drained) await worker.close(true);
-    }
-    await this.queue.close();
+    const closing = Promise.allSettled([this.worker?.close(true), this.queue.close()]);
+    await Promise.race([
+      closing,
+      new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref()),
+    ]);
   }
 }
