@@ -59,34 +59,28 @@ export class MessagesGateway {
   }
 
   @SubscribeMessage('reaction:add')
-  async addReaction(
+  addReaction(
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: ReactionDto,
   ): Promise<Ack<{ message: MessageView }>> {
-    const { conversationId, messageId, emoji } = body;
-    const message = await this.lifecycle.react(
-      socketUser(socket).id,
-      conversationId,
-      messageId,
-      emoji,
-      true,
-    );
-    return { ok: true, message };
+    return this.react(socket, body, true);
   }
 
   @SubscribeMessage('reaction:remove')
-  async removeReaction(
+  removeReaction(
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: ReactionDto,
   ): Promise<Ack<{ message: MessageView }>> {
-    const { conversationId, messageId, emoji } = body;
-    const message = await this.lifecycle.react(
-      socketUser(socket).id,
-      conversationId,
-      messageId,
-      emoji,
-      false,
-    );
+    return this.react(socket, body, false);
+  }
+
+  private async react(
+    socket: Socket,
+    { conversationId, messageId, emoji }: ReactionDto,
+    add: boolean,
+  ): Promise<Ack<{ message: MessageView }>> {
+    const userId = socketUser(socket).id;
+    const message = await this.lifecycle.react(userId, conversationId, messageId, emoji, add);
     return { ok: true, message };
   }
 }
