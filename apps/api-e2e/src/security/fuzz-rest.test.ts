@@ -222,8 +222,17 @@ function uploadBody(): RequestOptions {
     rng.pick(['a.png', '../../x.png', '\u0000.png', randomString(rng, 20)]),
   );
   if (roll === 4) form.append('file', new Blob([new Uint8Array(TINY_PNG)]), 'b.png');
-  if (roll === 5) form.append(randomString(rng, 3), String(randomValue(rng)).slice(0, 2000));
+  if (roll === 5) form.append(randomString(rng, 3), asText(randomValue(rng)).slice(0, 2000));
   return { body: form };
+}
+
+/** A form field's text for any hostile value (a prototype-less object has no `toString`). */
+function asText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return JSON.stringify(value) ?? '';
+  }
 }
 
 test(`every REST endpoint survives ${CASES} hostile inputs (seed ${seed})`, async (t) => {
