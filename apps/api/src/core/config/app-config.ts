@@ -140,7 +140,7 @@ export function buildAppConfig(env: Environment): AppConfig {
       messageRatePerSecond: env.MESSAGE_RATE_PER_SECOND ?? 20,
       messageRateBurst: env.MESSAGE_RATE_BURST ?? 40,
       maxMessageLength: env.MAX_MESSAGE_LENGTH ?? DEFAULT_LIMITS.maxMessageLength,
-      connectionsPerIp: env.MAX_CONNECTIONS_PER_IP ?? 50,
+      connectionsPerIp: env.MAX_CONNECTIONS_PER_IP ?? 500,
       loginSlowdownMaxMs: env.LOGIN_SLOWDOWN_MAX_MS ?? 10_000,
       socketBudget: {
         packets: env.SOCKET_PACKET_BUDGET ?? 2500,

@@ -2,18 +2,25 @@ import { BadRequestException, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '../config/app-config';
 import { addDtoSchemas } from '../swagger/api-schema';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { BoundedValidationPipe } from './bounded-validation.pipe';
 import { TOO_DEEP_MESSAGE } from './json-depth';
 import { OriginPolicy } from './origin-policy';
+import { UntrustedProxyWarning } from './trusted-proxy';
 import { serveWebApp } from './web-app';
 
 /** Everything an HTTP app needs beyond its modules; shared by `main.ts` and the tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  const proxyWarning = new UntrustedProxyWarning(config.trustProxy, 'HTTP');
+  app.use((req: IncomingMessage, _res: unknown, next: () => void) => {
+    proxyWarning.check(req);
+    next();
+  });
   app.useBodyParser('json', { limit: '64kb' });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   app.use(

@@ -1,19 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import proxyaddr from 'proxy-addr';
-
-type TrustSetting = string | number | boolean;
+import { compileTrust, type TrustFunction, type TrustSetting } from './trusted-proxy';
 
 /** Logged refusals are remembered up to this many origins, so random Origins cannot grow memory. */
 const MAX_REMEMBERED_REFUSALS = 256;
-
-function compileTrust(setting: TrustSetting): (addr: string, hop: number) => boolean {
-  if (setting === true) return () => true;
-  if (setting === false) return () => false;
-  if (typeof setting === 'number') return (_addr, hop) => hop < setting;
-  return proxyaddr.compile(setting.split(',').map((s) => s.trim()));
-}
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   const raw = Array.isArray(value) ? value[0] : value;
@@ -40,7 +31,7 @@ export class OriginPolicy {
   private readonly logger = new Logger(OriginPolicy.name);
   private readonly allowed: ReadonlySet<string>;
   private readonly any: boolean;
-  private readonly trust: (addr: string, hop: number) => boolean;
+  private readonly trust: TrustFunction;
   private readonly refused = new Set<string>();
 
   constructor(

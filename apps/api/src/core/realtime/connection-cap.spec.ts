@@ -32,3 +32,19 @@ describe('ConnectionCap', () => {
     expect(cap.allows(request('10.0.0.1'))).toBe(true);
   });
 });
+
+describe('ConnectionCap refusal reports', () => {
+  it('reports an address once while it stays at the cap, and again after it dropped below', () => {
+    const reports: string[] = [];
+    const cap = new ConnectionCap(1, 'loopback', (address, limit) =>
+      reports.push(`${address}/${limit}`),
+    );
+    const close = cap.opened(request('10.0.0.1'));
+    for (let i = 0; i < 5; i++) expect(cap.allows(request('10.0.0.1'))).toBe(false);
+    expect(reports).toEqual(['10.0.0.1/1']);
+    close();
+    cap.opened(request('10.0.0.1'));
+    expect(cap.allows(request('10.0.0.1'))).toBe(false);
+    expect(reports).toEqual(['10.0.0.1/1', '10.0.0.1/1']);
+  });
+});

@@ -1,15 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
+import { compileTrust, type TrustFunction, type TrustSetting } from '../http/trusted-proxy';
 
-type TrustSetting = string | number | boolean;
-
-/** The same notion of "trusted proxy" as Express's `trust proxy` setting. */
-function compileTrust(setting: TrustSetting): (addr: string, hop: number) => boolean {
-  if (setting === true) return () => true;
-  if (setting === false) return () => false;
-  if (typeof setting === 'number') return (_addr, hop) => hop < setting;
-  return proxyaddr.compile(setting.split(',').map((s) => s.trim()));
-}
+/** Addresses whose refusal was already reported are remembered up to this many. */
+const MAX_REPORTED_ADDRESSES = 256;
 
 /**
  * Caps concurrent Socket.IO connections per client address (0 = no cap), so that one address
@@ -18,11 +12,14 @@ function compileTrust(setting: TrustSetting): (addr: string, hop: number) => boo
  */
 export class ConnectionCap {
   private readonly counts = new Map<string, number>();
-  private readonly trust: (addr: string, hop: number) => boolean;
+  private readonly trust: TrustFunction;
+  /** Addresses refused since they last dropped below the cap: reported once per episode. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly limit: number,
     trustProxy: TrustSetting,
+    private readonly onRefusing: (address: string, limit: number) => void = () => undefined,
   ) {
     this.trust = compileTrust(trustProxy);
   }
@@ -33,7 +30,14 @@ export class ConnectionCap {
 
   /** Whether a new connection from this request's address may be opened. */
   allows(req: IncomingMessage): boolean {
-    return this.limit <= 0 || (this.counts.get(this.clientAddress(req)) ?? 0) < this.limit;
+    if (this.limit <= 0) return true;
+    const address = this.clientAddress(req);
+    if ((this.counts.get(address) ?? 0) < this.limit) return true;
+    if (!this.reported.has(address) && this.reported.size < MAX_REPORTED_ADDRESSES) {
+      this.reported.add(address);
+      this.onRefusing(address, this.limit);
+    }
+    return false;
   }
 
   /** Counts an opened connection; the returned function uncounts it when it closes. */
@@ -47,6 +51,7 @@ export class ConnectionCap {
       const left = (this.counts.get(address) ?? 1) - 1;
       if (left <= 0) this.counts.delete(address);
       else this.counts.set(address, left);
+      if (left < this.limit) this.reported.delete(address);
     };
   }
 }

@@ -7,6 +7,7 @@ import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { OriginPolicy } from '../http/origin-policy';
+import { UntrustedProxyWarning } from '../http/trusted-proxy';
 import { RedisService } from '../redis/redis.service';
 import { ConnectionCap } from './connection-cap';
 import { meterInbound } from './inbound-budget';
@@ -47,7 +48,16 @@ export class RealtimeAdapter extends IoAdapter {
   override createIOServer(port: number, options?: ServerOptions): Server {
     // Every gateway asks for the default namespace of one server: build it once.
     if (this.server) return this.server;
-    const cap = new ConnectionCap(this.config.limits.connectionsPerIp, this.config.trustProxy);
+    const cap = new ConnectionCap(
+      this.config.limits.connectionsPerIp,
+      this.config.trustProxy,
+      (address, limit) =>
+        this.logger.warn(
+          `refusing Socket.IO connections from ${address}: it holds ${limit} already ` +
+            '(MAX_CONNECTIONS_PER_IP; reported again only after it dropped below)',
+        ),
+    );
+    const proxyWarning = new UntrustedProxyWarning(this.config.trustProxy, 'Socket.IO');
     const server: Server = super.createIOServer(port, {
       ...options,
       cors: { origin: this.config.corsOrigins, credentials: true },
@@ -58,6 +68,7 @@ export class RealtimeAdapter extends IoAdapter {
       pingTimeout: 20_000,
       connectTimeout: 10_000,
       allowRequest: (req: IncomingMessage, callback: (err: string | null, ok: boolean) => void) => {
+        proxyWarning.check(req);
         if (!this.originAllowed(req)) return callback('Origin not allowed', false);
         // Only a new session (no sid) opens a connection; polling requests of one reuse it.
         const handshake = !new URL(req.url ?? '/', 'http://x').searchParams.has('sid');
