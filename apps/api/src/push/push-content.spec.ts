@@ -1,5 +1,5 @@
 import type { MessageView } from '@chat/shared-dto';
-import { mentionsOf, pushPayloadFor, topicFor } from './push-content';
+import { pushPayloadFor, topicFor } from './push-content';
 
 const message = (over: Partial<MessageView> = {}): MessageView => ({
   id: 'm1',
@@ -71,15 +71,5 @@ describe('topicFor', () => {
     expect(topicFor('0f8fad5b-d9cb-469f-a165-70867728950e')).toBe(
       '0f8fad5bd9cb469fa16570867728950e',
     );
-  });
-});
-
-describe('mentionsOf', () => {
-  it('reads mentions when the message has them, and none otherwise', () => {
-    expect([...mentionsOf({ ...message(), mentions: ['u2', 'u3'] } as MessageView)]).toEqual([
-      'u2',
-      'u3',
-    ]);
-    expect(mentionsOf(message()).size).toBe(0);
   });
 });

@@ -45,9 +45,3 @@ function oneLine(text: string): string {
 export function topicFor(conversationId: string): string {
   return conversationId.replace(/-/g, '').slice(0, 32);
 }
-
-/** The members named in a message; `mentions` arrives with the message lifecycle work. */
-export function mentionsOf(message: MessageView): ReadonlySet<string> {
-  const mentions: unknown = 'mentions' in message ? message.mentions : undefined;
-  return new Set(Array.isArray(mentions) ? mentions.filter((m) => typeof m === 'string') : []);
-}

@@ -5,7 +5,7 @@ import { ConversationSettingsService } from '../conversations/conversation-setti
 import { MESSAGE_CREATED, MessageCreatedEvent } from '../messages/message.events';
 import { PresenceService } from '../presence/presence.service';
 import { UsersService } from '../users/users.service';
-import { mentionsOf, pushPayloadFor, topicFor } from './push-content';
+import { pushPayloadFor, topicFor } from './push-content';
 import { PushSender } from './push-sender';
 import { PushSubscriptionsService } from './push-subscriptions.service';
 import { PermanentPushError, PushJob, PushQueue } from './push.queue';
@@ -67,7 +67,7 @@ export class PushNotifierService implements OnModuleInit, OnApplicationShutdown 
     if (away.length === 0) return;
     const conversation = await this.settings.pushContext(message.conversationId, away);
     if (!conversation) return;
-    const mentioned = mentionsOf(message);
+    const mentioned = new Set(message.mentions);
     const recipients = away.filter((id) => !conversation.muted.has(id) || mentioned.has(id));
     const subscriptions = await this.subscriptions.forUsers(recipients);
     if (subscriptions.length === 0) return;

@@ -329,7 +329,7 @@ describe('web push (integration)', () => {
     expect(decryptPush(second, keys).messageId).toBe(message.id);
   });
 
-  it('skips a conversation the member muted, and pushes again once unmuted', async () => {
+  it('skips a conversation the member muted unless they are mentioned, and pushes again once unmuted', async () => {
     const gina = await register('gina');
     const pair = (
       await t
@@ -339,7 +339,8 @@ describe('web push (integration)', () => {
         .send({ userId: gina.user.id })
         .expect(201)
     ).body as ConversationView;
-    await subscribe(t, gina, `${pushService.url}/gina`).expect(201);
+    const ginaKeys = browserKeys();
+    await subscribe(t, gina, `${pushService.url}/gina`, ginaKeys).expect(201);
     const until = new Date(Date.now() + 3600_000).toISOString();
     // Gina's other devices learn of the mute.
     const device = await t.connect(gina.token);
@@ -366,6 +367,11 @@ describe('web push (integration)', () => {
     await send(alice, pair.id, 'muted, so silent');
     await waitFor(1500);
     expect(pushService.to('/gina')).toHaveLength(0);
+    // A mention gets through the mute, as in Slack.
+    const mention = await send(alice, pair.id, `@${gina.user.username} are you there?`);
+    expect(mention.mentions).toEqual([gina.user.id]);
+    const [mentioned] = await pushService.next('/gina');
+    expect(decryptPush(mentioned, ginaKeys)).toMatchObject({ messageId: mention.id });
 
     const unmuted = await t
       .http()
@@ -374,8 +380,9 @@ describe('web push (integration)', () => {
       .send({ mutedUntil: null })
       .expect(200);
     expect((unmuted.body as ConversationView).mutedUntil).toBeNull();
-    await send(alice, pair.id, 'audible again');
-    await pushService.next('/gina');
+    const audible = await send(alice, pair.id, 'audible again');
+    const [, again] = await pushService.next('/gina', 2);
+    expect(decryptPush(again, ginaKeys)).toMatchObject({ messageId: audible.id });
   });
 
   it('answers bad mute settings with a 400 and a conversation you are not in with a 404', async () => {
