@@ -81,6 +81,11 @@ export class Api {
     });
   }
 
+  /** The newest page of a conversation, as `user` sees it. */
+  history(user: TestUser, conversationId: string): Promise<MessageView[]> {
+    return this.call('GET', `/api/conversations/${conversationId}/messages`, user.token);
+  }
+
   /**
    * Marks `messageId` (and everything before it) read for `user` over a socket of its own, as
    * another device of that user would. The handshake carries the app's Origin, which the server

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { conversationItem, openConversation, tid } from './helpers';
+import { conversationItem, messages, openConversation, send, tid } from './helpers';
 
 interface Manifest {
   name?: string;
@@ -9,6 +9,16 @@ interface Manifest {
   display?: string;
   theme_color?: string;
   icons?: { src: string; sizes: string; type: string; purpose?: string }[];
+}
+
+/** What the client saved for offline use, in localStorage. */
+function snapshotText(page: Page): Promise<string> {
+  return page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((key) => key.startsWith('chat.snapshot.'))
+      .map((key) => localStorage.getItem(key) ?? '')
+      .join(''),
+  );
 }
 
 /** Resolves once the service worker is active and controls the page (a reload may be needed). */
@@ -68,27 +78,49 @@ test('the manifest is linked and served with a name, icons and the theme colour'
   }
 });
 
-test('the service worker controls the page and an offline reload still shows the app', async ({
+test('offline, a reload shows the saved conversations read-only and queues what is typed', async ({
   api,
   cast,
   openAs,
 }) => {
   const user = await api.register('pwa');
-  await api.direct(user, cast.bob);
+  const direct = await api.direct(user, cast.bob);
+  await api.send(cast.bob, direct.id, 'saved for the train');
   const page = await openAs(user);
   await page.goto('/');
-  await expect(conversationItem(page, cast.bob.username)).toBeVisible();
+  await openConversation(page, cast.bob.username);
+  await expect(messages(page, 'saved for the train')).toBeVisible();
   await controlled(page);
+  // The snapshot is written once the state settles.
+  await expect.poll(() => snapshotText(page), { timeout: 10_000 }).toContain('saved for the train');
 
   await page.context().setOffline(true);
   await page.reload();
   await expect(tid(page, 'current-user'), 'the app shell, from the cache').toBeVisible();
-  await expect(tid(page, 'connection-banner'), 'and it knows it is offline').toBeVisible();
+  await expect(tid(page, 'connection-banner')).toContainText('showing what this device saved');
+  await expect(
+    messages(page, 'saved for the train'),
+    'the thread, from the snapshot',
+  ).toBeVisible();
+  await send(page, 'typed on the train');
+  await expect(messages(page, 'typed on the train')).toHaveAttribute('data-status', 'pending');
+  await api.send(cast.bob, direct.id, 'sent while you were away');
+
   await page.context().setOffline(false);
   await expect(tid(page, 'connection-banner')).toBeHidden({ timeout: 20_000 });
-  // The list could not load while offline; the client does not refetch it on reconnect (yet).
-  await tid(page, 'conversations-retry').click();
-  await expect(conversationItem(page, cast.bob.username)).toBeVisible();
+  await expect(
+    messages(page, 'sent while you were away'),
+    'caught up after the snapshot',
+  ).toBeVisible();
+  await expect(messages(page, 'typed on the train')).not.toHaveAttribute('data-status', 'pending', {
+    timeout: 15_000,
+  });
+  const history = await api.history(cast.bob, direct.id);
+  expect(history.map((m) => m.content)).toContain('typed on the train');
+
+  // Logging out erases what this device saved.
+  await tid(page, 'logout-button').click();
+  await expect.poll(() => snapshotText(page)).toBe('');
 });
 
 test('the title counts unread messages and leaves muted conversations out', async ({

@@ -10,6 +10,7 @@ import { ConversationsApi } from './conversations/conversations.api';
 import { ConversationsStore } from './conversations/conversations.store';
 import { MessagesStore } from './messages/messages.store';
 import { OutboxService } from './messages/outbox.service';
+import { OfflineSnapshotService } from './offline/offline-snapshot.service';
 import { TypingStore } from './messages/typing.store';
 import { UploadsStore } from './messages/uploads.store';
 import type { RealtimeHandlers } from './realtime/realtime.service';
@@ -109,6 +110,7 @@ describe('ChatSession: message:updated and the replay after a reconnect', () => 
         ConversationsStore,
         MessagesStore,
         OutboxService,
+        OfflineSnapshotService,
         TypingStore,
         UploadsStore,
         { provide: RealtimeService, useValue: realtime },

@@ -10,6 +10,7 @@ import { ConversationsApi } from './conversations/conversations.api';
 import { ConversationsStore } from './conversations/conversations.store';
 import { MessagesStore } from './messages/messages.store';
 import { OutboxService } from './messages/outbox.service';
+import { OfflineSnapshotService } from './offline/offline-snapshot.service';
 import { TypingStore } from './messages/typing.store';
 import { UploadsStore } from './messages/uploads.store';
 import type { EmitResult, RealtimeHandlers } from './realtime/realtime.service';
@@ -122,6 +123,7 @@ describe('ChatSession', () => {
         ConversationsStore,
         MessagesStore,
         OutboxService,
+        OfflineSnapshotService,
         TypingStore,
         UploadsStore,
         { provide: RealtimeService, useValue: realtime },

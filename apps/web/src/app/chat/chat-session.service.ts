@@ -13,6 +13,7 @@ import { toPayload } from './messages/outbox';
 import { OutboxService } from './messages/outbox.service';
 import { TypingStore } from './messages/typing.store';
 import { UploadsStore } from './messages/uploads.store';
+import { OfflineSnapshotService } from './offline/offline-snapshot.service';
 import { RealtimeService } from './realtime/realtime.service';
 
 const TYPING_THROTTLE_MS = 3000;
@@ -35,6 +36,7 @@ export class ChatSession {
   private readonly outbox = inject(OutboxService);
   private readonly typing = inject(TypingStore);
   private readonly uploads = inject(UploadsStore);
+  private readonly snapshot = inject(OfflineSnapshotService);
 
   private offs: (() => void)[] = [];
   private selfId: string | null = null;
@@ -64,6 +66,7 @@ export class ChatSession {
       (entry) => this.deliver(entry),
       () => this.realtime.connected,
     );
+    this.snapshot.start(selfId);
     void this.loadConversations();
     this.realtime.connect(token, {
       connected: (first) => this.onConnected(first),
@@ -87,6 +90,7 @@ export class ChatSession {
     this.readSent.clear();
     this.realtime.disconnect();
     this.outbox.stop(wipeOutbox);
+    this.snapshot.stop(wipeOutbox);
     this.uploads.reset();
     this.typing.reset();
     this.messages.reset();
@@ -100,10 +104,16 @@ export class ChatSession {
       const list = await firstValueFrom(this.api.list());
       if (request !== this.listRequest || !this.started) return;
       this.conversations.setAll(list);
+      this.snapshot.confirmed();
       for (const conversation of list) this.acknowledgeDelivery(conversation);
     } catch (err) {
-      if (request === this.listRequest && this.started)
-        this.conversations.setError(parseHttpError(err).message);
+      if (request !== this.listRequest || !this.started) return;
+      const error = parseHttpError(err);
+      // Unreachable at start (no network, or the service worker's or a proxy's 502-504 for
+      // it): what this device saved, read-only until the server answers.
+      const unreachable = error.status === 0 || (error.status >= 502 && error.status <= 504);
+      if (unreachable && !this.conversations.loaded() && this.snapshot.restore()) return;
+      this.conversations.setError(error.message);
     }
   }
 
@@ -230,7 +240,8 @@ export class ChatSession {
   private onConnected(first: boolean): void {
     // A list that failed to load (offline at start) loads once the server is reachable.
     if (first && this.conversations.error()) void this.loadConversations();
-    if (!first) {
+    // A restored snapshot is as stale as a long disconnect: resync it the same way.
+    if (!first || this.snapshot.restoredAt()) {
       // Anything may have happened while we were away: list, threads, presence.
       void this.loadConversations();
       for (const id of this.messages.loadedIds()) {

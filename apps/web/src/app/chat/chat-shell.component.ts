@@ -23,6 +23,7 @@ import { MessagesStore } from './messages/messages.store';
 import { OutboxService } from './messages/outbox.service';
 import { TypingStore } from './messages/typing.store';
 import { UploadsStore } from './messages/uploads.store';
+import { OfflineSnapshotService } from './offline/offline-snapshot.service';
 import { RealtimeService } from './realtime/realtime.service';
 import { PageVisibility } from './shared/page-visibility.service';
 
@@ -38,6 +39,7 @@ import { PageVisibility } from './shared/page-visibility.service';
     ConversationsStore,
     MessagesStore,
     OutboxService,
+    OfflineSnapshotService,
     TypingStore,
     UploadsStore,
     ChatSession,
@@ -77,6 +79,7 @@ export class ChatShellComponent {
   private readonly page = inject(PageVisibility);
   private readonly badge = inject(UnreadBadgeService);
   private readonly slow = signal(false);
+  private readonly snapshot = inject(OfflineSnapshotService);
 
   protected readonly unreachable = computed(
     () => this.page.browserOnline() && this.realtime.status() === 'unreachable',
@@ -95,6 +98,9 @@ export class ChatShellComponent {
   );
   protected readonly banner = computed(() => {
     const status = this.realtime.status();
+    const restoredAt = this.snapshot.restoredAt();
+    if (restoredAt && status !== 'connected')
+      return `You're offline: showing what this device saved ${savedWhen(restoredAt)}. Messages will be sent when you're back.`;
     if (!this.page.browserOnline())
       return "You're offline. Messages will be sent when you're back.";
     if (status === 'unreachable')
@@ -123,4 +129,12 @@ export class ChatShellComponent {
       this.badge.show(0);
     });
   }
+}
+
+/** "at 14:05", or "on 3 Dec at 14:05" for an older snapshot. */
+function savedWhen(iso: string, now = new Date()): string {
+  const at = new Date(iso);
+  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  if (at.toDateString() === now.toDateString()) return `at ${time}`;
+  return `on ${at.toLocaleDateString([], { day: 'numeric', month: 'short' })} at ${time}`;
 }

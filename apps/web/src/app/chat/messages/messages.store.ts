@@ -68,6 +68,31 @@ export class MessagesStore {
     return conversationId in this.threads();
   }
 
+  /** The messages of every thread that loaded, for the offline snapshot. */
+  readonly loadedThreads = computed(() =>
+    Object.fromEntries(
+      Object.entries(this.threads())
+        .filter(([, thread]) => thread.status === 'ready')
+        .map(([id, thread]) => [id, thread.messages]),
+    ),
+  );
+
+  /**
+   * Threads saved on this device, shown until the server is reachable; a reconnect catches
+   * them up (`after`) and replays their changes (`changedSince`) like any loaded thread.
+   */
+  hydrate(saved: Readonly<Record<string, readonly MessageView[]>>): void {
+    for (const [id, messages] of Object.entries(saved)) {
+      if (this.threads()[id]?.status === 'ready' || !messages.length) continue;
+      this.patch(id, {
+        messages: mergeMessages([], messages),
+        status: 'ready',
+        hasOlder: messages[0].seq > 1,
+        error: null,
+      });
+    }
+  }
+
   loadedIds(): string[] {
     return Object.entries(this.threads())
       .filter(([, thread]) => thread.status === 'ready')
@@ -182,7 +207,9 @@ export class MessagesStore {
       if (findGaps(this.thread(conversationId)().messages).length)
         await this.catchUp(conversationId);
     } catch (err) {
-      if (generation !== this.generation) return;
+      // Gone, or shown from this device's snapshot meanwhile: nothing to report.
+      if (generation !== this.generation || this.threads()[conversationId]?.status === 'ready')
+        return;
       this.patch(conversationId, { status: 'error', error: parseHttpError(err).message });
     }
   }
