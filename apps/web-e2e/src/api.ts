@@ -73,12 +73,26 @@ export class Api {
     });
   }
 
-  send(from: TestUser, conversationId: string, content: string): Promise<MessageView> {
+  send(
+    from: TestUser,
+    conversationId: string,
+    content: string,
+    { replyToId }: { replyToId?: string } = {},
+  ): Promise<MessageView> {
     sequence += 1;
     return this.call('POST', `/api/conversations/${conversationId}/messages`, from.token, {
       clientId: `seed-${process.pid}-${Date.now().toString(36)}-${sequence}`,
       content,
+      ...(replyToId ? { replyToId } : {}),
     });
+  }
+
+  react(user: TestUser, message: MessageView, emoji: string): Promise<MessageView> {
+    return this.call(
+      'PUT',
+      `/api/conversations/${message.conversationId}/messages/${message.id}/reactions/${encodeURIComponent(emoji)}`,
+      user.token,
+    );
   }
 
   /** The newest page of a conversation, as `user` sees it. */

@@ -32,10 +32,19 @@ test('README screenshots: chat, list and login, desktop and phone, light and dar
   const leo = await api.register('leo', { exact: true });
   const sam = await api.register('sam', { exact: true });
   const hike = await api.group(maya, 'Weekend hike', [leo, sam]);
-  await api.send(leo, hike.id, 'Who is coming on Saturday? 🏔️');
-  await api.send(sam, hike.id, 'Count me in! I will bring the thermos ☕');
+  const question = await api.send(leo, hike.id, 'Who is coming on Saturday? 🏔️');
+  await api.send(sam, hike.id, 'Count me in! I will bring the thermos ☕', {
+    replyToId: question.id,
+  });
+  await api.react(maya, question, '🙌');
+  await api.react(sam, question, '🙌');
   const direct = await api.direct(leo, maya);
-  await api.send(leo, direct.id, 'Hey Maya! Are we still on for the hike on Saturday? 🥾');
+  const opener = await api.send(
+    leo,
+    direct.id,
+    'Hey Maya! Are we still on for the hike on Saturday? 🥾',
+  );
+  await api.react(maya, opener, '👍');
   const tickets = await api.direct(sam, maya);
   await api.send(sam, tickets.id, 'Did you get the train tickets? 🎟️');
 
@@ -90,6 +99,15 @@ test('README screenshots: chat, list and login, desktop and phone, light and dar
   await expect(tid(m, 'empty-state')).toBeVisible();
   await shot(m, 'desktop-list-light', 'light');
   await shot(m, 'desktop-list-dark', 'dark');
+
+  // A group thread with a reply and reactions, and search as you type over it.
+  await openConversation(m, 'Weekend hike');
+  await expect(tid(m, 'reply-quote')).toBeVisible();
+  await tid(m, 'search-input').fill('hike');
+  await expect(tid(tid(m, 'search-results'), 'search-result-message').first()).toBeVisible();
+  await shot(m, 'desktop-search-light', 'light');
+  await shot(m, 'desktop-search-dark', 'dark');
+  await tid(m, 'search-input').fill('');
 
   const out = await openAs(null, { viewport: DESKTOP });
   await out.goto('/login');
