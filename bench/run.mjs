@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { cpus, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cleanRedisPrefix, createDatabase, dropDatabase } from './lib/infra.mjs';
-import { parseOptions, USAGE } from './lib/options.mjs';
+import { PARTS, parseOptions, USAGE } from './lib/options.mjs';
 import { printSummary, writeDocs } from './lib/report.mjs';
 import { ROOT } from '@chat/test-kit';
 
@@ -105,9 +105,10 @@ async function main() {
       throughput: () => import('./scenarios/throughput.mjs').then((m) => m.throughputScenario(ctx)),
       idle: () => import('./scenarios/idle.mjs').then((m) => m.idleScenario(ctx)),
       history: () => import('./scenarios/history.mjs').then((m) => m.historyScenario(ctx)),
+      search: () => import('./scenarios/search.mjs').then((m) => m.searchScenario(ctx)),
       login: () => import('./scenarios/login.mjs').then((m) => m.loginScenario(ctx)),
     };
-    for (const part of ['throughput', 'idle', 'history', 'login']) {
+    for (const part of PARTS) {
       if (!opts.only.includes(part)) continue;
       const started = Date.now();
       try {

@@ -1,9 +1,12 @@
 // Command-line flags of `npm run bench` and the defaults of the full and quick modes.
 
+/** The bench parts, in the order they run. */
+export const PARTS = ['throughput', 'idle', 'history', 'search', 'login'];
+
 export const USAGE = `npm run bench -- [flags]      (or: node --import ./libs/test-kit/register.mjs bench/run.mjs [flags])
 
   --quick                    smaller and shorter (about 3 minutes); the default is the full run (about 15-20)
-  --only=a,b                 parts to run: throughput, idle, history, login (default: all)
+  --only=a,b                 parts to run: throughput, idle, history, search, login (default: all)
   --targets=a,b              throughput targets: product, relay, relay-pg (default: all)
   --steps=500,1000,...       offered msg/s per step (stepping stops at saturation)
   --step-seconds=N           length of each step (full 10, quick 5)
@@ -12,6 +15,8 @@ export const USAGE = `npm run bench -- [flags]      (or: node --import ./libs/te
   --idle=5000,20000          idle socket counts (quick: 2000)
   --history-rows=N           rows bulk-loaded for the history test (full 10000000, quick 1000000)
   --history-requests=N       history pages timed (full 3000, quick 1000)
+  --search-rows=N            rows bulk-loaded for the search test (full 10000000, quick 1000000)
+  --search-requests=N        searches timed per kind of term (full 500, quick 200)
   --login-cost=12            bcrypt cost(s) for the login rate, comma separated
   --api-entry=main|cluster   the built entry to run for the throughput test (default main: one process)
   --profile                  CPU-profile the API during the throughput test (node --cpu-prof) and summarise it
@@ -57,6 +62,8 @@ export function parseOptions(argv) {
     'idle',
     'history-rows',
     'history-requests',
+    'search-rows',
+    'search-requests',
     'login-cost',
     'log-level',
     'write-docs',
@@ -77,7 +84,7 @@ export function parseOptions(argv) {
 
   const opts = {
     quick,
-    only: flags.only ? list(flags.only) : ['throughput', 'idle', 'history', 'login'],
+    only: flags.only ? list(flags.only) : PARTS,
     targets: flags.targets ? list(flags.targets) : ['product', 'relay', 'relay-pg'],
     steps: flags.steps
       ? list(flags.steps).map(num)
@@ -95,10 +102,12 @@ export function parseOptions(argv) {
     contentSize: num(flags['content-size'] ?? 64),
     workers: num(flags.workers ?? 4),
     halfMax: true,
-    halfMaxRefs: Boolean(flags[('half-max-refs', 'api-entry', 'profile')]),
+    halfMaxRefs: Boolean(flags['half-max-refs']),
     idle: flags.idle ? list(flags.idle).map(num) : quick ? [2000] : [5000, 20000],
     historyRows: num(flags['history-rows'] ?? (quick ? 1_000_000 : 10_000_000)),
     historyRequests: num(flags['history-requests'] ?? (quick ? 1000 : 3000)),
+    searchRows: num(flags['search-rows'] ?? (quick ? 1_000_000 : 10_000_000)),
+    searchRequests: num(flags['search-requests'] ?? (quick ? 200 : 500)),
     loginCosts: list(flags['login-cost'] ?? '12').map(num),
     loginSeconds: quick ? 5 : 10,
     logLevel: flags['log-level'] ?? 'warn',
@@ -111,9 +120,7 @@ export function parseOptions(argv) {
   opts.apiEntry = flags['api-entry'] ?? 'main';
   if (!['main', 'cluster'].includes(opts.apiEntry))
     throw new Error('--api-entry is main or cluster');
-  for (const part of opts.only)
-    if (!['throughput', 'idle', 'history', 'login'].includes(part))
-      throw new Error(`unknown part ${part}`);
+  for (const part of opts.only) if (!PARTS.includes(part)) throw new Error(`unknown part ${part}`);
   for (const t of opts.targets)
     if (!['product', 'relay', 'relay-pg'].includes(t)) throw new Error(`unknown target ${t}`);
   return opts;

@@ -180,6 +180,17 @@ function headline(results) {
       ok: verdict(hist.sequential.p99Ms <= 10),
     });
   }
+  const search = results.parts.search;
+  if (search && !search.error) {
+    for (const [kind, r] of Object.entries(search.byKind)) {
+      rows.push({
+        m: `search p95, ${kind} terms, ${(search.rows / 1e6).toFixed(1)}M rows, 1 at a time`,
+        t: `≤ 50 ms (at 10M)`,
+        r: `${v(r.p95Ms)} ms`,
+        ok: search.rows >= 10_000_000 ? verdict(r.p95Ms <= 50) : '-',
+      });
+    }
+  }
   for (const l of login)
     rows.push({
       m: `logins/s at bcrypt cost ${l.bcryptCost}`,
@@ -396,6 +407,32 @@ function markdown(results, file) {
     out.push('```');
     out.push(...h.plan);
     out.push('```');
+  }
+  const search = results.parts.search;
+  if (search && !search.error) {
+    out.push('');
+    out.push('### Message search');
+    out.push('');
+    out.push(
+      `${search.rows.toLocaleString('en')} rows (${search.tableSize} with indexes; \`messages_search_idx\` ${search.searchIndexSize}) in ${search.conversations} conversations, the searcher a member of ${search.searcherIn}; \`GET /api/search/messages?query=<term>&limit=20\`, one at a time.`,
+    );
+    out.push('');
+    out.push(
+      mdTable(
+        Object.entries(search.byKind).map(([kind, r]) => ({ kind, ...r })),
+        [
+          ['kind', 'terms'],
+          ['terms', 'queried'],
+          ['requests', 'requests'],
+          ['p50Ms', 'p50 ms'],
+          ['p95Ms', 'p95 ms'],
+          ['p99Ms', 'p99 ms'],
+          ['maxMs', 'max ms'],
+          ['empty', 'no hits'],
+          ['failed', 'failed'],
+        ],
+      ),
+    );
   }
   const l = results.parts.login;
   if (l && !l.error) {
