@@ -10,6 +10,7 @@ import { normaliseName } from '@chat/shared-dto';
 import { DataSource } from 'typeorm';
 import { DomainEvents } from '../core/events/domain-events';
 import { MessagesService } from '../messages/messages.service';
+import { BlocksService } from '../users/blocks.service';
 import { toUserView } from '../users/user.mapper';
 import { UsersService } from '../users/users.service';
 import { CONVERSATION_CHANGED, MEMBER_REMOVED, MEMBERS_ADDED } from './conversation.events';
@@ -30,6 +31,7 @@ export class ConversationsService {
     private readonly conversations: ConversationsRepository,
     private readonly membership: MembershipService,
     private readonly users: UsersService,
+    private readonly blocks: BlocksService,
     private readonly messages: MessagesService,
     private readonly events: DomainEvents,
   ) {}
@@ -49,7 +51,8 @@ export class ConversationsService {
 
   /**
    * The one direct conversation of a pair, created by whoever asks first. The unique
-   * `direct_key` makes concurrent requests converge on one row.
+   * `direct_key` makes concurrent requests converge on one row. Someone the other blocked can
+   * neither create nor open it (403).
    */
   async getOrCreateDirect(
     userId: string,
@@ -57,6 +60,7 @@ export class ConversationsService {
   ): Promise<{ conversation: ConversationView; created: boolean }> {
     if (otherId === userId) throw new BadRequestException('userId must be someone else');
     await this.assertUsersExist([otherId], 'userId');
+    await this.blocks.assertNotBlockedBy(userId, [otherId]);
     const directKey = [userId, otherId].sort().join(':');
     const created = await this.db.transaction(async (tx) => {
       const id = await this.conversations.insertDirect(tx, directKey, userId);
@@ -79,6 +83,7 @@ export class ConversationsService {
     if (others.length === 0)
       throw new BadRequestException('memberIds must name at least one other user');
     await this.assertUsersExist(others, 'memberIds');
+    await this.blocks.assertNotBlockedBy(ownerId, others);
     const id = await this.db.transaction(async (tx) => {
       const conversationId = await this.conversations.insertGroup(tx, normaliseName(name), ownerId);
       await this.membership.add(tx, conversationId, [
@@ -106,6 +111,10 @@ export class ConversationsService {
     const roles = await this.assertManager(conversationId, actorId);
     const ids = [...new Set(userIds)];
     await this.assertUsersExist(ids, 'userIds');
+    await this.blocks.assertNotBlockedBy(
+      actorId,
+      ids.filter((id) => !roles.has(id)),
+    );
     await this.membership.add(
       undefined,
       conversationId,
@@ -188,14 +197,17 @@ export class ConversationsService {
         lastSeq: Number(c.lastSeq),
       }))
       .filter((u) => u.lastSeq > u.afterSeq);
-    const [profiles, lastMessages, unreadDetails] = await Promise.all([
-      this.users.findByIds([...new Set(members.map((m) => m.user_id))]),
+    const memberIds = [...new Set(members.map((m) => m.user_id))];
+    const [profiles, blockers, lastMessages, unreadDetails] = await Promise.all([
+      this.users.findByIds(memberIds),
+      this.blocks.blockersOf(userId, memberIds),
       this.messages.lastMessages(
         conversations.map((c) => ({ conversationId: c.id, seq: Number(c.lastSeq) })),
       ),
       this.messages.unreadDetails(userId, unread),
     ]);
-    const users = new Map(profiles.map((u) => [u.id, toUserView(u)]));
+    // Someone who blocked the caller shows offline to them, in every conversation.
+    const users = new Map(profiles.map((u) => [u.id, toUserView(u, false, !blockers.has(u.id))]));
     const views: ConversationView[] = [];
     for (const conversation of conversations) {
       const mine = ownById.get(conversation.id);

@@ -6,6 +6,7 @@ import { CONVERSATIONS_SQL } from '../conversations/conversations.repository';
 import { MEMBERS_SQL } from '../conversations/members.repository';
 import { PG_ERROR } from '../core/database/pg-errors';
 import { returningRows } from '../core/database/returning';
+import { BLOCKS_SQL } from '../users/blocks.repository';
 import { MessageEntity } from './message.entity';
 import type { MessageRow } from './message.mapper';
 import { MessageReactionEntity } from './message-reaction.entity';
@@ -39,6 +40,8 @@ export interface BatchResult {
   stored: MessageRow[];
   /** Positions in the batch of the messages whose sender is not (or no longer) a member. */
   refused: number[];
+  /** Positions of messages to a direct conversation whose other member blocked the sender. */
+  barred: number[];
 }
 
 /**
@@ -55,6 +58,9 @@ const REPLY_OF_INS = REPLY_OF_M.replace('m.reply_to_id', 'ins.reply_to_id');
  *  - `locked` takes the conversations' row locks in id order (no deadlock between batches);
  *  - `senders` locks the senders' memberships, so a send and the sender's removal are ordered:
  *    `accepted` keeps only the messages of members;
+ *  - `peers` and `barred` find the messages to a direct conversation whose other member
+ *    blocked the sender (one primary-key probe each; group messages have no peer), which
+ *    `accepted` leaves out too;
  *  - `bumped` moves each conversation's `last_seq` by its number of accepted messages;
  *  - `numbered` gives them consecutive seqs in arrival order;
  *  - `ins` stores them, skipping any (sender, clientId) already stored;
@@ -72,9 +78,12 @@ WITH input AS (
 ),
 locked AS (${CONVERSATIONS_SQL.lock('input')}),
 senders AS (${MEMBERS_SQL.lockSenders('input', 'locked')}),
+peers AS (${CONVERSATIONS_SQL.directPeers('input', 'locked')}),
+barred AS (${BLOCKS_SQL.barred('peers')}),
 accepted AS (
   SELECT i.* FROM input i
     JOIN senders s ON s.conversation_id = i.conversation_id AND s.user_id = i.sender_id
+   WHERE NOT EXISTS (SELECT 1 FROM barred WHERE barred.ord = i.ord)
 ),
 counts AS (
   SELECT conversation_id, count(*)::int AS k FROM accepted GROUP BY conversation_id
@@ -101,7 +110,9 @@ guard AS (
 SELECT guard.ok,
        (SELECT coalesce(json_agg(x), '[]'::json) FROM (SELECT ins.*, ${REPLY_OF_INS} FROM ins) x) AS rows,
        (SELECT coalesce(json_agg(i.ord), '[]'::json) FROM input i
-         WHERE NOT EXISTS (SELECT 1 FROM accepted a WHERE a.ord = i.ord)) AS refused
+         WHERE NOT EXISTS (SELECT 1 FROM accepted a WHERE a.ord = i.ord)
+           AND NOT EXISTS (SELECT 1 FROM barred b WHERE b.ord = i.ord)) AS refused,
+       (SELECT coalesce(json_agg(b.ord), '[]'::json) FROM barred b) AS barred
   FROM guard`;
 
 /**
@@ -117,21 +128,20 @@ export class MessagesRepository {
   ) {}
 
   async insertBatch(rows: BatchRow[]): Promise<BatchResult> {
-    const [result] = await this.messages.query<{ rows: MessageRow[]; refused: number[] }[]>(
-      BATCH_INSERT_SQL,
-      [
-        rows.map((m) => m.conversationId),
-        rows.map((m) => m.senderId),
-        rows.map((m) => m.content),
-        rows.map((m) => m.type),
-        rows.map((m) => m.fileUrl),
-        rows.map((m) => m.clientId),
-        rows.map((_m, i) => i),
-        rows.map((m) => m.replyToId),
-        rows.map((m) => m.mentions.join(',')),
-      ],
-    );
-    return { stored: result.rows, refused: result.refused };
+    const [result] = await this.messages.query<
+      { rows: MessageRow[]; refused: number[]; barred: number[] }[]
+    >(BATCH_INSERT_SQL, [
+      rows.map((m) => m.conversationId),
+      rows.map((m) => m.senderId),
+      rows.map((m) => m.content),
+      rows.map((m) => m.type),
+      rows.map((m) => m.fileUrl),
+      rows.map((m) => m.clientId),
+      rows.map((_m, i) => i),
+      rows.map((m) => m.replyToId),
+      rows.map((m) => m.mentions.join(',')),
+    ]);
+    return { stored: result.rows, refused: result.refused, barred: result.barred };
   }
 
   /** The messages already stored under these (sender, clientId) pairs. */

@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { QueryFailedError } from 'typeorm';
 import { MembershipService } from '../conversations/membership.service';
 import { databaseCode, PG_ERROR } from '../core/database/pg-errors';
+import { BlocksRepository } from './blocks.repository';
 import { toUserView } from './user.mapper';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
@@ -19,16 +20,24 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly membership: MembershipService,
+    private readonly blocks: BlocksRepository,
   ) {}
 
   /**
    * `users` as `viewerId` may see them: presence (`status`, `lastSeen`) only of those who share
-   * a conversation with the viewer, and everything of the viewer's own record.
+   * a conversation with the viewer and have not blocked them, and everything of the viewer's
+   * own record.
    */
   async viewsFor(viewerId: string, users: UserEntity[]): Promise<UserView[]> {
     const others = users.filter((u) => u.id !== viewerId).map((u) => u.id);
-    const sharing = await this.membership.sharingWith(viewerId, others);
-    return users.map((u) => toUserView(u, u.id === viewerId, sharing.has(u.id)));
+    if (others.length === 0) return users.map((u) => toUserView(u, true));
+    const [sharing, blockers] = await Promise.all([
+      this.membership.sharingWith(viewerId, others),
+      this.blocks.blockersOf(viewerId, others),
+    ]);
+    return users.map((u) =>
+      toUserView(u, u.id === viewerId, sharing.has(u.id) && !blockers.includes(u.id)),
+    );
   }
 
   /** Creates a user; 409 naming the field when the username or email is taken (any case). */
