@@ -94,25 +94,25 @@ export class ConversationsRepository {
  * (the send batch, edits, deletes, reactions): composed there, written here.
  */
 export const CONVERSATIONS_SQL = {
+  /** $1 the conversation: whether it is a direct one (which never changes). */
+  isDirect: 'SELECT direct_key IS NOT NULL AS direct FROM conversations WHERE id = $1',
   /** $1 the conversation: its row lock, which orders every change of the conversation. */
   lockOne: 'SELECT id FROM conversations WHERE id = $1 FOR UPDATE',
   /** $1 the conversation: the next change counter, under `lockOne`. */
   bumpRev: 'UPDATE conversations SET last_rev = last_rev + 1 WHERE id = $1 RETURNING last_rev',
-  /** Row locks in id order, so that two batches never deadlock; `direct_key` for `directPeers`. */
+  /** Row locks in id order, so that two batches never deadlock; `direct_key` for `directPeer`. */
   lock: (input: string) => `
     SELECT c.id, c.direct_key FROM conversations c
      WHERE c.id IN (SELECT conversation_id FROM ${input}) ORDER BY c.id FOR UPDATE`,
   /**
-   * For each message of `input` sent in a direct conversation of `locked`, the other member
-   * (`ord, sender_id, peer_id`), read from the pair's `direct_key` without touching another
-   * table. Group messages yield no row.
+   * The other member of a direct conversation row `conversation` for `sender`, read from the
+   * pair's `direct_key` without touching another table; NULL for a group.
    */
-  directPeers: (input: string, locked: string) => `
-    SELECT i.ord, i.sender_id,
-           (CASE WHEN split_part(l.direct_key, ':', 1) = i.sender_id::text
-                 THEN split_part(l.direct_key, ':', 2) ELSE split_part(l.direct_key, ':', 1) END)::uuid AS peer_id
-      FROM ${input} i JOIN ${locked} l ON l.id = i.conversation_id
-     WHERE l.direct_key IS NOT NULL`,
+  directPeer: (conversation: string, sender: string) => `
+    (CASE WHEN ${conversation}.direct_key IS NULL THEN NULL
+          WHEN split_part(${conversation}.direct_key, ':', 1) = ${sender}::text
+          THEN split_part(${conversation}.direct_key, ':', 2)
+          ELSE split_part(${conversation}.direct_key, ':', 1) END)::uuid`,
   /** Moves each conversation's `last_seq` and `last_rev` by its number of new messages. */
   bumpSeq: (counts: string, locked: string) => `
     UPDATE conversations c

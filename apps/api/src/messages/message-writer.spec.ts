@@ -129,6 +129,7 @@ const send = (clientId: string, overrides: Partial<NewMessage> = {}): NewMessage
   fileUrl: null,
   replyToId: null,
   mentions: [],
+  direct: false,
   ...overrides,
 });
 

@@ -20,6 +20,8 @@ export interface NewMessage {
   replyToId: string | null;
   /** User ids of the members the content names. */
   mentions: string[];
+  /** To a direct conversation, where the peer may have blocked the sender. */
+  direct: boolean;
 }
 
 export interface WriteResult {

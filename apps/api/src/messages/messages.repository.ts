@@ -34,6 +34,8 @@ export interface BatchRow {
   clientId: string;
   replyToId: string | null;
   mentions: string[];
+  /** To a direct conversation: the batch then checks blocks. */
+  direct: boolean;
 }
 
 export interface BatchResult {
@@ -57,10 +59,10 @@ const REPLY_OF_INS = REPLY_OF_M.replace('m.reply_to_id', 'ins.reply_to_id');
  * of the parts each table's owner writes:
  *  - `locked` takes the conversations' row locks in id order (no deadlock between batches);
  *  - `senders` locks the senders' memberships, so a send and the sender's removal are ordered:
- *    `accepted` keeps only the messages of members;
- *  - `peers` and `barred` find the messages to a direct conversation whose other member
- *    blocked the sender (one primary-key probe each; group messages have no peer), which
- *    `accepted` leaves out too;
+ *    `accepted` keeps only the messages of members, and (when the batch holds a message to a
+ *    direct conversation) leaves out those whose peer blocked the sender: one primary-key probe
+ *    each. A batch of group messages runs the statement without that part, so blocking costs
+ *    group sends nothing, not even planning;
  *  - `bumped` moves each conversation's `last_seq` by its number of accepted messages;
  *  - `numbered` gives them consecutive seqs in arrival order;
  *  - `ins` stores them, skipping any (sender, clientId) already stored;
@@ -68,9 +70,11 @@ const REPLY_OF_INS = REPLY_OF_M.replace('m.reply_to_id', 'ins.reply_to_id');
  *  - `guard` divides by zero when a row was skipped, which aborts the statement and so undoes
  *    every seq it took: a batch is stored whole or not at all, never with a gap. The final
  *    SELECT reads `guard` directly so that it is always evaluated.
+ * `refused` lists the left-out positions; with the block check, each paired with whether its
+ * sender is a member (a member's message was left out by a block).
  * Parameters: $1..$6 and $8, $9 the columns, $7 the arrival order.
  */
-const BATCH_INSERT_SQL = `
+const batchInsertSql = (checkBlocks: boolean) => `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::varchar[], $5::varchar[], $6::varchar[],
                        $7::int[], $8::uuid[], $9::text[])
@@ -78,12 +82,15 @@ WITH input AS (
 ),
 locked AS (${CONVERSATIONS_SQL.lock('input')}),
 senders AS (${MEMBERS_SQL.lockSenders('input', 'locked')}),
-peers AS (${CONVERSATIONS_SQL.directPeers('input', 'locked')}),
-barred AS (${BLOCKS_SQL.barred('peers')}),
 accepted AS (
   SELECT i.* FROM input i
-    JOIN senders s ON s.conversation_id = i.conversation_id AND s.user_id = i.sender_id
-   WHERE NOT EXISTS (SELECT 1 FROM barred WHERE barred.ord = i.ord)
+    JOIN senders s ON s.conversation_id = i.conversation_id AND s.user_id = i.sender_id${
+      checkBlocks
+        ? `
+    JOIN locked l ON l.id = i.conversation_id
+   WHERE ${BLOCKS_SQL.allows(CONVERSATIONS_SQL.directPeer('l', 'i.sender_id'), 'i.sender_id')}`
+        : ''
+    }
 ),
 counts AS (
   SELECT conversation_id, count(*)::int AS k FROM accepted GROUP BY conversation_id
@@ -109,11 +116,17 @@ guard AS (
 )
 SELECT guard.ok,
        (SELECT coalesce(json_agg(x), '[]'::json) FROM (SELECT ins.*, ${REPLY_OF_INS} FROM ins) x) AS rows,
-       (SELECT coalesce(json_agg(i.ord), '[]'::json) FROM input i
-         WHERE NOT EXISTS (SELECT 1 FROM accepted a WHERE a.ord = i.ord)
-           AND NOT EXISTS (SELECT 1 FROM barred b WHERE b.ord = i.ord)) AS refused,
-       (SELECT coalesce(json_agg(b.ord), '[]'::json) FROM barred b) AS barred
+       (SELECT coalesce(json_agg(${
+         checkBlocks
+           ? `json_build_array(i.ord, EXISTS (SELECT 1 FROM senders s
+                WHERE s.conversation_id = i.conversation_id AND s.user_id = i.sender_id))`
+           : 'i.ord'
+       }), '[]'::json)
+          FROM input i WHERE NOT EXISTS (SELECT 1 FROM accepted a WHERE a.ord = i.ord)) AS refused
   FROM guard`;
+
+const BATCH_INSERT_SQL = batchInsertSql(false);
+const BATCH_INSERT_CHECKING_BLOCKS_SQL = batchInsertSql(true);
 
 /**
  * Every SQL on `messages`. The send batch and the history pages are hand-written (they are the
@@ -128,9 +141,10 @@ export class MessagesRepository {
   ) {}
 
   async insertBatch(rows: BatchRow[]): Promise<BatchResult> {
+    const checkBlocks = rows.some((m) => m.direct);
     const [result] = await this.messages.query<
-      { rows: MessageRow[]; refused: number[]; barred: number[] }[]
-    >(BATCH_INSERT_SQL, [
+      { rows: MessageRow[]; refused: (number | [position: number, member: boolean])[] }[]
+    >(checkBlocks ? BATCH_INSERT_CHECKING_BLOCKS_SQL : BATCH_INSERT_SQL, [
       rows.map((m) => m.conversationId),
       rows.map((m) => m.senderId),
       rows.map((m) => m.content),
@@ -141,7 +155,21 @@ export class MessagesRepository {
       rows.map((m) => m.replyToId),
       rows.map((m) => m.mentions.join(',')),
     ]);
-    return { stored: result.rows, refused: result.refused, barred: result.barred };
+    // A member's message that was left out can only have been barred by a block.
+    const left = result.refused.map((r) => (typeof r === 'number' ? ([r, false] as const) : r));
+    return {
+      stored: result.rows,
+      refused: left.filter(([, member]) => !member).map(([position]) => position),
+      barred: left.filter(([, member]) => member).map(([position]) => position),
+    };
+  }
+
+  /** Whether the conversation is a direct one; false for none. */
+  async isDirect(conversationId: string): Promise<boolean> {
+    const [row] = await this.messages.query<{ direct: boolean }[]>(CONVERSATIONS_SQL.isDirect, [
+      conversationId,
+    ]);
+    return row?.direct ?? false;
   }
 
   /** The messages already stored under these (sender, clientId) pairs. */

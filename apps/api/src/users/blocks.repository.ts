@@ -58,11 +58,11 @@ export class BlocksRepository {
 
 /**
  * The blocks' part of the send statement (`MessagesRepository.insertBatch`): one primary-key
- * probe per message of a direct conversation; group messages have no peer and cost nothing.
+ * probe per message of a direct conversation; a group message has no peer and costs nothing.
  */
 export const BLOCKS_SQL = {
-  /** The `ord` of each message whose peer (a relation of `ord, sender_id, peer_id`) blocked its sender. */
-  barred: (peers: string) => `
-    SELECT p.ord FROM ${peers} p
-     WHERE EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = p.peer_id AND b.blocked_id = p.sender_id)`,
+  /** True unless `peer` (NULL for none) blocked `sender`. */
+  allows: (peer: string, sender: string) => `
+    (${peer} IS NULL OR NOT EXISTS (
+       SELECT 1 FROM user_blocks b WHERE b.blocker_id = ${peer} AND b.blocked_id = ${sender}))`,
 } as const;
