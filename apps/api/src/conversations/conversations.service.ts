@@ -8,7 +8,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConversationMemberView, ConversationView, MemberRole } from '@chat/shared-dto';
 import { normaliseName } from '@chat/shared-dto';
 import { DataSource } from 'typeorm';
-import { DomainEvents } from '../core/events/domain-events';
+import { DomainEvents, OnDomainEvent } from '../core/events/domain-events';
+import { ACCOUNT_DELETED, AccountDeletedEvent } from '../users/account.events';
 import { MessagesService } from '../messages/messages.service';
 import { BlocksService } from '../users/blocks.service';
 import { toUserView } from '../users/user.mapper';
@@ -174,6 +175,19 @@ export class ConversationsService {
     await this.membership.setRole(conversationId, userId, role);
     this.events.emit(CONVERSATION_CHANGED, { conversationId, memberIds: [...roles.keys()] });
     return this.view(conversationId, actorId);
+  }
+
+  /**
+   * A deleted account leaves every group, as if it had left itself (ownership passes on). Its
+   * direct conversations keep it, so that the other person keeps the history with "Deleted
+   * user".
+   */
+  @OnDomainEvent(ACCOUNT_DELETED)
+  async leaveAll({ userId }: AccountDeletedEvent): Promise<void> {
+    const own = await this.membership.ownRows(userId);
+    const groups = await this.conversations.findByIds(own.map((o) => o.conversation_id));
+    for (const group of groups.filter((c) => c.type === 'group'))
+      await this.removeMember(group.id, userId, userId);
   }
 
   private announceNew(conversationId: string, memberIds: string[]): void {

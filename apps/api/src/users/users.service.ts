@@ -4,6 +4,8 @@ import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { QueryFailedError } from 'typeorm';
 import { MembershipService } from '../conversations/membership.service';
 import { databaseCode, PG_ERROR } from '../core/database/pg-errors';
+import { DomainEvents } from '../core/events/domain-events';
+import { ACCOUNT_DELETED } from './account.events';
 import { BlocksRepository } from './blocks.repository';
 import { toUserView } from './user.mapper';
 import { UserEntity } from './user.entity';
@@ -21,6 +23,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly membership: MembershipService,
     private readonly blocks: BlocksRepository,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -106,6 +109,15 @@ export class UsersService {
       patch.statusMessage = changes.statusMessage?.trim() || null;
     await this.users.update(id, patch);
     return this.findByIdOrFail(id);
+  }
+
+  /**
+   * Deletes the account: its row keeps only the id (messages stay, shown as "Deleted user"),
+   * then its owner leaves every group. Sessions are the caller's (auth's) to revoke.
+   */
+  async deleteAccount(id: string): Promise<void> {
+    await this.users.erase(id);
+    await this.events.emitAndWait(ACCOUNT_DELETED, { userId: id });
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {

@@ -5,6 +5,7 @@ import { CreatePush1765000000520 } from './1765000000520-CreatePush';
 import { MessageLifecycle1765100000000 } from './1765100000000-MessageLifecycle';
 import { MessageSearch1765200000000 } from './1765200000000-MessageSearch';
 import { CreateUserBlocks1765300000000 } from './1765300000000-CreateUserBlocks';
+import { AccountDeletion1765300000100 } from './1765300000100-AccountDeletion';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   MessageLifecycle1765100000000,
   MessageSearch1765200000000,
   CreateUserBlocks1765300000000,
+  AccountDeletion1765300000100,
 ];
