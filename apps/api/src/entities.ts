@@ -8,6 +8,7 @@ import { VapidKeyEntity } from './push/vapid-key.entity';
 import { DeliveryReceiptEntity } from './receipts/delivery-receipt.entity';
 import { ReadReceiptEntity } from './receipts/read-receipt.entity';
 import { UploadEntity } from './upload/upload.entity';
+import { UserBlockEntity } from './users/user-block.entity';
 import { UserEntity } from './users/user.entity';
 
 /**
@@ -26,4 +27,5 @@ export const entities = [
   UploadEntity,
   PushSubscriptionEntity,
   VapidKeyEntity,
+  UserBlockEntity,
 ];

@@ -4,6 +4,7 @@ export * from './common/visible-text';
 export * from './users/user.view';
 export * from './users/update-profile.dto';
 export * from './users/search-users.query';
+export * from './users/delete-account.dto';
 export * from './auth/register.dto';
 export * from './auth/login.dto';
 export * from './auth/change-password.dto';

@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../core/config/config.module';
 import { ApiThrottlerGuard } from '../core/rate-limit/api-throttler.guard';
 import { RedisService } from '../core/redis/redis.service';
 import { UsersModule } from '../users/users.module';
+import { AccountController } from './account.controller';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
@@ -39,7 +40,7 @@ import { TokenService } from './token.service';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, AccountController],
   providers: [
     AuthService,
     PasswordsService,

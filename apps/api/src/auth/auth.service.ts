@@ -75,6 +75,20 @@ export class AuthService {
     return this.sessions.revokeAllExcept(userId, currentSessionId);
   }
 
+  /** Deletes the caller's account; a wrong password counts like a failed login. */
+  async deleteAccount(userId: string, password: string, ip: string): Promise<void> {
+    await this.attempts.beforeAttempt(userId, ip);
+    const user = await this.users.findWithPassword(userId);
+    if (!user || !(await this.passwords.verify(password, user.passwordHash))) {
+      await this.attempts.recordFailure(userId, ip);
+      throw new UnauthorizedException('Password is wrong');
+    }
+    await this.attempts.recordSuccess(userId, ip);
+    // Sockets close and push subscriptions go with the sessions, before the data is erased.
+    await this.sessions.revokeAllExcept(userId, null);
+    await this.users.deleteAccount(userId);
+  }
+
   private async startSession(
     userId: string,
     username: string,

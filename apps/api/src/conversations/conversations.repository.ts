@@ -94,14 +94,25 @@ export class ConversationsRepository {
  * (the send batch, edits, deletes, reactions): composed there, written here.
  */
 export const CONVERSATIONS_SQL = {
+  /** $1 the conversation: whether it is a direct one (which never changes). */
+  isDirect: 'SELECT direct_key IS NOT NULL AS direct FROM conversations WHERE id = $1',
   /** $1 the conversation: its row lock, which orders every change of the conversation. */
   lockOne: 'SELECT id FROM conversations WHERE id = $1 FOR UPDATE',
   /** $1 the conversation: the next change counter, under `lockOne`. */
   bumpRev: 'UPDATE conversations SET last_rev = last_rev + 1 WHERE id = $1 RETURNING last_rev',
-  /** Row locks in id order, so that two batches never deadlock. */
+  /** Row locks in id order, so that two batches never deadlock; `direct_key` for `directPeer`. */
   lock: (input: string) => `
-    SELECT c.id FROM conversations c
+    SELECT c.id, c.direct_key FROM conversations c
      WHERE c.id IN (SELECT conversation_id FROM ${input}) ORDER BY c.id FOR UPDATE`,
+  /**
+   * The other member of a direct conversation row `conversation` for `sender`, read from the
+   * pair's `direct_key` without touching another table; NULL for a group.
+   */
+  directPeer: (conversation: string, sender: string) => `
+    (CASE WHEN ${conversation}.direct_key IS NULL THEN NULL
+          WHEN split_part(${conversation}.direct_key, ':', 1) = ${sender}::text
+          THEN split_part(${conversation}.direct_key, ':', 2)
+          ELSE split_part(${conversation}.direct_key, ':', 1) END)::uuid`,
   /** Moves each conversation's `last_seq` and `last_rev` by its number of new messages. */
   bumpSeq: (counts: string, locked: string) => `
     UPDATE conversations c

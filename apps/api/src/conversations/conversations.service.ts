@@ -8,8 +8,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConversationMemberView, ConversationView, MemberRole } from '@chat/shared-dto';
 import { normaliseName } from '@chat/shared-dto';
 import { DataSource } from 'typeorm';
-import { DomainEvents } from '../core/events/domain-events';
+import { DomainEvents, OnDomainEvent } from '../core/events/domain-events';
+import { ACCOUNT_DELETED, AccountDeletedEvent } from '../users/account.events';
 import { MessagesService } from '../messages/messages.service';
+import { BlocksService } from '../users/blocks.service';
 import { toUserView } from '../users/user.mapper';
 import { UsersService } from '../users/users.service';
 import { CONVERSATION_CHANGED, MEMBER_REMOVED, MEMBERS_ADDED } from './conversation.events';
@@ -30,6 +32,7 @@ export class ConversationsService {
     private readonly conversations: ConversationsRepository,
     private readonly membership: MembershipService,
     private readonly users: UsersService,
+    private readonly blocks: BlocksService,
     private readonly messages: MessagesService,
     private readonly events: DomainEvents,
   ) {}
@@ -49,7 +52,8 @@ export class ConversationsService {
 
   /**
    * The one direct conversation of a pair, created by whoever asks first. The unique
-   * `direct_key` makes concurrent requests converge on one row.
+   * `direct_key` makes concurrent requests converge on one row. Someone the other blocked can
+   * neither create nor open it (403).
    */
   async getOrCreateDirect(
     userId: string,
@@ -57,6 +61,7 @@ export class ConversationsService {
   ): Promise<{ conversation: ConversationView; created: boolean }> {
     if (otherId === userId) throw new BadRequestException('userId must be someone else');
     await this.assertUsersExist([otherId], 'userId');
+    await this.blocks.assertNotBlockedBy(userId, [otherId]);
     const directKey = [userId, otherId].sort().join(':');
     const created = await this.db.transaction(async (tx) => {
       const id = await this.conversations.insertDirect(tx, directKey, userId);
@@ -79,6 +84,7 @@ export class ConversationsService {
     if (others.length === 0)
       throw new BadRequestException('memberIds must name at least one other user');
     await this.assertUsersExist(others, 'memberIds');
+    await this.blocks.assertNotBlockedBy(ownerId, others);
     const id = await this.db.transaction(async (tx) => {
       const conversationId = await this.conversations.insertGroup(tx, normaliseName(name), ownerId);
       await this.membership.add(tx, conversationId, [
@@ -106,6 +112,10 @@ export class ConversationsService {
     const roles = await this.assertManager(conversationId, actorId);
     const ids = [...new Set(userIds)];
     await this.assertUsersExist(ids, 'userIds');
+    await this.blocks.assertNotBlockedBy(
+      actorId,
+      ids.filter((id) => !roles.has(id)),
+    );
     await this.membership.add(
       undefined,
       conversationId,
@@ -167,6 +177,19 @@ export class ConversationsService {
     return this.view(conversationId, actorId);
   }
 
+  /**
+   * A deleted account leaves every group, as if it had left itself (ownership passes on). Its
+   * direct conversations keep it, so that the other person keeps the history with "Deleted
+   * user".
+   */
+  @OnDomainEvent(ACCOUNT_DELETED)
+  async leaveAll({ userId }: AccountDeletedEvent): Promise<void> {
+    const own = await this.membership.ownRows(userId);
+    const groups = await this.conversations.findByIds(own.map((o) => o.conversation_id));
+    for (const group of groups.filter((c) => c.type === 'group'))
+      await this.removeMember(group.id, userId, userId);
+  }
+
   private announceNew(conversationId: string, memberIds: string[]): void {
     this.events.emit(MEMBERS_ADDED, { conversationId, userIds: memberIds });
     this.events.emit(CONVERSATION_CHANGED, { conversationId, memberIds });
@@ -188,14 +211,17 @@ export class ConversationsService {
         lastSeq: Number(c.lastSeq),
       }))
       .filter((u) => u.lastSeq > u.afterSeq);
-    const [profiles, lastMessages, unreadDetails] = await Promise.all([
-      this.users.findByIds([...new Set(members.map((m) => m.user_id))]),
+    const memberIds = [...new Set(members.map((m) => m.user_id))];
+    const [profiles, blockers, lastMessages, unreadDetails] = await Promise.all([
+      this.users.findByIds(memberIds),
+      this.blocks.blockersOf(userId, memberIds),
       this.messages.lastMessages(
         conversations.map((c) => ({ conversationId: c.id, seq: Number(c.lastSeq) })),
       ),
       this.messages.unreadDetails(userId, unread),
     ]);
-    const users = new Map(profiles.map((u) => [u.id, toUserView(u)]));
+    // Someone who blocked the caller shows offline to them, in every conversation.
+    const users = new Map(profiles.map((u) => [u.id, toUserView(u, false, !blockers.has(u.id))]));
     const views: ConversationView[] = [];
     for (const conversation of conversations) {
       const mine = ownById.get(conversation.id);

@@ -1,4 +1,4 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, NotFoundException } from '@nestjs/common';
 import { Histogram } from 'prom-client';
 import { QueryFailedError } from 'typeorm';
 import { PG_ERROR } from '../core/database/pg-errors';
@@ -37,6 +37,8 @@ class FakeMessagesRepository implements Pick<MessagesRepository, 'insertBatch' |
   readonly batches: BatchRow[][] = [];
   /** `conversation:sender` pairs that are not memberships. */
   readonly outsiders = new Set<string>();
+  /** `conversation:sender` pairs where the direct conversation's other member blocked the sender. */
+  readonly barred = new Set<string>();
   /** Thrown by the next statements, in order, instead of running them. */
   readonly failures: unknown[] = [];
   private holding = false;
@@ -71,16 +73,19 @@ class FakeMessagesRepository implements Pick<MessagesRepository, 'insertBatch' |
     if (this.holding) await new Promise<void>((resolve) => this.held.push(resolve));
     if (this.failures.length > 0) throw this.failures.shift();
     const refused: number[] = [];
+    const barred: number[] = [];
     const accepted: BatchRow[] = [];
     rows.forEach((row, position) => {
-      if (this.outsiders.has(`${row.conversationId}:${row.senderId}`)) refused.push(position);
+      const pair = `${row.conversationId}:${row.senderId}`;
+      if (this.outsiders.has(pair)) refused.push(position);
+      else if (this.barred.has(pair)) barred.push(position);
       else accepted.push(row);
     });
     const resent = accepted.some((a) =>
       this.rows.some((r) => r.sender_id === a.senderId && r.client_id === a.clientId),
     );
     if (resent) throw queryFailed(BATCH_GUARD_TRIPPED);
-    return { stored: this.number(accepted), refused };
+    return { stored: this.number(accepted), refused, barred };
   }
 
   async byClientIds(pairs: { senderId: string; clientId: string }[]): Promise<MessageRow[]> {
@@ -124,6 +129,7 @@ const send = (clientId: string, overrides: Partial<NewMessage> = {}): NewMessage
   fileUrl: null,
   replyToId: null,
   mentions: [],
+  direct: false,
   ...overrides,
 });
 
@@ -258,6 +264,19 @@ describe('MessageWriter', () => {
     expect((await fromAlice).row).toMatchObject({ client_id: 'a1', seq: '3' });
     expect((await alsoAlice).row).toMatchObject({ client_id: 'a2', seq: '4' });
     expect(repository.rows.map((r) => r.client_id)).toEqual(['busy-1', 'busy-2', 'a1', 'a2']);
+  });
+
+  it('refuses a sender the peer blocked with 403 and stores the rest of the batch', async () => {
+    repository.barred.add(`${ROOM}:${BOB}`);
+    repository.hold();
+    void writer.write(send('busy-1'));
+    const fromBob = writer.write(send('b1', { senderId: BOB })).catch((err: unknown) => err);
+    const fromAlice = writer.write(send('a1'));
+    await repository.drain();
+
+    expect(await fromBob).toBeInstanceOf(ForbiddenException);
+    expect((await fromAlice).row).toMatchObject({ client_id: 'a1', seq: '2' });
+    expect(repository.rows.map((r) => r.client_id)).toEqual(['busy-1', 'a1']);
   });
 
   it('refuses a non-member among the fresh messages of a rewritten batch by its new position', async () => {

@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   BeforeApplicationShutdown,
+  ForbiddenException,
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
@@ -19,6 +20,8 @@ export interface NewMessage {
   replyToId: string | null;
   /** User ids of the members the content names. */
   mentions: string[];
+  /** To a direct conversation, where the peer may have blocked the sender. */
+  direct: boolean;
 }
 
 export interface WriteResult {
@@ -146,13 +149,22 @@ export class MessageWriter implements BeforeApplicationShutdown {
   }
 }
 
-/** The stored rows by `sender:clientId`, and a refusal for each sender who is not a member. */
+/**
+ * The stored rows by `sender:clientId`, a refusal for each sender who is not a member, and one
+ * for each sender the direct conversation's other member blocked.
+ */
 function toResults(batch: NewMessage[], result: BatchResult): Map<string, WriteResult | Error> {
   const results = new Map<string, WriteResult | Error>(
     result.stored.map((row) => [`${row.sender_id}:${row.client_id}`, { row, duplicate: false }]),
   );
   for (const position of result.refused) {
     results.set(key(batch[position]), new NotFoundException('Conversation not found'));
+  }
+  for (const position of result.barred) {
+    results.set(
+      key(batch[position]),
+      new ForbiddenException('This user does not accept messages from you'),
+    );
   }
   return results;
 }

@@ -6,6 +6,7 @@ import { CONVERSATIONS_SQL } from '../conversations/conversations.repository';
 import { MEMBERS_SQL } from '../conversations/members.repository';
 import { PG_ERROR } from '../core/database/pg-errors';
 import { returningRows } from '../core/database/returning';
+import { BLOCKS_SQL } from '../users/blocks.repository';
 import { MessageEntity } from './message.entity';
 import type { MessageRow } from './message.mapper';
 import { MessageReactionEntity } from './message-reaction.entity';
@@ -33,12 +34,16 @@ export interface BatchRow {
   clientId: string;
   replyToId: string | null;
   mentions: string[];
+  /** To a direct conversation: the batch then checks blocks. */
+  direct: boolean;
 }
 
 export interface BatchResult {
   stored: MessageRow[];
   /** Positions in the batch of the messages whose sender is not (or no longer) a member. */
   refused: number[];
+  /** Positions of messages to a direct conversation whose other member blocked the sender. */
+  barred: number[];
 }
 
 /**
@@ -54,7 +59,10 @@ const REPLY_OF_INS = REPLY_OF_M.replace('m.reply_to_id', 'ins.reply_to_id');
  * of the parts each table's owner writes:
  *  - `locked` takes the conversations' row locks in id order (no deadlock between batches);
  *  - `senders` locks the senders' memberships, so a send and the sender's removal are ordered:
- *    `accepted` keeps only the messages of members;
+ *    `accepted` keeps only the messages of members, and (when the batch holds a message to a
+ *    direct conversation) leaves out those whose peer blocked the sender: one primary-key probe
+ *    each. A batch of group messages runs the statement without that part, so blocking costs
+ *    group sends nothing, not even planning;
  *  - `bumped` moves each conversation's `last_seq` by its number of accepted messages;
  *  - `numbered` gives them consecutive seqs in arrival order;
  *  - `ins` stores them, skipping any (sender, clientId) already stored;
@@ -62,9 +70,11 @@ const REPLY_OF_INS = REPLY_OF_M.replace('m.reply_to_id', 'ins.reply_to_id');
  *  - `guard` divides by zero when a row was skipped, which aborts the statement and so undoes
  *    every seq it took: a batch is stored whole or not at all, never with a gap. The final
  *    SELECT reads `guard` directly so that it is always evaluated.
+ * `refused` lists the left-out positions; with the block check, each paired with whether its
+ * sender is a member (a member's message was left out by a block).
  * Parameters: $1..$6 and $8, $9 the columns, $7 the arrival order.
  */
-const BATCH_INSERT_SQL = `
+const batchInsertSql = (checkBlocks: boolean) => `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::varchar[], $5::varchar[], $6::varchar[],
                        $7::int[], $8::uuid[], $9::text[])
@@ -74,7 +84,13 @@ locked AS (${CONVERSATIONS_SQL.lock('input')}),
 senders AS (${MEMBERS_SQL.lockSenders('input', 'locked')}),
 accepted AS (
   SELECT i.* FROM input i
-    JOIN senders s ON s.conversation_id = i.conversation_id AND s.user_id = i.sender_id
+    JOIN senders s ON s.conversation_id = i.conversation_id AND s.user_id = i.sender_id${
+      checkBlocks
+        ? `
+    JOIN locked l ON l.id = i.conversation_id
+   WHERE ${BLOCKS_SQL.allows(CONVERSATIONS_SQL.directPeer('l', 'i.sender_id'), 'i.sender_id')}`
+        : ''
+    }
 ),
 counts AS (
   SELECT conversation_id, count(*)::int AS k FROM accepted GROUP BY conversation_id
@@ -100,9 +116,17 @@ guard AS (
 )
 SELECT guard.ok,
        (SELECT coalesce(json_agg(x), '[]'::json) FROM (SELECT ins.*, ${REPLY_OF_INS} FROM ins) x) AS rows,
-       (SELECT coalesce(json_agg(i.ord), '[]'::json) FROM input i
-         WHERE NOT EXISTS (SELECT 1 FROM accepted a WHERE a.ord = i.ord)) AS refused
+       (SELECT coalesce(json_agg(${
+         checkBlocks
+           ? `json_build_array(i.ord, EXISTS (SELECT 1 FROM senders s
+                WHERE s.conversation_id = i.conversation_id AND s.user_id = i.sender_id))`
+           : 'i.ord'
+       }), '[]'::json)
+          FROM input i WHERE NOT EXISTS (SELECT 1 FROM accepted a WHERE a.ord = i.ord)) AS refused
   FROM guard`;
+
+const BATCH_INSERT_SQL = batchInsertSql(false);
+const BATCH_INSERT_CHECKING_BLOCKS_SQL = batchInsertSql(true);
 
 /**
  * Every SQL on `messages`. The send batch and the history pages are hand-written (they are the
@@ -117,21 +141,35 @@ export class MessagesRepository {
   ) {}
 
   async insertBatch(rows: BatchRow[]): Promise<BatchResult> {
-    const [result] = await this.messages.query<{ rows: MessageRow[]; refused: number[] }[]>(
-      BATCH_INSERT_SQL,
-      [
-        rows.map((m) => m.conversationId),
-        rows.map((m) => m.senderId),
-        rows.map((m) => m.content),
-        rows.map((m) => m.type),
-        rows.map((m) => m.fileUrl),
-        rows.map((m) => m.clientId),
-        rows.map((_m, i) => i),
-        rows.map((m) => m.replyToId),
-        rows.map((m) => m.mentions.join(',')),
-      ],
-    );
-    return { stored: result.rows, refused: result.refused };
+    const checkBlocks = rows.some((m) => m.direct);
+    const [result] = await this.messages.query<
+      { rows: MessageRow[]; refused: (number | [position: number, member: boolean])[] }[]
+    >(checkBlocks ? BATCH_INSERT_CHECKING_BLOCKS_SQL : BATCH_INSERT_SQL, [
+      rows.map((m) => m.conversationId),
+      rows.map((m) => m.senderId),
+      rows.map((m) => m.content),
+      rows.map((m) => m.type),
+      rows.map((m) => m.fileUrl),
+      rows.map((m) => m.clientId),
+      rows.map((_m, i) => i),
+      rows.map((m) => m.replyToId),
+      rows.map((m) => m.mentions.join(',')),
+    ]);
+    // A member's message that was left out can only have been barred by a block.
+    const left = result.refused.map((r) => (typeof r === 'number' ? ([r, false] as const) : r));
+    return {
+      stored: result.rows,
+      refused: left.filter(([, member]) => !member).map(([position]) => position),
+      barred: left.filter(([, member]) => member).map(([position]) => position),
+    };
+  }
+
+  /** Whether the conversation is a direct one; false for none. */
+  async isDirect(conversationId: string): Promise<boolean> {
+    const [row] = await this.messages.query<{ direct: boolean }[]>(CONVERSATIONS_SQL.isDirect, [
+      conversationId,
+    ]);
+    return row?.direct ?? false;
   }
 
   /** The messages already stored under these (sender, clientId) pairs. */

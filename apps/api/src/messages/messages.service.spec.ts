@@ -51,13 +51,14 @@ const storedRow = (conversationId: string, seq: number): MessageRow =>
       fileUrl: null,
       replyToId: null,
       mentions: [],
+      direct: false,
     },
     seq,
   );
 
 describe('MessagesService', () => {
   let repository: jest.Mocked<
-    Pick<MessagesRepository, 'after' | 'before' | 'at' | 'seqOf' | 'reactionsOf'>
+    Pick<MessagesRepository, 'after' | 'before' | 'at' | 'seqOf' | 'reactionsOf' | 'isDirect'>
   >;
   let users: jest.Mocked<Pick<UsersService, 'findByUsernames'>>;
   let membership: jest.Mocked<Pick<MembershipService, 'assertMember'>>;
@@ -90,6 +91,7 @@ describe('MessagesService', () => {
       at: jest.fn(),
       seqOf: jest.fn(),
       reactionsOf: jest.fn(async (_ids: string[]) => new Map<string, ReactionSummary[]>()),
+      isDirect: jest.fn(async (_id: string) => true),
     };
     users = { findByUsernames: jest.fn(async (_names: string[]) => []) };
     membership = {
@@ -128,6 +130,7 @@ describe('MessagesService', () => {
         fileUrl: null,
         replyToId: null,
         mentions: [],
+        direct: true,
       });
       const view: MessageView = {
         id: 'message-c1',
@@ -157,6 +160,15 @@ describe('MessagesService', () => {
       });
     });
 
+    it('asks once per conversation whether it is direct, and tells the writer', async () => {
+      repository.isDirect.mockResolvedValue(false);
+      await service.send(ALICE, ROOM, { clientId: 'k1', content: 'one' });
+      await service.send(ALICE, ROOM, { clientId: 'k2', content: 'two' });
+
+      expect(repository.isDirect).toHaveBeenCalledTimes(1);
+      expect(writer.write).toHaveBeenLastCalledWith(expect.objectContaining({ direct: false }));
+    });
+
     it('acks a resend with the stored message and announces nothing', async () => {
       const first = rowOf({
         conversationId: ROOM,
@@ -167,6 +179,7 @@ describe('MessagesService', () => {
         fileUrl: null,
         replyToId: null,
         mentions: [],
+        direct: true,
       });
       writer.write.mockResolvedValueOnce({ row: first, duplicate: true });
 

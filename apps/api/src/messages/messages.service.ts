@@ -34,8 +34,13 @@ export interface HistoryQuery {
   changedSince?: number;
 }
 
+/** Conversations whose kind is remembered; a kind never changes, so the map is never stale. */
+const MAX_KNOWN_KINDS = 100_000;
+
 @Injectable()
 export class MessagesService {
+  private readonly direct = new Map<string, boolean>();
+
   constructor(
     private readonly repository: MessagesRepository,
     private readonly membership: MembershipService,
@@ -70,6 +75,7 @@ export class MessagesService {
       fileUrl,
       replyToId: body.replyToId ?? null,
       mentions: await this.mentionsIn(content, members, senderId),
+      direct: await this.isDirect(conversationId),
     });
     const message = duplicate ? (await this.views([row]))[0] : toMessageView(row);
     if (!duplicate) {
@@ -188,6 +194,16 @@ export class MessagesService {
   }
 
   /** The members a content names as `@username` (never the sender). */
+  /** Whether sends to it must check blocks: asked once per conversation and instance. */
+  private async isDirect(conversationId: string): Promise<boolean> {
+    const known = this.direct.get(conversationId);
+    if (known !== undefined) return known;
+    const direct = await this.repository.isDirect(conversationId);
+    if (this.direct.size >= MAX_KNOWN_KINDS) this.direct.clear();
+    this.direct.set(conversationId, direct);
+    return direct;
+  }
+
   async mentionsIn(content: string, members: Set<string>, senderId: string): Promise<string[]> {
     const names = mentionedUsernames(content);
     if (names.length === 0) return [];

@@ -57,6 +57,7 @@ describe('a send and the sender’s removal (integration)', () => {
         fileUrl: null,
         replyToId: null,
         mentions: [],
+        direct: false,
       };
       const [outsider, insider] = await Promise.allSettled([
         writer.write({ ...base, senderId: stranger.user.id, clientId: randomUUID() }),

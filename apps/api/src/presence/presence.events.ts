@@ -5,7 +5,7 @@ export interface PresenceChangedEvent {
   userId: string;
   online: boolean;
   lastSeen?: string;
-  /** Everyone who shares a conversation with the user. */
+  /** Everyone who shares a conversation with the user, except those the user blocked. */
   notify: string[];
 }
 

@@ -3,6 +3,7 @@ import { MembershipService } from '../conversations/membership.service';
 import { AppConfig, loadAppConfig } from '../core/config/app-config';
 import { DomainEvents } from '../core/events/domain-events';
 import { RedisService } from '../core/redis/redis.service';
+import { BlocksService } from '../users/blocks.service';
 import { UsersService } from '../users/users.service';
 import { PRESENCE_CHANGED, PresenceChangedEvent } from './presence.events';
 import { PresenceService } from './presence.service';
@@ -31,6 +32,7 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 describe('PresenceService', () => {
   let users: jest.Mocked<Pick<UsersService, 'setOnline' | 'setOffline' | 'setEveryoneOffline'>>;
   let membership: jest.Mocked<Pick<MembershipService, 'contactsOf'>>;
+  let blocks: jest.Mocked<Pick<BlocksService, 'blockedBy'>>;
   let events: PresenceChangedEvent[];
   let service: PresenceService;
 
@@ -46,6 +48,7 @@ describe('PresenceService', () => {
     return new PresenceService(
       users as unknown as UsersService,
       membership as unknown as MembershipService,
+      blocks as unknown as BlocksService,
       domainEvents as DomainEvents,
       redis as RedisService,
       config,
@@ -66,6 +69,7 @@ describe('PresenceService', () => {
       setEveryoneOffline: jest.fn().mockResolvedValue(undefined),
     };
     membership = { contactsOf: jest.fn().mockResolvedValue([BOB, CAROL]) };
+    blocks = { blockedBy: jest.fn().mockResolvedValue(new Set()) };
     events = [];
     service = build(null);
   });
@@ -80,6 +84,16 @@ describe('PresenceService', () => {
     expect(users.setOnline).toHaveBeenCalledWith(ALICE);
     expect(membership.contactsOf).toHaveBeenCalledWith(ALICE);
     expect(events).toEqual([{ userId: ALICE, online: true, notify: [BOB, CAROL] }]);
+  });
+
+  it('tells no contact the user blocked, online or offline', async () => {
+    blocks.blockedBy.mockResolvedValue(new Set([BOB]));
+    await service.connected(ALICE);
+    await service.disconnected(ALICE);
+    await elapse(GRACE_MS * 2);
+
+    expect(blocks.blockedBy).toHaveBeenCalledWith(ALICE);
+    expect(events.map((e) => e.notify)).toEqual([[CAROL], [CAROL]]);
   });
 
   it('stays silent when a second device connects', async () => {

@@ -10,6 +10,7 @@ import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
 import { DomainEvents } from '../core/events/domain-events';
 import { RedisService } from '../core/redis/redis.service';
+import { BlocksService } from '../users/blocks.service';
 import { UsersService } from '../users/users.service';
 import { PRESENCE_CHANGED } from './presence.events';
 import {
@@ -35,6 +36,7 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     private readonly users: UsersService,
     private readonly membership: MembershipService,
+    private readonly blocks: BlocksService,
     private readonly events: DomainEvents,
     redis: RedisService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -81,7 +83,7 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     }
     if (devices === 1) {
       await this.users.setOnline(userId);
-      const notify = await this.membership.contactsOf(userId);
+      const notify = await this.audience(userId);
       this.events.emit(PRESENCE_CHANGED, { userId, online: true, notify });
     }
   }
@@ -110,6 +112,15 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     return this.store.away(userIds);
   }
 
+  /** Everyone who shares a conversation with the user, except those the user blocked. */
+  private async audience(userId: string): Promise<string[]> {
+    const [contacts, blocked] = await Promise.all([
+      this.membership.contactsOf(userId),
+      this.blocks.blockedBy(userId),
+    ]);
+    return contacts.filter((id) => !blocked.has(id));
+  }
+
   private async offlineIfGone(userId: string): Promise<void> {
     if ((await this.store.devices(userId)) === 0) await this.announceOffline(userId);
   }
@@ -127,7 +138,7 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
       await this.users.setOnline(userId);
       return;
     }
-    const notify = await this.membership.contactsOf(userId);
+    const notify = await this.audience(userId);
     this.events.emit(PRESENCE_CHANGED, {
       userId,
       online: false,

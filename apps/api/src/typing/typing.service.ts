@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { MembershipService } from '../conversations/membership.service';
 import { DomainEvents, OnDomainEvent } from '../core/events/domain-events';
 import { MESSAGE_CREATED, MessageCreatedEvent } from '../messages/message.events';
+import { BlocksService } from '../users/blocks.service';
 import { TYPING_CHANGED } from './typing.events';
 
 /** A start repeated within this window refreshes the expiry but is not relayed again. */
@@ -23,6 +24,7 @@ export class TypingService implements OnModuleDestroy {
 
   constructor(
     private readonly membership: MembershipService,
+    private readonly blocks: BlocksService,
     private readonly events: DomainEvents,
   ) {}
 
@@ -39,7 +41,7 @@ export class TypingService implements OnModuleDestroy {
     const relay = !current || Date.now() - current.relayedAt >= RELAY_INTERVAL_MS;
     this.typing.set(key, { timer, relayedAt: relay ? Date.now() : (current?.relayedAt ?? 0) });
     if (relay) {
-      const notify = others(members, userId);
+      const notify = await this.others(members, userId);
       this.events.emit(TYPING_CHANGED, { conversationId, userId, typing: true, notify });
     }
   }
@@ -54,7 +56,7 @@ export class TypingService implements OnModuleDestroy {
     clearTimeout(current.timer);
     this.typing.delete(key);
     const members = await this.membership.members(conversationId);
-    const notify = others(members, userId);
+    const notify = await this.others(members, userId);
     this.events.emit(TYPING_CHANGED, { conversationId, userId, typing: false, notify });
   }
 
@@ -65,10 +67,14 @@ export class TypingService implements OnModuleDestroy {
       await this.stop(message.senderId, message.conversationId);
   }
 
+  /** The members told of `userId`'s typing: not themself, nor anyone they blocked. */
+  private async others(members: Set<string>, userId: string): Promise<string[]> {
+    const blocked = await this.blocks.blockedBy(userId);
+    return [...members].filter((id) => id !== userId && !blocked.has(id));
+  }
+
   onModuleDestroy(): void {
     for (const { timer } of this.typing.values()) clearTimeout(timer);
     this.typing.clear();
   }
 }
-
-const others = (members: Set<string>, userId: string) => [...members].filter((id) => id !== userId);

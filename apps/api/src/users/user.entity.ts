@@ -37,6 +37,10 @@ export class UserEntity {
   @Column({ name: 'last_seen', type: 'timestamptz', nullable: true })
   lastSeen!: Date | null;
 
+  /** Set when the account was deleted: the row stays for its messages, erased. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,18 +1,28 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
+  HttpCode,
   NotFoundException,
   Param,
   ParseUUIDPipe,
   Patch,
+  Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { UserView } from '@chat/shared-dto';
 import { SearchUsersQuery, UpdateProfileDto } from '@chat/shared-dto';
 import { AuthUser } from '../core/auth/auth-user';
 import { CurrentUser } from '../core/auth/current-user.decorator';
+import { BlocksService } from './blocks.service';
 import { toUserView } from './user.mapper';
 import { UsersService } from './users.service';
 
@@ -20,7 +30,10 @@ import { UsersService } from './users.service';
 @ApiBearerAuth()
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly blocks: BlocksService,
+  ) {}
 
   @Get('search')
   @ApiOperation({
@@ -36,6 +49,38 @@ export class UsersController {
   @ApiOperation({ summary: 'Update your display name, avatar URL or status message' })
   async updateMe(@CurrentUser() me: AuthUser, @Body() body: UpdateProfileDto): Promise<UserView> {
     return toUserView(await this.users.updateProfile(me.id, body), true);
+  }
+
+  @Get('blocked')
+  @ApiOperation({ summary: 'The people you blocked, most recent first' })
+  @ApiOkResponse({ description: 'user[]' })
+  async blocked(@CurrentUser() me: AuthUser): Promise<UserView[]> {
+    return this.users.viewsFor(me.id, await this.blocks.blockedUsers(me.id));
+  }
+
+  @Put(':id/block')
+  @HttpCode(204)
+  @ApiOperation({
+    summary:
+      'Block a user (idempotent): they cannot open or write in your direct conversation, add you to a group, or see your presence and typing',
+  })
+  @ApiNoContentResponse({ description: 'Blocked' })
+  async block(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
+    await this.blocks.block(me.id, id);
+  }
+
+  @Delete(':id/block')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Unblock a user (idempotent)' })
+  @ApiNoContentResponse({ description: 'Unblocked' })
+  async unblock(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
+    await this.blocks.unblock(me.id, id);
   }
 
   @Get(':id')

@@ -10,6 +10,9 @@ export interface NewUserRow {
   passwordHash: string;
 }
 
+/** What others see as the name of a deleted account. */
+export const DELETED_USER_NAME = 'Deleted user';
+
 /** Every SQL on `users`: accounts, profiles, and the persisted presence. */
 @Injectable()
 export class UsersRepository {
@@ -38,6 +41,7 @@ export class UsersRepository {
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
       .where(`lower(u.${column}) = lower(:value)`, { value })
+      .andWhere('u.deleted_at IS NULL')
       .getOne();
   }
 
@@ -72,6 +76,7 @@ export class UsersRepository {
     return this.users
       .createQueryBuilder('u')
       .where('u.id <> :excludeId', { excludeId })
+      .andWhere('u.deleted_at IS NULL')
       .andWhere(
         "(lower(u.username) LIKE :prefix ESCAPE '\\' OR lower(u.display_name) LIKE :prefix ESCAPE '\\')",
         { prefix: likePrefix },
@@ -79,6 +84,23 @@ export class UsersRepository {
       .orderBy('lower(u.username)', 'ASC')
       .limit(limit)
       .getMany();
+  }
+
+  /**
+   * Erases every personal field of the account and marks it deleted; the row stays because
+   * messages point at it. Username and email become placeholders derived from the id (both
+   * must stay unique), the password hash one that no password matches.
+   */
+  async erase(id: string): Promise<void> {
+    await this.users.query(
+      `UPDATE users
+          SET username = 'deleted-' || left(replace(id::text, '-', ''), 24),
+              email = 'deleted-' || id::text || '@deleted.invalid',
+              display_name = $2, avatar_url = NULL, status_message = NULL,
+              password_hash = '!', status = 'offline', last_seen = NULL, deleted_at = now()
+        WHERE id = $1`,
+      [id, DELETED_USER_NAME],
+    );
   }
 
   async update(id: string, patch: Partial<UserEntity>): Promise<void> {

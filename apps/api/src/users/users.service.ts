@@ -4,6 +4,9 @@ import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { QueryFailedError } from 'typeorm';
 import { MembershipService } from '../conversations/membership.service';
 import { databaseCode, PG_ERROR } from '../core/database/pg-errors';
+import { DomainEvents } from '../core/events/domain-events';
+import { ACCOUNT_DELETED } from './account.events';
+import { BlocksRepository } from './blocks.repository';
 import { toUserView } from './user.mapper';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
@@ -19,16 +22,25 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly membership: MembershipService,
+    private readonly blocks: BlocksRepository,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
    * `users` as `viewerId` may see them: presence (`status`, `lastSeen`) only of those who share
-   * a conversation with the viewer, and everything of the viewer's own record.
+   * a conversation with the viewer and have not blocked them, and everything of the viewer's
+   * own record.
    */
   async viewsFor(viewerId: string, users: UserEntity[]): Promise<UserView[]> {
     const others = users.filter((u) => u.id !== viewerId).map((u) => u.id);
-    const sharing = await this.membership.sharingWith(viewerId, others);
-    return users.map((u) => toUserView(u, u.id === viewerId, sharing.has(u.id)));
+    if (others.length === 0) return users.map((u) => toUserView(u, true));
+    const [sharing, blockers] = await Promise.all([
+      this.membership.sharingWith(viewerId, others),
+      this.blocks.blockersOf(viewerId, others),
+    ]);
+    return users.map((u) =>
+      toUserView(u, u.id === viewerId, sharing.has(u.id) && !blockers.includes(u.id)),
+    );
   }
 
   /** Creates a user; 409 naming the field when the username or email is taken (any case). */
@@ -97,6 +109,15 @@ export class UsersService {
       patch.statusMessage = changes.statusMessage?.trim() || null;
     await this.users.update(id, patch);
     return this.findByIdOrFail(id);
+  }
+
+  /**
+   * Deletes the account: its row keeps only the id (messages stay, shown as "Deleted user"),
+   * then its owner leaves every group. Sessions are the caller's (auth's) to revoke.
+   */
+  async deleteAccount(id: string): Promise<void> {
+    await this.users.erase(id);
+    await this.events.emitAndWait(ACCOUNT_DELETED, { userId: id });
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
