@@ -4,6 +4,7 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
+import type { CallSummary, MessageType } from '@chat/shared-dto';
 import { databaseCode, PG_ERROR } from '../core/database/pg-errors';
 import { MetricsService } from '../core/metrics/metrics.service';
 import { MessageRow } from './message.mapper';
@@ -14,11 +15,13 @@ export interface NewMessage {
   senderId: string;
   clientId: string;
   content: string;
-  type: 'text' | 'image';
+  type: MessageType;
   fileUrl: string | null;
   replyToId: string | null;
   /** User ids of the members the content names. */
   mentions: string[];
+  /** Set on a `call` message only. */
+  call?: CallSummary | null;
 }
 
 export interface WriteResult {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { ReactionSummary } from '@chat/shared-dto';
+import type { CallSummary, ReactionSummary } from '@chat/shared-dto';
 import { EntityManager, Repository } from 'typeorm';
 import { CONVERSATIONS_SQL } from '../conversations/conversations.repository';
 import { MEMBERS_SQL } from '../conversations/members.repository';
@@ -11,7 +11,7 @@ import type { MessageRow } from './message.mapper';
 import { MessageReactionEntity } from './message-reaction.entity';
 
 const MESSAGE_COLUMNS = `id, conversation_id, seq, sender_id, content, message_type, file_url,
-  client_id, created_at, rev, edited_at, deleted_at, reply_to_id, mentions`;
+  client_id, created_at, rev, edited_at, deleted_at, reply_to_id, mentions, call`;
 
 /** A reply's original, cut to the excerpt, for a message aliased `m`. */
 const REPLY_OF_M = `(SELECT row_to_json(r) FROM (
@@ -33,6 +33,7 @@ export interface BatchRow {
   clientId: string;
   replyToId: string | null;
   mentions: string[];
+  call?: CallSummary | null;
 }
 
 export interface BatchResult {
@@ -62,13 +63,13 @@ const REPLY_OF_INS = REPLY_OF_M.replace('m.reply_to_id', 'ins.reply_to_id');
  *  - `guard` divides by zero when a row was skipped, which aborts the statement and so undoes
  *    every seq it took: a batch is stored whole or not at all, never with a gap. The final
  *    SELECT reads `guard` directly so that it is always evaluated.
- * Parameters: $1..$6 and $8, $9 the columns, $7 the arrival order.
+ * Parameters: $1..$6 and $8..$10 the columns, $7 the arrival order.
  */
 const BATCH_INSERT_SQL = `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::varchar[], $5::varchar[], $6::varchar[],
-                       $7::int[], $8::uuid[], $9::text[])
-    AS t(conversation_id, sender_id, content, message_type, file_url, client_id, ord, reply_to_id, mention_list)
+                       $7::int[], $8::uuid[], $9::text[], $10::jsonb[])
+    AS t(conversation_id, sender_id, content, message_type, file_url, client_id, ord, reply_to_id, mention_list, call)
 ),
 locked AS (${CONVERSATIONS_SQL.lock('input')}),
 senders AS (${MEMBERS_SQL.lockSenders('input', 'locked')}),
@@ -87,9 +88,9 @@ numbered AS (
 ),
 ins AS (
   INSERT INTO messages (conversation_id, seq, rev, sender_id, content, message_type, file_url, client_id,
-                        reply_to_id, mentions)
+                        reply_to_id, mentions, call)
   SELECT conversation_id, seq, rev, sender_id, content, message_type, file_url, client_id, reply_to_id,
-         coalesce(string_to_array(nullif(mention_list, ''), ',')::uuid[], '{}') FROM numbered
+         coalesce(string_to_array(nullif(mention_list, ''), ',')::uuid[], '{}'), call FROM numbered
   ON CONFLICT (sender_id, client_id) DO NOTHING
   RETURNING ${MESSAGE_COLUMNS}
 ),
@@ -129,6 +130,7 @@ export class MessagesRepository {
         rows.map((_m, i) => i),
         rows.map((m) => m.replyToId),
         rows.map((m) => m.mentions.join(',')),
+        rows.map((m) => (m.call ? JSON.stringify(m.call) : null)),
       ],
     );
     return { stored: result.rows, refused: result.refused };
