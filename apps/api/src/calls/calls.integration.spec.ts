@@ -107,7 +107,7 @@ describe.each(modes)('calls (integration): %s', (_name, redis) => {
     await ok(emit(ben2, 'call:answer', { callId, sdp: 'answer-sdp' }));
     expect(await answered).toEqual({ callId, sdp: 'answer-sdp' });
     expect(await elsewhere).toEqual({ callId, reason: 'answered-elsewhere' });
-    expect(await errorCode(emit(ben1, 'call:answer', { callId, sdp: 'late' }))).toBe('CONFLICT');
+    expect(await errorCode(emit(ben1, 'call:answer', { callId, sdp: 'late' }))).toBe('NOT_FOUND');
 
     const toBen2 = nextEvent(ben2, 'call:ice');
     const notBen1 = noEvent(ben1, 'call:ice', 400);

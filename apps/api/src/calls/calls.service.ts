@@ -1,6 +1,5 @@
 import {
   BadRequestException,
-  ConflictException,
   ForbiddenException,
   Inject,
   Injectable,
@@ -78,7 +77,7 @@ export class CallsService implements OnModuleDestroy {
       answeredAt: null,
     };
     const created = await this.store.create(call);
-    if (created === 'duplicate') throw new ConflictException('callId is already in use');
+    if (created === 'duplicate') throw new BadRequestException('callId is already in use');
     if (created === 'busy') {
       this.signal(
         'call:ended',
@@ -108,7 +107,8 @@ export class CallsService implements OnModuleDestroy {
     const call = await this.store.get(body.callId);
     if (!call || call.calleeId !== callee.userId) throw new NotFoundException('Call not found');
     const won = await this.store.answer(call.callId, callee.socketId, Date.now());
-    if (!won) throw new ConflictException('The call was already answered or has ended');
+    // The contract's codes have no "conflict": for the device that lost, the call is gone.
+    if (!won) throw new NotFoundException('The call was answered on another device or has ended');
     this.track(callee.socketId, call.callId);
     this.signal(
       'call:answered',

@@ -132,7 +132,7 @@ export class CallService implements OnDestroy {
       if (ack.ok) this.signalled = true;
       else
         this.finish(
-          ack.error.code === 'CONFLICT' ? ENDED_TEXT['answered-elsewhere'] : 'Call ended',
+          ack.error.code === 'NOT_FOUND' ? ENDED_TEXT['answered-elsewhere'] : 'Call ended',
         );
     } catch {
       this.hangUp('The call could not be set up');
