@@ -184,6 +184,18 @@ function checkCompose() {
     'compose: nginx publishes 3000->80 with docker/nginx.conf',
   );
 
+  const coturn = body('coturn');
+  check(
+    /^\s+image:\s*['"]?coturn\/coturn:/m.test(coturn) &&
+      /--use-auth-secret/.test(coturn) &&
+      /--static-auth-secret=\$\{TURN_SECRET\b/.test(coturn),
+    'compose: coturn with use-auth-secret and static-auth-secret from TURN_SECRET',
+  );
+  check(
+    /TURN_SECRET:\s*\$\{TURN_SECRET/.test(api) && /TURN_URLS:\s*\$\{TURN_URLS/.test(api),
+    'compose: api gets TURN_URLS and TURN_SECRET',
+  );
+
   const version = run('docker', ['compose', 'version']);
   if (version.error || version.status !== 0) {
     report('skip', 'docker compose config -q (no compose plugin for the docker client here)');

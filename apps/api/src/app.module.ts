@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { CallsModule } from './calls/calls.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { AppConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
@@ -41,6 +42,7 @@ import { UsersModule } from './users/users.module';
     UploadModule,
     SearchModule,
     PushModule,
+    CallsModule,
   ],
 })
 export class AppModule {}

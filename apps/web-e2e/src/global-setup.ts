@@ -93,6 +93,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       THROTTLE_ANON_LIMIT: '0',
       THROTTLE_USER_LIMIT: '0',
       MESSAGE_RATE_PER_SECOND: '0',
+      // Long enough to answer a call in a test, short enough to wait for a missed one.
+      CALL_RING_TIMEOUT_MS: '6000',
       CLIENT_URL: base,
       WEB_DIST_DIR: WEB_DIST,
     },

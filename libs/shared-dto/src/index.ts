@@ -22,5 +22,6 @@ export * from './upload/upload.view';
 export * from './search/search-messages.query';
 export * from './push/push-subscription.dto';
 export * from './push/push.view';
+export * from './calls/call.dto';
 export * from './realtime/conversation-ref.dto';
 export * from './realtime/events';

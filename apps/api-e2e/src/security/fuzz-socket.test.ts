@@ -92,6 +92,15 @@ const EVENTS: Record<string, () => { [key: string]: Json }> = {
   'typing:start': () => ({ conversationId: conversation.id }),
   'typing:stop': () => ({ conversationId: conversation.id }),
   'conversation:join': () => ({ conversationId: conversation.id }),
+  'call:invite': () => ({
+    conversationId: conversation.id,
+    callId: crypto.randomUUID(),
+    media: 'audio',
+    sdp: 'v=0',
+  }),
+  'call:answer': () => ({ callId: crypto.randomUUID(), sdp: 'v=0' }),
+  'call:ice': () => ({ callId: crypto.randomUUID(), candidate: { candidate: 'candidate:1' } }),
+  'call:end': () => ({ callId: crypto.randomUUID() }),
 };
 
 /** A payload: mutated valid shapes (to reach the services), random ids, or anything at all. */

@@ -5,6 +5,7 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
+import type { CallSummary, MessageType } from '@chat/shared-dto';
 import { databaseCode, PG_ERROR } from '../core/database/pg-errors';
 import { MetricsService } from '../core/metrics/metrics.service';
 import { MessageRow } from './message.mapper';
@@ -15,13 +16,15 @@ export interface NewMessage {
   senderId: string;
   clientId: string;
   content: string;
-  type: 'text' | 'image';
+  type: MessageType;
   fileUrl: string | null;
   replyToId: string | null;
   /** User ids of the members the content names. */
   mentions: string[];
   /** To a direct conversation, where the peer may have blocked the sender. */
   direct: boolean;
+  /** Set on a `call` message only. */
+  call?: CallSummary | null;
 }
 
 export interface WriteResult {

@@ -7,11 +7,12 @@ import {
   Index,
   PrimaryGeneratedColumn,
 } from 'typeorm';
+import type { CallSummary } from '@chat/shared-dto';
 import { ConversationEntity } from '../conversations/conversation.entity';
 import { UserEntity } from '../users/user.entity';
 
 @Entity('messages')
-@Check('messages_message_type_check', `message_type IN ('text', 'image')`)
+@Check('messages_message_type_check', `message_type IN ('text', 'image', 'call')`)
 /** History pages and catch-up read by (conversation_id, seq); unique: no two messages share a seq. */
 @Index('messages_conversation_seq_uq', ['conversationId', 'seq'], { unique: true })
 /** A clientId is unique per sender: a resend finds the stored message. */
@@ -42,7 +43,7 @@ export class MessageEntity {
   content!: string;
 
   @Column({ name: 'message_type', type: 'varchar', length: 10, default: 'text' })
-  messageType!: 'text' | 'image';
+  messageType!: 'text' | 'image' | 'call';
 
   @Column({ name: 'file_url', type: 'varchar', length: 512, nullable: true })
   fileUrl!: string | null;
@@ -69,4 +70,8 @@ export class MessageEntity {
 
   @Column({ type: 'uuid', array: true, default: () => "'{}'" })
   mentions!: string[];
+
+  /** What a `call` message records. */
+  @Column({ type: 'jsonb', nullable: true })
+  call!: CallSummary | null;
 }

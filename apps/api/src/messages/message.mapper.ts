@@ -1,4 +1,4 @@
-import type { MessageView, ReactionSummary, ReplyPreview } from '@chat/shared-dto';
+import type { CallSummary, MessageView, ReactionSummary, ReplyPreview } from '@chat/shared-dto';
 import { thumbnailUrlFor } from '../upload/upload-name';
 
 /** What a reply shows of its original, as the message queries select it. */
@@ -19,7 +19,7 @@ export interface MessageRow {
   seq: string;
   sender_id: string;
   content: string;
-  message_type: 'text' | 'image';
+  message_type: MessageView['type'];
   file_url: string | null;
   client_id: string;
   created_at: Date | string;
@@ -28,6 +28,8 @@ export interface MessageRow {
   deleted_at: Date | string | null;
   reply_to_id: string | null;
   mentions: string[] | null;
+  /** Set on a `call` message only. */
+  call?: CallSummary | null;
   /** The original of a reply, when the query joined it. */
   reply?: ReplyRow | null;
 }
@@ -64,5 +66,7 @@ export function toMessageView(row: MessageRow, reactions: ReactionSummary[] = []
     replyTo: row.reply ? toReplyPreview(row.reply) : null,
     reactions,
     mentions: row.mentions ?? [],
+    // Only call messages carry the field, so every other message reads as before.
+    ...(row.call ? { call: row.call } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { ReactionSummary } from '@chat/shared-dto';
+import type { CallSummary, ReactionSummary } from '@chat/shared-dto';
 import { EntityManager, Repository } from 'typeorm';
 import { CONVERSATIONS_SQL } from '../conversations/conversations.repository';
 import { MEMBERS_SQL } from '../conversations/members.repository';
@@ -12,7 +12,7 @@ import type { MessageRow } from './message.mapper';
 import { MessageReactionEntity } from './message-reaction.entity';
 
 const MESSAGE_COLUMNS = `id, conversation_id, seq, sender_id, content, message_type, file_url,
-  client_id, created_at, rev, edited_at, deleted_at, reply_to_id, mentions`;
+  client_id, created_at, rev, edited_at, deleted_at, reply_to_id, mentions, call`;
 
 /** A reply's original, cut to the excerpt, for a message aliased `m`. */
 const REPLY_OF_M = `(SELECT row_to_json(r) FROM (
@@ -36,6 +36,7 @@ export interface BatchRow {
   mentions: string[];
   /** To a direct conversation: the batch then checks blocks. */
   direct: boolean;
+  call?: CallSummary | null;
 }
 
 export interface BatchResult {
@@ -72,13 +73,13 @@ const REPLY_OF_INS = REPLY_OF_M.replace('m.reply_to_id', 'ins.reply_to_id');
  *    SELECT reads `guard` directly so that it is always evaluated.
  * `refused` lists the left-out positions; with the block check, each paired with whether its
  * sender is a member (a member's message was left out by a block).
- * Parameters: $1..$6 and $8, $9 the columns, $7 the arrival order.
+ * Parameters: $1..$6 and $8..$10 the columns, $7 the arrival order.
  */
 const batchInsertSql = (checkBlocks: boolean) => `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::varchar[], $5::varchar[], $6::varchar[],
-                       $7::int[], $8::uuid[], $9::text[])
-    AS t(conversation_id, sender_id, content, message_type, file_url, client_id, ord, reply_to_id, mention_list)
+                       $7::int[], $8::uuid[], $9::text[], $10::jsonb[])
+    AS t(conversation_id, sender_id, content, message_type, file_url, client_id, ord, reply_to_id, mention_list, call)
 ),
 locked AS (${CONVERSATIONS_SQL.lock('input')}),
 senders AS (${MEMBERS_SQL.lockSenders('input', 'locked')}),
@@ -103,9 +104,9 @@ numbered AS (
 ),
 ins AS (
   INSERT INTO messages (conversation_id, seq, rev, sender_id, content, message_type, file_url, client_id,
-                        reply_to_id, mentions)
+                        reply_to_id, mentions, call)
   SELECT conversation_id, seq, rev, sender_id, content, message_type, file_url, client_id, reply_to_id,
-         coalesce(string_to_array(nullif(mention_list, ''), ',')::uuid[], '{}') FROM numbered
+         coalesce(string_to_array(nullif(mention_list, ''), ',')::uuid[], '{}'), call FROM numbered
   ON CONFLICT (sender_id, client_id) DO NOTHING
   RETURNING ${MESSAGE_COLUMNS}
 ),
@@ -154,6 +155,7 @@ export class MessagesRepository {
       rows.map((_m, i) => i),
       rows.map((m) => m.replyToId),
       rows.map((m) => m.mentions.join(',')),
+      rows.map((m) => (m.call ? JSON.stringify(m.call) : null)),
     ]);
     // A member's message that was left out can only have been barred by a block.
     const left = result.refused.map((r) => (typeof r === 'number' ? ([r, false] as const) : r));

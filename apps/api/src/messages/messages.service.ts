@@ -5,7 +5,7 @@ import {
   NotFoundException,
   Optional,
 } from '@nestjs/common';
-import type { MessageView, SendMessageBody } from '@chat/shared-dto';
+import type { CallSummary, MessageView, SendMessageBody } from '@chat/shared-dto';
 import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { MembershipService } from '../conversations/membership.service';
 import { AppConfig } from '../core/config/app-config';
@@ -87,6 +87,29 @@ export class MessagesService {
       });
     }
     return { message, duplicate };
+  }
+
+  /**
+   * The message a call leaves when it ends, written like any send (a seq, every device, history)
+   * in the caller's name. Its clientId is the call's, so an end handled twice records it once.
+   */
+  async recordCall(callerId: string, conversationId: string, call: CallSummary): Promise<void> {
+    const members = await this.membership.members(conversationId);
+    const { row, duplicate } = await this.writer.write({
+      conversationId,
+      senderId: callerId,
+      clientId: `call:${call.callId}`,
+      content: '',
+      type: 'call',
+      fileUrl: null,
+      replyToId: null,
+      mentions: [],
+      // Calls are direct only; a block since the call began keeps it out of the history too.
+      direct: true,
+      call,
+    });
+    if (duplicate) return;
+    this.events.emit(MESSAGE_CREATED, { message: toMessageView(row), memberIds: [...members] });
   }
 
   /**

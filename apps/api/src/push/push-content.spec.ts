@@ -66,6 +66,21 @@ describe('pushPayloadFor', () => {
   });
 });
 
+describe('pushPayloadFor a call', () => {
+  const call = (media: 'audio' | 'video', outcome: 'completed' | 'missed' | 'declined') =>
+    pushPayloadFor(
+      message({ type: 'call', content: '', call: { callId: 'c', media, outcome, durationMs: 0 } }),
+      { username: 'ann' },
+      { type: 'direct', name: null },
+    ).body;
+
+  it('says what kind of call it was and how it ended', () => {
+    expect(call('audio', 'missed')).toBe('Missed voice call');
+    expect(call('video', 'declined')).toBe('Declined video call');
+    expect(call('video', 'completed')).toBe('Video call');
+  });
+});
+
 describe('topicFor', () => {
   it('is the uuid without dashes: 32 URL-safe characters', () => {
     expect(topicFor('0f8fad5b-d9cb-469f-a165-70867728950e')).toBe(

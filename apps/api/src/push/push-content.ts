@@ -28,6 +28,12 @@ export function pushPayloadFor(
 function excerpt(message: MessageView): string {
   if (message.type === 'image')
     return message.content.trim() ? `Photo: ${oneLine(message.content)}` : 'Photo';
+  if (message.call) {
+    const kind = message.call.media === 'video' ? 'video call' : 'voice call';
+    if (message.call.outcome === 'completed')
+      return kind === 'video call' ? 'Video call' : 'Voice call';
+    return `${message.call.outcome === 'missed' ? 'Missed' : 'Declined'} ${kind}`;
+  }
   if (message.type !== 'text') return 'New message';
   return oneLine(message.content);
 }

@@ -1,4 +1,6 @@
-export type MessageType = 'text' | 'image';
+import type { CallSummary } from '../calls/call.dto';
+
+export type MessageType = 'text' | 'image' | 'call';
 
 export interface MessageView {
   id: string;
@@ -21,6 +23,8 @@ export interface MessageView {
   reactions: ReactionSummary[];
   /** User ids of the members named as `@username` in the content. */
   mentions: string[];
+  /** On a `type: 'call'` message: the call it records. */
+  call?: CallSummary | null;
 }
 
 /** What a reply shows of the message it answers. */

@@ -2,7 +2,8 @@ import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from '
 import { DEFAULT_LIMITS } from '../common/limits';
 import type { MessageType } from './message.view';
 
-const MESSAGE_TYPES: MessageType[] = ['text', 'image'];
+/** What a client may send; `call` messages are written by the server when a call ends. */
+const MESSAGE_TYPES = ['text', 'image'] as const satisfies readonly MessageType[];
 
 /**
  * The body of `POST /api/conversations/:id/messages`. Content length after trimming is checked
@@ -23,7 +24,7 @@ export class SendMessageBody {
 
   @IsOptional()
   @IsIn(MESSAGE_TYPES)
-  type?: MessageType;
+  type?: (typeof MESSAGE_TYPES)[number];
 
   @IsOptional()
   @IsString()

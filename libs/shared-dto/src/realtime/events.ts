@@ -1,4 +1,11 @@
 import type { SocketError } from '../common/errors';
+import type {
+  CallAnsweredEvent,
+  CallEndedEvent,
+  CallIceEvent,
+  CallIncomingEvent,
+  CallMedia,
+} from '../calls/call.dto';
 import type { ConversationView } from '../conversations/conversation.view';
 import type { MessageView } from '../messages/message.view';
 import type { ReceiptEvent } from '../messages/receipt.dto';
@@ -54,6 +61,22 @@ export interface ClientToServerEvents {
   'typing:start': (payload: ConversationRefPayload, ack: AckCallback) => void;
   'typing:stop': (payload: ConversationRefPayload, ack: AckCallback) => void;
   'conversation:join': (payload: ConversationRefPayload, ack: AckCallback) => void;
+  'call:invite': (payload: CallInvitePayload, ack: AckCallback) => void;
+  'call:answer': (payload: CallAnswerPayload, ack: AckCallback) => void;
+  'call:ice': (payload: CallIceEvent, ack: AckCallback) => void;
+  'call:end': (payload: { callId: string }, ack: AckCallback) => void;
+}
+
+export interface CallInvitePayload {
+  conversationId: string;
+  callId: string;
+  media: CallMedia;
+  sdp: string;
+}
+
+export interface CallAnswerPayload {
+  callId: string;
+  sdp: string;
 }
 
 export interface TypingEvent {
@@ -84,4 +107,8 @@ export interface ServerToClientEvents {
   /** A conversation the user now belongs to, or whose name or members changed. */
   'conversation:updated': (conversation: ConversationView) => void;
   'conversation:removed': (event: ConversationRemovedEvent) => void;
+  'call:incoming': (event: CallIncomingEvent) => void;
+  'call:answered': (event: CallAnsweredEvent) => void;
+  'call:ice': (event: CallIceEvent) => void;
+  'call:ended': (event: CallEndedEvent) => void;
 }

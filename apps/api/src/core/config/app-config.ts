@@ -47,6 +47,12 @@ export interface AppConfig {
   };
   presenceGraceMs: number;
   shutdownGraceMs: number;
+  calls: {
+    stunUrls: string[];
+    /** null: no relay, peers that cannot reach each other directly cannot talk. */
+    turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
+    ringTimeoutMs: number;
+  };
   push: {
     /** null: generated at first start and kept in the database. */
     vapidKeys: { publicKey: string; privateKey: string } | null;
@@ -150,6 +156,18 @@ export function buildAppConfig(env: Environment): AppConfig {
     },
     presenceGraceMs: env.PRESENCE_GRACE_MS ?? 3000,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
+    calls: {
+      stunUrls: splitList(env.STUN_URLS ?? ''),
+      turn:
+        env.TURN_URLS && env.TURN_SECRET
+          ? {
+              urls: splitList(env.TURN_URLS),
+              secret: env.TURN_SECRET,
+              ttlSeconds: env.TURN_TTL_SECONDS ?? 3600,
+            }
+          : null,
+      ringTimeoutMs: env.CALL_RING_TIMEOUT_MS ?? 30_000,
+    },
     push: {
       vapidKeys:
         env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY
@@ -160,6 +178,12 @@ export function buildAppConfig(env: Environment): AppConfig {
     },
   };
 }
+
+const splitList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /** Push services want a contact: the public https origin when there is one. */
 function defaultVapidSubject(clientUrl: string | undefined): string {

@@ -312,6 +312,44 @@ export class Environment {
   })
   VAPID_SUBJECT?: string;
 
+  /** Calls: comma-separated `stun:` URLs handed to browsers (none by default). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(stuns?:[^\s,]+)(,\s*stuns?:[^\s,]+)*$/, {
+    message: 'STUN_URLS must be comma-separated stun: or stuns: URLs',
+  })
+  STUN_URLS?: string;
+
+  /** Calls: comma-separated `turn:`/`turns:` URLs of a coturn with `use-auth-secret`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(turns?:[^\s,]+)(,\s*turns?:[^\s,]+)*$/, {
+    message: 'TURN_URLS must be comma-separated turn: or turns: URLs',
+  })
+  TURN_URLS?: string;
+
+  /** coturn's `static-auth-secret`: signs the time-limited TURN credentials. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'TURN_SECRET must be at least 16 characters long' })
+  TURN_SECRET?: string;
+
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  TURN_TTL_SECONDS?: number;
+
+  /** How long a call rings before it is missed (the contract says 30 s; tests shorten it). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(120_000)
+  CALL_RING_TIMEOUT_MS?: number;
+
   /** Tests only: lets push subscriptions name http and loopback push services. */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -348,6 +386,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
 
   if (env.NODE_ENV === 'production' && env.PUSH_ALLOW_INSECURE_ENDPOINTS === 'true')
     problems.push('PUSH_ALLOW_INSECURE_ENDPOINTS must not be true when NODE_ENV=production');
+  if (Boolean(env.TURN_URLS) !== Boolean(env.TURN_SECRET))
+    problems.push('set both TURN_URLS and TURN_SECRET, or neither');
   if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY))
     problems.push('set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither');
 

@@ -16,6 +16,8 @@ import { unreadNotMuted } from '../notifications/mute';
 import { PushSubscriptionService } from '../notifications/push-subscription.service';
 import { ToastStackComponent } from '../notifications/toast-stack.component';
 import { UnreadBadgeService } from '../notifications/unread-badge.service';
+import { CallOverlayComponent } from './calls/call-overlay.component';
+import { CallService } from './calls/call.service';
 import { ChatSession } from './chat-session.service';
 import { ConversationListComponent } from './conversations/conversation-list.component';
 import { ConversationsStore } from './conversations/conversations.store';
@@ -33,7 +35,7 @@ import { PageVisibility } from './shared/page-visibility.service';
  */
 @Component({
   selector: 'chat-shell',
-  imports: [RouterOutlet, ConversationListComponent, ToastStackComponent],
+  imports: [RouterOutlet, ConversationListComponent, ToastStackComponent, CallOverlayComponent],
   providers: [
     RealtimeService,
     ConversationsStore,
@@ -44,6 +46,7 @@ import { PageVisibility } from './shared/page-visibility.service';
     UploadsStore,
     ChatSession,
     InAppNotifier,
+    CallService,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
@@ -68,6 +71,7 @@ import { PageVisibility } from './shared/page-visibility.service';
       </main>
     </div>
     <chat-toast-stack />
+    <chat-call-overlay />
   `,
   styleUrl: './chat-shell.component.css',
 })
@@ -112,6 +116,8 @@ export class ChatShellComponent {
 
   constructor() {
     this.session.start();
+    // After the socket exists: the call listens on it.
+    inject(CallService).listen();
     inject(InAppNotifier);
     void inject(PushSubscriptionService).sync();
     const timer = setTimeout(() => this.slow.set(true), 2000);

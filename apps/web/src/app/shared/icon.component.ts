@@ -22,7 +22,9 @@ export type IconName =
   | 'eye-off'
   | 'arrow-down'
   | 'settings'
-  | 'info';
+  | 'info'
+  | 'phone'
+  | 'video';
 
 /** Inline SVG icons (stroke style); decorative unless a label is given by the parent. */
 @Component({
@@ -51,6 +53,15 @@ export type IconName =
         }
         @case ('back') {
           <path d="M15 18l-6-6 6-6" />
+        }
+        @case ('phone') {
+          <path
+            d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1.9.4 1.8.7 2.7a2 2 0 0 1-.5 2.1L8 9.8a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.7.7a2 2 0 0 1 1.7 2z"
+          />
+        }
+        @case ('video') {
+          <path d="m23 7-7 5 7 5V7z" />
+          <rect x="1" y="5" width="15" height="14" rx="2" />
         }
         @case ('close') {
           <path d="M18 6 6 18M6 6l12 12" />

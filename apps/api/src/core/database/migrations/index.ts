@@ -6,6 +6,7 @@ import { MessageLifecycle1765100000000 } from './1765100000000-MessageLifecycle'
 import { MessageSearch1765200000000 } from './1765200000000-MessageSearch';
 import { CreateUserBlocks1765300000000 } from './1765300000000-CreateUserBlocks';
 import { AccountDeletion1765300000100 } from './1765300000100-AccountDeletion';
+import { CallMessages1765310000000 } from './1765310000000-CallMessages';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   MessageSearch1765200000000,
   CreateUserBlocks1765300000000,
   AccountDeletion1765300000100,
+  CallMessages1765310000000,
 ];

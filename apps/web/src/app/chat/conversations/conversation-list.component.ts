@@ -1,3 +1,4 @@
+import { callLabel } from '../calls/call-format';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -108,7 +109,9 @@ export class ConversationListComponent {
           ? 'This message was deleted'
           : last.type === 'image'
             ? 'Photo'
-            : last.content;
+            : last.call
+              ? callLabel(last.call)
+              : last.content;
         const sender = conversation.members.find((member) => member.id === last.senderId);
         const prefix =
           last.senderId === selfId

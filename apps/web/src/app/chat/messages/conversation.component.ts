@@ -15,6 +15,8 @@ import {
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { AuthStore } from '../../core/auth/auth.store';
 import { IconComponent } from '../../shared/icon.component';
+import type { CallMedia } from '@chat/shared-dto';
+import { CallService } from '../calls/call.service';
 import { ChatSession } from '../chat-session.service';
 import { ConversationsStore } from '../conversations/conversations.store';
 import { AvatarComponent } from '../shared/avatar.component';
@@ -130,10 +132,22 @@ export class ConversationComponent {
     if (!this.page.browserOnline()) return 'offline' as const;
     return this.session.connection() === 'connected' ? ('live' as const) : ('connecting' as const);
   });
+  protected readonly calls = inject(CallService);
+  /** Calls are 1:1: a direct conversation with someone else (not the notes-to-self one). */
+  protected readonly callable = computed(() => {
+    const other = this.other();
+    return !!other && other.id !== this.selfId();
+  });
   protected readonly other = computed(() => {
     const conversation = this.conversation();
     return conversation?.type === 'direct' ? otherMember(conversation, this.selfId()) : null;
   });
+
+  protected call(media: CallMedia): void {
+    const conversation = this.conversation();
+    if (conversation) void this.calls.start(conversation.id, media);
+  }
+
   protected readonly typingLine = computed(() => {
     const conversation = this.conversation();
     if (!conversation) return '';

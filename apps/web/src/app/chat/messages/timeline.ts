@@ -4,6 +4,7 @@ import type {
   ReactionSummary,
   ReplyPreview,
 } from '@chat/shared-dto';
+import { callLabel } from '../calls/call-format';
 import { clockTime, dayKey, dayLabel, displayName } from '../shared/format';
 import type { TextSegment } from './link-segments';
 import { segmentText } from './link-segments';
@@ -23,8 +24,11 @@ export interface DisplayMessage {
   clientId: string;
   senderId: string;
   own: boolean;
-  type: 'text' | 'image';
+  type: 'text' | 'image' | 'call';
   text: string;
+  /** A call message's words ("Video call, 4:12"); null for every other message. */
+  callLabel?: string | null;
+  callMedia?: 'audio' | 'video' | null;
   segments: readonly TextSegment[];
   imageUrl: string | null;
   fullImageUrl: string | null;
@@ -197,6 +201,8 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       own,
       type: message.type,
       text: message.content ?? '',
+      callLabel: message.call ? callLabel(message.call) : null,
+      callMedia: message.call?.media ?? null,
       segments: message.mentions.length ? markMentions(segments, usernames, selfId) : segments,
       imageUrl: deleted ? null : (local ?? image),
       fullImageUrl: message.type === 'image' ? (message.fileUrl ?? image) : null,
