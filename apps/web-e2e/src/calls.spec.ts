@@ -1,6 +1,7 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { directPair, expect, test } from './fixtures';
-import { tid } from './helpers';
+import { PHONE, openConversation, tid } from './helpers';
 
 /**
  * Records every RTCPeerConnection the page makes, so the test can read its stats; the app
@@ -108,5 +109,41 @@ test.describe('calls', () => {
     for (const page of [b, bOtherTab])
       await expect(tid(page, 'call-overlay')).toHaveAttribute('data-phase', 'ended');
     await expect(tid(b, 'message-call').last()).toHaveText('Missed voice call');
+  });
+
+  test('at 375 px the header keeps its call buttons and the call screen fits, accessibly', async ({
+    api,
+    cast,
+    openAs,
+  }) => {
+    // axe over a page playing two live videos is slow on a shared machine.
+    test.setTimeout(150_000);
+    const partner = await api.register('phone');
+    await api.direct(cast.ana, partner);
+    const a = await openAs(cast.ana, { viewport: PHONE });
+    const b = await openAs(partner);
+    await a.goto('/');
+    await b.goto('/');
+    await openConversation(a, partner.username);
+    await expect(tid(a, 'call-video')).toBeInViewport();
+    await expect(tid(a, 'call-voice')).toBeInViewport();
+    const overflow = () =>
+      a.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+
+    await tid(a, 'call-video').click();
+    await tid(b, 'call-accept').click();
+    await expect(tid(a, 'call-overlay')).toHaveAttribute('data-phase', 'active');
+    for (const control of ['call-mute', 'call-camera', 'call-layout', 'call-hangup'])
+      await expect(tid(a, control)).toBeInViewport();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    const violations = (await new AxeBuilder({ page: a }).analyze()).violations.filter(
+      (v) => v.impact === 'serious' || v.impact === 'critical',
+    );
+    expect(
+      violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
+    await tid(a, 'call-hangup').click();
+    await expect(tid(b, 'call-overlay')).toBeHidden({ timeout: 5000 });
   });
 });

@@ -62,7 +62,12 @@ import { PageVisibility } from './shared/page-visibility.service';
         <span class="spinner" aria-hidden="true"></span>{{ text }}
       </div>
     }
-    <div class="shell" [class.has-active]="hasActive()">
+    <!-- Under a call the chat is covered: hidden too, so it is neither read out nor focusable. -->
+    <div
+      class="shell"
+      [class.has-active]="hasActive()"
+      [style.visibility]="calls.call() ? 'hidden' : null"
+    >
       <aside class="sidebar" aria-label="Conversations">
         <chat-conversation-list />
       </aside>
@@ -84,6 +89,7 @@ export class ChatShellComponent {
   private readonly badge = inject(UnreadBadgeService);
   private readonly slow = signal(false);
   private readonly snapshot = inject(OfflineSnapshotService);
+  protected readonly calls = inject(CallService);
 
   protected readonly unreachable = computed(
     () => this.page.browserOnline() && this.realtime.status() === 'unreachable',
@@ -117,7 +123,7 @@ export class ChatShellComponent {
   constructor() {
     this.session.start();
     // After the socket exists: the call listens on it.
-    inject(CallService).listen();
+    this.calls.listen();
     inject(InAppNotifier);
     void inject(PushSubscriptionService).sync();
     const timer = setTimeout(() => this.slow.set(true), 2000);

@@ -267,10 +267,10 @@ export class StreamDirective {
       color: #10131c;
     }
     .round.accept {
-      background: #16a34a;
+      background: #15803d;
     }
     .round.danger {
-      background: #dc2626;
+      background: #b91c1c;
     }
     .round:focus-visible {
       outline: 3px solid #93c5fd;
