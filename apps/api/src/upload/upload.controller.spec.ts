@@ -37,6 +37,7 @@ import { RedisService } from '../core/redis/redis.service';
 import { UPLOAD_RATE_LIMIT } from './upload.constants';
 import { UploadEntity } from './upload.entity';
 import { UploadModule } from './upload.module';
+import { UploadsRepository } from './uploads.repository';
 
 /**
  * The upload routes over real HTTP with the real module, multer, sharp, disk storage, app
@@ -93,6 +94,8 @@ describe('UploadController (HTTP)', () => {
 
     const moduleRef = await Test.createTestingModule({ imports: [TestCoreModule, UploadModule] })
       .overrideProvider(getRepositoryToken(UploadEntity))
+      .useValue({})
+      .overrideProvider(UploadsRepository)
       .useValue(new MemoryUploadRepository().asRepository())
       .compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
@@ -110,6 +113,11 @@ describe('UploadController (HTTP)', () => {
     return user ? req.set('x-test-user', user) : req;
   };
 
+  const get = (url: string, user: string | null) => {
+    const req = request(app.getHttpServer()).get(url);
+    return user ? req.set('x-test-user', user) : req;
+  };
+
   function expectError(body: unknown, statusCode: number): void {
     expect(body).toEqual({ statusCode, message: expect.anything(), error: expect.any(String) });
   }
@@ -122,7 +130,8 @@ describe('UploadController (HTTP)', () => {
   ] as const)(
     'accepts a %s and serves it back with safe headers',
     async (format, mimeType, extension) => {
-      const res = await post()
+      const uploader = newUser();
+      const res = await post(uploader)
         .attach('file', await solidImage(format, 500, 400), {
           filename: `photo.${extension}`,
           contentType: mimeType,
@@ -138,10 +147,10 @@ describe('UploadController (HTTP)', () => {
         mimeType,
       });
 
-      const file = await request(app.getHttpServer()).get(view.url).buffer(true).expect(200);
+      const file = await get(view.url, uploader).buffer(true).expect(200);
       expect(file.headers['content-type']).toBe(mimeType);
       expect(file.headers['x-content-type-options']).toBe('nosniff');
-      expect(file.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(file.headers['cache-control']).toBe('private, max-age=86400, immutable');
       expect(file.headers['content-disposition']).toBe(
         `inline; filename="${view.url.split('/').pop()}"`,
       );
@@ -152,11 +161,14 @@ describe('UploadController (HTTP)', () => {
       expect((file.body as Buffer).length).toBe(view.size);
       expect((await sharp(file.body as Buffer).metadata()).format).toBe(format);
 
-      const thumbnail = await request(app.getHttpServer())
-        .get(view.thumbnailUrl)
-        .buffer(true)
-        .expect(200);
+      const thumbnail = await get(view.thumbnailUrl, uploader).buffer(true).expect(200);
       expect(thumbnail.headers['content-type']).toBe('image/webp');
+
+      // The URL alone grants nothing: someone else gets the 404 of a missing file, nobody a 401.
+      for (const url of [view.url, view.thumbnailUrl]) {
+        expectError((await get(url, newUser()).expect(404)).body, 404);
+        expectError((await get(url, null).expect(401)).body, 401);
+      }
     },
   );
 
@@ -180,11 +192,11 @@ describe('UploadController (HTTP)', () => {
   });
 
   it('stores a PNG with HTML appended as a clean re-encoded PNG', async () => {
-    const res = await post()
+    const uploader = newUser();
+    const res = await post(uploader)
       .attach('file', await pngWithTrailingHtml(), 'x.png')
       .expect(201);
-    const file = await request(app.getHttpServer())
-      .get((res.body as UploadView).url)
+    const file = await get((res.body as UploadView).url, uploader)
       .buffer(true)
       .expect(200);
     expect(file.headers['content-type']).toBe('image/png');
@@ -287,7 +299,7 @@ describe('UploadController (HTTP)', () => {
     '%2e%2e',
     'x'.repeat(300),
   ])('answers 404 for GET /api/uploads/%s', async (name) => {
-    const res = await request(app.getHttpServer()).get(`/api/uploads/${name}`).expect(404);
+    const res = await get(`/api/uploads/${name}`, newUser()).expect(404);
     expectError(res.body, 404);
   });
 });

@@ -15,6 +15,7 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
+  ApiCookieAuth,
   ApiConsumes,
   ApiCreatedResponse,
   ApiNotFoundResponse,
@@ -32,7 +33,7 @@ import type { UploadView } from '@chat/shared-dto';
 import type { Response } from 'express';
 import { AuthUser } from '../core/auth/auth-user';
 import { CurrentUser } from '../core/auth/current-user.decorator';
-import { Public } from '../core/auth/public.decorator';
+import { SessionCookieAuth } from '../core/auth/session-cookie-auth.decorator';
 import { FileTooLargeInterceptor } from './file-too-large.interceptor';
 import { UploadRateLimitGuard } from './upload-rate-limit.guard';
 import { UploadResponse } from './upload.response';
@@ -48,11 +49,12 @@ interface ReceivedFile {
  * Headers of every served file. The bytes are images the API encoded itself, but they are
  * still user content on the API's origin: the browser must take them as the declared image
  * type (nosniff), never run anything (a sandboxed CSP with no script source) and may cache them
- * forever, since a name never gets new content.
+ * for a while, since a name never gets new content; `private`, since an answer depends on who
+ * asked and no shared cache may hand it to someone else.
  */
 const SERVE_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
-  'Cache-Control': 'public, max-age=31536000, immutable',
+  'Cache-Control': 'private, max-age=86400, immutable',
   'Content-Security-Policy':
     "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox",
 } as const;
@@ -107,22 +109,31 @@ export class UploadController {
   }
 
   /**
-   * Public because `<img>` cannot send a Bearer token: the 128-bit random name is the
-   * capability. Not throttled per IP either: images are static, cacheable reads, and a chat
-   * page shows many of them.
+   * `<img>` and `<audio>` cannot send a bearer token, so this route also takes the session
+   * cookie. A URL alone grants nothing: the requester must be the uploader or a member of a
+   * conversation where the file was sent. Not throttled: a chat page shows many images.
    */
   @Get('uploads/:name')
-  @Public()
+  @SessionCookieAuth()
   @SkipThrottle({ anon: true, user: true })
-  @ApiOperation({ summary: 'The bytes of an upload or its thumbnail (capability URL, no token)' })
+  @ApiBearerAuth()
+  @ApiCookieAuth('chat_session')
+  @ApiOperation({
+    summary: 'The bytes of an upload or its thumbnail',
+    description:
+      'For its uploader and members of a conversation where a message carrying it was sent; ' +
+      'authenticated by the bearer token or the `chat_session` cookie set at login.',
+  })
   @ApiProduces('image/jpeg', 'image/png', 'image/gif', 'image/webp')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
-  @ApiNotFoundResponse({ description: 'No such upload' })
+  @ApiUnauthorizedResponse({ description: 'No, invalid or expired token or cookie' })
+  @ApiNotFoundResponse({ description: 'No such upload, or not one the requester may read' })
   async serve(
+    @CurrentUser() requester: AuthUser,
     @Param('name') name: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const file = await this.uploads.open(name);
+    const file = await this.uploads.open(name, requester.id);
     res.set(SERVE_HEADERS);
     return new StreamableFile(file.stream, {
       type: file.mimeType,

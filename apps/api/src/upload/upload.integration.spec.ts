@@ -31,6 +31,7 @@ describe('uploads (integration)', () => {
     await t.close();
   });
 
+  const auth = (user: RegisteredUser) => ({ Authorization: `Bearer ${user.token}` });
   const upload = (user: RegisteredUser) =>
     t.http().post('/api/upload').set('Authorization', `Bearer ${user.token}`);
 
@@ -43,7 +44,7 @@ describe('uploads (integration)', () => {
     expect(res.body).toMatchObject({ statusCode: 401 });
   });
 
-  it('stores a re-encoded, oriented, metadata-free image, records its owner and serves it without a token', async () => {
+  it('stores a re-encoded, oriented, metadata-free image, records its owner and serves it to them', async () => {
     const res = await upload(alice)
       .attach('file', await exifRotatedJpeg(), 'photo.jpg')
       .expect(201);
@@ -58,11 +59,11 @@ describe('uploads (integration)', () => {
       );
     expect(row).toEqual({ owner_id: alice.user.id, size: view.size });
 
-    const file = await t.http().get(view.url).buffer(true).expect(200);
+    const file = await t.http().get(view.url).set(auth(alice)).buffer(true).expect(200);
     expect(file.headers).toMatchObject({
       'content-type': 'image/jpeg',
       'x-content-type-options': 'nosniff',
-      'cache-control': 'public, max-age=31536000, immutable',
+      'cache-control': 'private, max-age=86400, immutable',
       'content-security-policy':
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox",
     });
@@ -70,7 +71,12 @@ describe('uploads (integration)', () => {
     expect(stored).toMatchObject({ format: 'jpeg', width: 300, height: 400 });
     expect(stored.exif).toBeUndefined();
 
-    const thumbnail = await t.http().get(view.thumbnailUrl).buffer(true).expect(200);
+    const thumbnail = await t
+      .http()
+      .get(view.thumbnailUrl)
+      .set(auth(alice))
+      .buffer(true)
+      .expect(200);
     expect(thumbnail.headers['content-type']).toBe('image/webp');
     expect(await sharp(thumbnail.body as Buffer).metadata()).toMatchObject({
       width: 240,
@@ -84,7 +90,7 @@ describe('uploads (integration)', () => {
       .expect(201);
     const view = res.body as UploadView;
     expect(view.mimeType).toBe('image/gif');
-    const file = await t.http().get(view.url).buffer(true).expect(200);
+    const file = await t.http().get(view.url).set(auth(alice)).buffer(true).expect(200);
     expect((await sharp(file.body as Buffer).metadata()).pages).toBe(3);
   });
 
@@ -110,8 +116,12 @@ describe('uploads (integration)', () => {
   });
 
   it('answers 404 for names it never issued', async () => {
-    await t.http().get('/api/uploads/0123456789abcdef0123456789abcdef.png').expect(404);
-    await t.http().get('/api/uploads/..%2F..%2Fpackage.json').expect(404);
+    await t
+      .http()
+      .get('/api/uploads/0123456789abcdef0123456789abcdef.png')
+      .set(auth(alice))
+      .expect(404);
+    await t.http().get('/api/uploads/..%2F..%2Fpackage.json').set(auth(alice)).expect(404);
   });
 
   it('lets the messages module accept only the uploader’s own URL', async () => {

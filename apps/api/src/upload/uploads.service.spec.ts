@@ -81,17 +81,23 @@ describe('UploadsService', () => {
   it('opens a stored file by name with the type it was stored as', async () => {
     const view = await service.store(ALICE, await solidImage('gif'));
     const name = nameOf(view.url);
-    const file = await service.open(name);
+    const file = await service.open(name, ALICE);
     expect(file).toMatchObject({ name, mimeType: 'image/gif', size: view.size });
     expect((await sharp(await readAll(file.stream)).metadata()).format).toBe('gif');
-    const thumbnail = await service.open(nameOf(view.thumbnailUrl));
+    const thumbnail = await service.open(nameOf(view.thumbnailUrl), ALICE);
     expect(thumbnail.mimeType).toBe('image/webp');
+  });
+
+  it('answers 404, as for a missing file, to someone who may not read it', async () => {
+    const view = await service.store(ALICE, await solidImage('png'));
+    await expect(service.open(nameOf(view.url), BOB)).rejects.toThrow(NotFoundException);
+    await expect(service.open(nameOf(view.thumbnailUrl), BOB)).rejects.toThrow(NotFoundException);
   });
 
   it.each(['0123456789abcdef0123456789abcdef.png', '../../etc/passwd', 'index.html', 'x.svg'])(
     'answers 404 for %j',
     async (name) => {
-      await expect(service.open(name)).rejects.toThrow(NotFoundException);
+      await expect(service.open(name, ALICE)).rejects.toThrow(NotFoundException);
     },
   );
 

@@ -84,12 +84,14 @@ export class UploadsService {
   }
 
   /**
-   * The stored file called `name`, for `GET /api/uploads/:name`. Its type comes from the name,
-   * which the API chose from the format it encoded, so serving needs no database read.
+   * The stored file called `name`, for `GET /api/uploads/:name`, when `requesterId` may read
+   * it (`UploadsRepository.readableBy`). Anyone else gets the same 404 as for a missing file,
+   * so the answer does not even confirm that the name exists.
    */
-  async open(name: string): Promise<ServedFile> {
+  async open(name: string, requesterId: string): Promise<ServedFile> {
     const parsed = parseUploadName(name);
-    const stored = parsed ? await this.storage.get(parsed.name) : null;
+    const readable = parsed ? await this.uploads.readableBy(parsed.name, requesterId) : false;
+    const stored = parsed && readable ? await this.storage.get(parsed.name) : null;
     if (!parsed || !stored) throw new NotFoundException('No such upload');
     return {
       name: parsed.name,

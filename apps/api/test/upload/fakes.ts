@@ -42,6 +42,13 @@ export class MemoryUploadRepository {
     return this.rows.find((r) => r.originalKey === originalKey && r.ownerId === ownerId) ?? null;
   }
 
+  /** Conversation sharing is the SQL's business (integration specs): here, uploaders only. */
+  async readableBy(key: string, userId: string): Promise<boolean> {
+    return this.rows.some(
+      (r) => (r.originalKey === key || r.thumbnailKey === key) && r.ownerId === userId,
+    );
+  }
+
   asRepository(): UploadsRepository {
     return this as unknown as UploadsRepository;
   }

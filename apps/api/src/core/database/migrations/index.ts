@@ -4,6 +4,7 @@ import { AddConversationMute1765000000510 } from './1765000000510-AddConversatio
 import { CreatePush1765000000520 } from './1765000000520-CreatePush';
 import { MessageLifecycle1765100000000 } from './1765100000000-MessageLifecycle';
 import { MessageSearch1765200000000 } from './1765200000000-MessageSearch';
+import { UploadAccess1765300000000 } from './1765300000000-UploadAccess';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CreatePush1765000000520,
   MessageLifecycle1765100000000,
   MessageSearch1765200000000,
+  UploadAccess1765300000000,
 ];
