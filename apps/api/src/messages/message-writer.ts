@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { databaseCode, PG_ERROR } from '../core/database/pg-errors';
 import { MetricsService } from '../core/metrics/metrics.service';
+import type { MessageType } from '@chat/shared-dto';
 import { MessageRow } from './message.mapper';
 import { BATCH_GUARD_TRIPPED, BatchResult, MessagesRepository } from './messages.repository';
 
@@ -14,7 +15,7 @@ export interface NewMessage {
   senderId: string;
   clientId: string;
   content: string;
-  type: 'text' | 'image';
+  type: MessageType;
   fileUrl: string | null;
   replyToId: string | null;
   /** User ids of the members the content names. */

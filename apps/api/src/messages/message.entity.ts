@@ -1,3 +1,4 @@
+import type { MessageType } from '@chat/shared-dto';
 import {
   Check,
   Column,
@@ -11,7 +12,7 @@ import { ConversationEntity } from '../conversations/conversation.entity';
 import { UserEntity } from '../users/user.entity';
 
 @Entity('messages')
-@Check('messages_message_type_check', `message_type IN ('text', 'image')`)
+@Check('messages_message_type_check', `message_type IN ('text', 'image', 'file')`)
 /** History pages and catch-up read by (conversation_id, seq); unique: no two messages share a seq. */
 @Index('messages_conversation_seq_uq', ['conversationId', 'seq'], { unique: true })
 /** A clientId is unique per sender: a resend finds the stored message. */
@@ -44,7 +45,7 @@ export class MessageEntity {
   content!: string;
 
   @Column({ name: 'message_type', type: 'varchar', length: 10, default: 'text' })
-  messageType!: 'text' | 'image';
+  messageType!: MessageType;
 
   @Column({ name: 'file_url', type: 'varchar', length: 512, nullable: true })
   fileUrl!: string | null;

@@ -1,4 +1,4 @@
-import type { MessageView, ReactionSummary, ReplyPreview } from '@chat/shared-dto';
+import type { AttachmentView, MessageView, ReactionSummary, ReplyPreview } from '@chat/shared-dto';
 import { thumbnailUrlFor } from '../upload/upload-name';
 
 /** What a reply shows of its original, as the message queries select it. */
@@ -19,7 +19,7 @@ export interface MessageRow {
   seq: string;
   sender_id: string;
   content: string;
-  message_type: 'text' | 'image';
+  message_type: MessageView['type'];
   file_url: string | null;
   client_id: string;
   created_at: Date | string;
@@ -45,7 +45,12 @@ function toReplyPreview(reply: ReplyRow): ReplyPreview {
   };
 }
 
-export function toMessageView(row: MessageRow, reactions: ReactionSummary[] = []): MessageView {
+/** `attachment`: the upload behind `file_url`, which the uploads module describes. */
+export function toMessageView(
+  row: MessageRow,
+  reactions: ReactionSummary[] = [],
+  attachment: AttachmentView | null = null,
+): MessageView {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -56,6 +61,7 @@ export function toMessageView(row: MessageRow, reactions: ReactionSummary[] = []
     fileUrl: row.file_url,
     thumbnailUrl:
       row.message_type === 'image' && row.file_url ? thumbnailUrlFor(row.file_url) : null,
+    attachment: row.file_url ? attachment : null,
     clientId: row.client_id,
     createdAt: new Date(row.created_at).toISOString(),
     rev: Number(row.rev),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Ack, ConversationView, MessageView, UploadView } from '@chat/shared-dto';
+import type { Ack, ConversationView, MessageView, ImageUploadView } from '@chat/shared-dto';
 import { DataSource } from 'typeorm';
 import { createTestApp, RegisteredUser, TestApp } from '../../test/integration/test-app';
 import { solidImage } from '../../test/upload/image-fixtures';
@@ -28,14 +28,14 @@ describe('upload access (integration)', () => {
     await t.close();
   });
 
-  async function uploadImage(): Promise<UploadView> {
+  async function uploadImage(): Promise<ImageUploadView> {
     const res = await t
       .http()
       .post('/api/upload')
       .set(bearer(owner))
       .attach('file', await solidImage('png', 40, 30), 'a.png')
       .expect(201);
-    return res.body as UploadView;
+    return res.body as ImageUploadView;
   }
 
   async function group(members: RegisteredUser[]): Promise<ConversationView> {

@@ -1,4 +1,4 @@
-import type { UploadView } from '@chat/shared-dto';
+import type { ImageUploadView } from '@chat/shared-dto';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import {
@@ -6,9 +6,7 @@ import {
   exifRotatedJpeg,
   htmlBehindPngSignature,
   oversizedPng,
-  SVG_IMAGE,
   solidImage,
-  TEXT_FILE,
 } from '../../test/upload/image-fixtures';
 import { createTestApp, RegisteredUser, TestApp } from '../../test/integration/test-app';
 import { UPLOAD_RATE_LIMIT } from './upload.constants';
@@ -48,7 +46,7 @@ describe('uploads (integration)', () => {
     const res = await upload(alice)
       .attach('file', await exifRotatedJpeg(), 'photo.jpg')
       .expect(201);
-    const view = res.body as UploadView;
+    const view = res.body as ImageUploadView;
     expect(view).toMatchObject({ width: 300, height: 400, mimeType: 'image/jpeg' });
 
     const [row] = await t.app
@@ -88,7 +86,7 @@ describe('uploads (integration)', () => {
     const res = await upload(alice)
       .attach('file', await animatedImage('gif', 3), 'a.gif')
       .expect(201);
-    const view = res.body as UploadView;
+    const view = res.body as ImageUploadView;
     expect(view.mimeType).toBe('image/gif');
     const file = await t.http().get(view.url).set(auth(alice)).buffer(true).expect(200);
     expect((await sharp(file.body as Buffer).metadata()).pages).toBe(3);
@@ -96,8 +94,8 @@ describe('uploads (integration)', () => {
 
   it('answers 415, 400 and 413 in the error shape, never 500', async () => {
     const cases: Array<[Buffer | null, string, number]> = [
-      [TEXT_FILE, 'photo.png', 415],
-      [SVG_IMAGE, 'image.svg', 415],
+      // Text and SVG are no images: plain-text documents (documents.integration.spec.ts).
+      [Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0]), 'photo.png', 415],
       [htmlBehindPngSignature(), 'x.png', 400],
       [oversizedPng(6 * 1024 * 1024), 'big.png', 413],
       [null, '', 400],
@@ -129,14 +127,18 @@ describe('uploads (integration)', () => {
       await upload(alice)
         .attach('file', await solidImage('webp'), 'a.webp')
         .expect(201)
-    ).body as UploadView;
+    ).body as ImageUploadView;
     const uploads = t.app.get(UploadsService);
-    await expect(uploads.findOwnedImage(alice.user.id, view.url)).resolves.toEqual({
+    await expect(
+      uploads.findOwnedAttachment(alice.user.id, view.url, 'image'),
+    ).resolves.toMatchObject({
       url: view.url,
       thumbnailUrl: view.thumbnailUrl,
     });
-    await expect(uploads.findOwnedImage(bob.user.id, view.url)).resolves.toBeNull();
-    await expect(uploads.findOwnedImage(alice.user.id, view.thumbnailUrl)).resolves.toBeNull();
+    await expect(uploads.findOwnedAttachment(bob.user.id, view.url, 'image')).resolves.toBeNull();
+    await expect(
+      uploads.findOwnedAttachment(alice.user.id, view.thumbnailUrl, 'image'),
+    ).resolves.toBeNull();
   });
 
   it('limits uploads per user with 429 and Retry-After', async () => {

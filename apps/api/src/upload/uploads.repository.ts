@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { UPLOADS_PATH } from './upload-name';
 import { UploadEntity } from './upload.entity';
 
@@ -24,15 +24,15 @@ export class UploadsRepository {
   }
 
   /**
-   * Whether `userId` may fetch the stored object `key` (an original or its thumbnail): they
+   * The upload `userId` may fetch as the stored object `key` (an original or its thumbnail): they
    * uploaded it, or they are now a member of a conversation where a live message carries it.
    * The one read of other modules' tables here, on purpose: the messages module depends on this
    * one (image ownership), so asking it back would be a cycle, and one statement answers the
    * question atomically, a removed member or a deleted message taking effect at once.
    */
-  async readableBy(key: string, userId: string): Promise<boolean> {
-    const rows = await this.uploads.query<unknown[]>(
-      `SELECT 1 FROM uploads u
+  async findReadable(key: string, userId: string): Promise<UploadEntity | null> {
+    const rows = await this.uploads.query<{ id: string }[]>(
+      `SELECT u.id FROM uploads u
         WHERE (u.original_key = $1 OR u.thumbnail_key = $1)
           AND (u.owner_id = $2 OR EXISTS (
             SELECT 1 FROM messages m
@@ -42,7 +42,11 @@ export class UploadsRepository {
         LIMIT 1`,
       [key, userId, UPLOADS_PATH],
     );
-    return rows.length > 0;
+    return rows.length > 0 ? this.uploads.findOne({ where: { id: rows[0].id } }) : null;
+  }
+
+  findByOriginalKeys(originalKeys: string[]): Promise<UploadEntity[]> {
+    return this.uploads.find({ where: { originalKey: In(originalKeys) } });
   }
 
   async delete(id: string): Promise<void> {

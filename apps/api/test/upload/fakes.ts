@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { UploadsRepository } from '../../src/upload/uploads.repository';
-import { FileStorage, StoredObject } from '../../src/upload/file-storage';
+import { FileStorage, RangeResolver, StoredObject } from '../../src/upload/file-storage';
 import { UploadEntity } from '../../src/upload/upload.entity';
 
 /** A `FileStorage` in a Map, for tests that need no disk. */
@@ -11,9 +11,12 @@ export class MemoryStorage implements FileStorage {
     this.objects.set(key, data);
   }
 
-  async get(key: string): Promise<StoredObject | null> {
+  async get(key: string, resolveRange?: RangeResolver): Promise<StoredObject | null> {
     const data = this.objects.get(key);
-    return data ? { stream: Readable.from([data]), size: data.length } : null;
+    if (!data) return null;
+    const range = resolveRange?.(data.length);
+    const part = range ? data.subarray(range.start, range.end + 1) : data;
+    return { stream: Readable.from([part]), size: data.length, range };
   }
 
   async delete(key: string): Promise<void> {
@@ -43,9 +46,11 @@ export class MemoryUploadRepository {
   }
 
   /** Conversation sharing is the SQL's business (integration specs): here, uploaders only. */
-  async readableBy(key: string, userId: string): Promise<boolean> {
-    return this.rows.some(
-      (r) => (r.originalKey === key || r.thumbnailKey === key) && r.ownerId === userId,
+  async findReadable(key: string, userId: string): Promise<UploadEntity | null> {
+    return (
+      this.rows.find(
+        (r) => (r.originalKey === key || r.thumbnailKey === key) && r.ownerId === userId,
+      ) ?? null
     );
   }
 

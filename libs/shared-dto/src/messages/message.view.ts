@@ -1,4 +1,6 @@
-export type MessageType = 'text' | 'image';
+import type { AttachmentView } from '../upload/upload.view';
+
+export type MessageType = 'text' | 'image' | 'file';
 
 export interface MessageView {
   id: string;
@@ -10,6 +12,8 @@ export interface MessageView {
   type: MessageType;
   fileUrl?: string | null;
   thumbnailUrl?: string | null;
+  /** The file an image or file message carries (absent on tombstones and older images). */
+  attachment?: AttachmentView | null;
   clientId: string;
   createdAt: string;
   /** The conversation's change counter when this message last changed (new, edited, deleted, reacted). */

@@ -2,7 +2,7 @@ import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from '
 import { DEFAULT_LIMITS } from '../common/limits';
 import type { MessageType } from './message.view';
 
-const MESSAGE_TYPES: MessageType[] = ['text', 'image'];
+const MESSAGE_TYPES: MessageType[] = ['text', 'image', 'file'];
 
 /**
  * The body of `POST /api/conversations/:id/messages`. Content length after trimming is checked

@@ -5,6 +5,7 @@ import { CreatePush1765000000520 } from './1765000000520-CreatePush';
 import { MessageLifecycle1765100000000 } from './1765100000000-MessageLifecycle';
 import { MessageSearch1765200000000 } from './1765200000000-MessageSearch';
 import { UploadAccess1765300000000 } from './1765300000000-UploadAccess';
+import { DocumentUploads1765300000100 } from './1765300000100-DocumentUploads';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   MessageLifecycle1765100000000,
   MessageSearch1765200000000,
   UploadAccess1765300000000,
+  DocumentUploads1765300000100,
 ];

@@ -1,5 +1,7 @@
 import type {
+  AttachmentView,
   ConversationMemberView,
+  MessageType,
   MessageView,
   ReactionSummary,
   ReplyPreview,
@@ -23,11 +25,13 @@ export interface DisplayMessage {
   clientId: string;
   senderId: string;
   own: boolean;
-  type: 'text' | 'image';
+  type: MessageType;
   text: string;
   segments: readonly TextSegment[];
   imageUrl: string | null;
   fullImageUrl: string | null;
+  /** The document a file message carries, shown as a card with a download link. */
+  file: AttachmentView | null;
   createdAt: string;
   time: string;
   status: DisplayStatus;
@@ -200,6 +204,7 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       segments: message.mentions.length ? markMentions(segments, usernames, selfId) : segments,
       imageUrl: deleted ? null : (local ?? image),
       fullImageUrl: message.type === 'image' ? (message.fileUrl ?? image) : null,
+      file: !deleted && message.type === 'file' ? (message.attachment ?? null) : null,
       createdAt: message.createdAt,
       time: clockTime(message.createdAt),
       status,
@@ -247,6 +252,7 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       imageUrl:
         entry.type === 'image' ? (local ?? entry.thumbnailUrl ?? entry.fileUrl ?? null) : null,
       fullImageUrl: entry.type === 'image' ? (entry.fileUrl ?? local) : null,
+      file: null,
       createdAt: entry.createdAt,
       time: clockTime(entry.createdAt),
       status: entry.status === 'failed' || input.stalled ? 'failed' : 'pending',
@@ -274,6 +280,7 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       segments: [],
       imageUrl: upload.previewUrl,
       fullImageUrl: upload.previewUrl,
+      file: null,
       createdAt: upload.createdAt,
       time: clockTime(upload.createdAt),
       status: upload.status === 'failed' ? 'failed' : 'uploading',
