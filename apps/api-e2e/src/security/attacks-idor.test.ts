@@ -1,7 +1,8 @@
 // Attacks: insecure direct object references. An outsider (mallory) who knows every id of a
 // conversation, its messages, its members and their sessions gets nothing out of any REST
 // endpoint or socket event, changes nothing, and receives none of its events; a member removed
-// from a group stops receiving at once; uploads are capability URLs nobody can guess or climb out of.
+// from a group stops receiving at once; uploads have names nobody can guess or climb out of, and
+// are served only to their uploader and the members of a conversation where they were sent.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type {
@@ -62,6 +63,11 @@ before(async () => {
 after(async () => {
   for (const s of sockets) s.close();
   if (server) await server.stop();
+});
+
+/** A bearer header for `fetch` (the uploads route also takes the session cookie, tested elsewhere). */
+const bearer = (u: { token: string }): Record<string, string> => ({
+  authorization: `Bearer ${u.token}`,
 });
 
 /** The `userId` of a recorded event's payload, if it has one. */
@@ -412,7 +418,7 @@ describe('Socket: an outsider', () => {
   });
 });
 
-describe('Uploads are capability URLs', () => {
+describe('Uploads: unguessable names, served to members only', () => {
   test('names are 128-bit random hex with a fixed extension, and differ per upload', async () => {
     const names: string[] = [];
     for (let i = 0; i < 3; i += 1) {
@@ -429,23 +435,27 @@ describe('Uploads are capability URLs', () => {
       assert.equal(res.status, 201, res.text);
       assert.ok(res.json);
       assert.match(res.json.url, /^\/api\/uploads\/[0-9a-f]{32}\.(jpg|png|gif|webp)$/);
-      assert.match(res.json.thumbnailUrl, /^\/api\/uploads\/[0-9a-f]{32}-thumb\.webp$/);
+      assert.match(res.json.thumbnailUrl ?? '', /^\/api\/uploads\/[0-9a-f]{32}-thumb\.webp$/);
       assert.ok(
         !res.json.url.includes('evil'),
         'the client file name never reaches the stored name',
       );
       names.push(res.json.url);
-      const served = await fetch(`${server.url}${res.json.url}`);
+      const served = await fetch(`${server.url}${res.json.url}`, { headers: bearer(alice) });
       assert.equal(served.status, 200);
       assert.match(served.headers.get('content-type') ?? '', /^image\//);
+      // Knowing the URL grants nothing: an outsider's token gets the 404 of a missing file.
+      const stolen = await fetch(`${server.url}${res.json.url}`, { headers: bearer(mallory) });
+      assert.equal(stolen.status, 404);
+      assert.equal((await fetch(`${server.url}${res.json.url}`)).status, 401);
     }
     assert.equal(new Set(names).size, names.length);
     // Unguessable: one hex digit changed is a miss, and so is the upper-case form.
     const url = names[0] ?? '';
     const flipped = url.replace(/[0-9a-f](?=\.)/, (d: string) => (d === '0' ? '1' : '0'));
-    assert.equal((await fetch(`${server.url}${flipped}`)).status, 404);
+    assert.equal((await fetch(`${server.url}${flipped}`, { headers: bearer(alice) })).status, 404);
     const upper = url.replace(/[0-9a-f]{32}/, (hex: string) => hex.toUpperCase());
-    assert.equal((await fetch(`${server.url}${upper}`)).status, 404);
+    assert.equal((await fetch(`${server.url}${upper}`, { headers: bearer(alice) })).status, 404);
 
     // Someone else's upload cannot be sent as one's own image message (no hot-linking by id).
     const m = await connectSocket(server, mallory.token);
@@ -482,7 +492,10 @@ describe('Uploads are capability URLs', () => {
       '%c0%ae%c0%ae%2fetc%2fpasswd',
     ];
     for (const name of attempts) {
-      const res = await fetch(`${server.url}/api/uploads/${name}`, { redirect: 'manual' });
+      const res = await fetch(`${server.url}/api/uploads/${name}`, {
+        redirect: 'manual',
+        headers: bearer(alice),
+      });
       const text = await res.text();
       assert.ok([400, 404].includes(res.status), `${name.slice(0, 60)}: ${res.status}`);
       assert.ok(

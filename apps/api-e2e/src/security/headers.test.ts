@@ -32,8 +32,12 @@ async function sample(server: ServerProcess): Promise<Record<string, Response>> 
     'API 401': await get('/api/auth/me'),
     'API 404': await get('/api/nope'),
     'API 400': await get('/api/users/search', { authorization: `Bearer ${user.token}` }),
-    upload: await get(upload.json?.url ?? '/missing-upload-url'),
-    'upload 404': await get('/api/uploads/..%2f..%2fetc%2fpasswd'),
+    upload: await get(upload.json?.url ?? '/missing-upload-url', {
+      authorization: `Bearer ${user.token}`,
+    }),
+    'upload 404': await get('/api/uploads/..%2f..%2fetc%2fpasswd', {
+      authorization: `Bearer ${user.token}`,
+    }),
   };
   if (webBuilt) answers['web app'] = await get('/', { accept: 'text/html' });
   return answers;

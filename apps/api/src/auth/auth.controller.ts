@@ -5,11 +5,13 @@ import {
   Get,
   HttpCode,
   HttpStatus,
+  Inject,
   NotFoundException,
   Param,
   ParseUUIDPipe,
   Post,
   Req,
+  Res,
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -23,7 +25,9 @@ import {
 } from '@nestjs/swagger';
 import type { AuthResponse, SessionView, UserView } from '@chat/shared-dto';
 import { ChangePasswordDto, LoginDto, RegisterDto } from '@chat/shared-dto';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { AppConfig } from '../core/config/app-config';
+import { APP_CONFIG } from '../core/config/config.module';
 import { ApiBodyOf } from '../core/swagger/api-schema';
 import { toUserView } from '../users/user.mapper';
 import { UsersService } from '../users/users.service';
@@ -31,6 +35,7 @@ import { AuthUser } from '../core/auth/auth-user';
 import { AuthService } from './auth.service';
 import { CurrentUser } from '../core/auth/current-user.decorator';
 import { Public } from '../core/auth/public.decorator';
+import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
@@ -42,21 +47,40 @@ export class AuthController {
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
     private readonly tokens: TokenService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Login and register also hand the token to the browser's media tags (`session-cookie.ts`). */
+  private withSessionCookie(req: Request, res: Response, answer: AuthResponse): AuthResponse {
+    const expiresAt = Date.now() + this.config.jwt.expiresInSeconds * 1000;
+    setSessionCookie(req, res, answer.token, expiresAt);
+    return answer;
+  }
 
   @Public()
   @Post('register')
-  @ApiOperation({ summary: 'Create an account; answers with the user and a token' })
+  @ApiOperation({
+    summary: 'Create an account; answers with the user and a token',
+    description: 'Also sets the HttpOnly `chat_session` cookie that media tags use for uploads.',
+  })
   @ApiBodyOf(RegisterDto)
   @ApiConflictResponse({ description: 'Username or email already taken' })
-  register(@Body() body: RegisterDto, @Req() req: Request): Promise<AuthResponse> {
-    return this.auth.register(body, { userAgent: req.get('user-agent'), ip: req.ip });
+  async register(
+    @Body() body: RegisterDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AuthResponse> {
+    const answer = await this.auth.register(body, { userAgent: req.get('user-agent'), ip: req.ip });
+    return this.withSessionCookie(req, res, answer);
   }
 
   @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Log in by email or username' })
+  @ApiOperation({
+    summary: 'Log in by email or username',
+    description: 'Also sets the HttpOnly `chat_session` cookie that media tags use for uploads.',
+  })
   @ApiBodyOf(LoginDto)
   @ApiUnauthorizedResponse({ description: 'Invalid credentials' })
   @ApiTooManyRequestsResponse({
@@ -69,30 +93,54 @@ export class AuthController {
     description:
       "Optional: a live token of the same account marks a trusted device, which other people's failed logins never refuse or slow down",
   })
-  async login(@Body() body: LoginDto, @Req() req: Request): Promise<AuthResponse> {
+  async login(
+    @Body() body: LoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AuthResponse> {
     const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
     // A token that cannot be checked just means no trusted device, never a failed login.
     const presented = bearer ? await this.tokens.authenticate(bearer).catch(() => null) : null;
-    return this.auth.login(
+    const answer = await this.auth.login(
       body,
       { userAgent: req.get('user-agent'), ip: req.ip ?? 'unknown' },
       presented,
     );
+    return this.withSessionCookie(req, res, answer);
   }
 
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
-  @ApiOperation({ summary: "Revoke this token's session at once and close its sockets" })
+  @ApiOperation({
+    summary: "Revoke this token's session at once and close its sockets",
+    description: 'Also clears the `chat_session` cookie.',
+  })
   @ApiNoContentResponse()
-  async logout(@CurrentUser() me: AuthUser): Promise<void> {
+  async logout(
+    @CurrentUser() me: AuthUser,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
     await this.sessions.revoke(me.id, me.sessionId);
+    clearSessionCookie(req, res);
   }
 
   @Get('me')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The caller, with their email' })
-  async me(@CurrentUser() me: AuthUser): Promise<UserView> {
+  @ApiOperation({
+    summary: 'The caller, with their email',
+    description:
+      'Also (re)sets the `chat_session` cookie for this token: a session restored from storage ' +
+      'after the browser dropped the cookie gets it back.',
+  })
+  async me(
+    @CurrentUser() me: AuthUser,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<UserView> {
+    const token = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (token) setSessionCookie(req, res, token, me.expiresAt);
     return toUserView(await this.users.findByIdOrFail(me.id), true);
   }
 

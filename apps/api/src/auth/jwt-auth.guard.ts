@@ -8,8 +8,13 @@ import { isServiceUnavailable } from '../core/http/unavailable';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { IS_PUBLIC } from '../core/auth/public.decorator';
+import { ACCEPTS_SESSION_COOKIE } from '../core/auth/session-cookie-auth.decorator';
+import { CookieAwareRequest, SESSION_COOKIE_ALLOWED } from './session-cookie';
 
-/** Global guard: every route needs a live session unless it is `@Public()`. */
+/**
+ * Global guard: every route needs a live session unless it is `@Public()`; a bearer token, or
+ * on `@SessionCookieAuth()` routes the session cookie.
+ */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(private readonly reflector: Reflector) {
@@ -23,6 +28,14 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       context.getClass(),
     ]);
     if (isPublic) return true;
+    if (
+      this.reflector.getAllAndOverride<boolean>(ACCEPTS_SESSION_COOKIE, [
+        context.getHandler(),
+        context.getClass(),
+      ])
+    ) {
+      context.switchToHttp().getRequest<CookieAwareRequest>()[SESSION_COOKIE_ALLOWED] = true;
+    }
     return super.canActivate(context);
   }
 

@@ -5,9 +5,10 @@ import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
 import { AuthUser } from '../core/auth/auth-user';
 import { jwtKey } from './jwt-key';
+import { allowedSessionCookieToken } from './session-cookie';
 import { TokenPayload, TokenService } from './token.service';
 
-/** Bearer tokens on REST: signature and expiry by passport-jwt (HS256 only), then the session. */
+/** Bearer tokens (or the session cookie where allowed) on REST: signature and expiry by passport-jwt (HS256 only), then the session. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
@@ -15,7 +16,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly tokens: TokenService,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: ExtractJwt.fromExtractors([
+        ExtractJwt.fromAuthHeaderAsBearerToken(),
+        allowedSessionCookieToken,
+      ]),
       // passport-jwt hands the key to jsonwebtoken, which takes a KeyObject; its types predate that.
       secretOrKeyProvider: (
         _req: unknown,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Ack, ConversationView, MessageView, UploadView } from '@chat/shared-dto';
+import type { Ack, ConversationView, MessageView, ImageUploadView } from '@chat/shared-dto';
 import {
   ClientSocket,
   createTestApp,
@@ -128,7 +128,7 @@ describe('message lifecycle: edit, delete, replies, reactions, mentions (integra
         .set(auth(a))
         .attach('file', await solidImage('png'), 'p.png')
         .expect(201)
-    ).body as UploadView;
+    ).body as ImageUploadView;
     await t.http().get(image.url).set(auth(a)).expect(200);
     const first = await send(a1, conv.id, 'keep me');
     const photo = await send(a1, conv.id, '', { type: 'image', fileUrl: image.url });

@@ -1,3 +1,4 @@
+import type { MessageType } from '@chat/shared-dto';
 import {
   Check,
   Column,
@@ -12,7 +13,7 @@ import { ConversationEntity } from '../conversations/conversation.entity';
 import { UserEntity } from '../users/user.entity';
 
 @Entity('messages')
-@Check('messages_message_type_check', `message_type IN ('text', 'image', 'call')`)
+@Check('messages_message_type_check', `message_type IN ('text', 'image', 'call', 'file')`)
 /** History pages and catch-up read by (conversation_id, seq); unique: no two messages share a seq. */
 @Index('messages_conversation_seq_uq', ['conversationId', 'seq'], { unique: true })
 /** A clientId is unique per sender: a resend finds the stored message. */
@@ -21,6 +22,8 @@ import { UserEntity } from '../users/user.entity';
 @Index('messages_conversation_rev_uq', ['conversationId', 'rev'], { unique: true })
 /** Full-text search (an expression GIN index: written by its migration, not by TypeORM). */
 @Index('messages_search_idx', { synchronize: false })
+/** Who may fetch an upload: the messages carrying it (`UploadsRepository.readableBy`). */
+@Index('messages_file_url_idx', ['fileUrl'], { where: 'file_url IS NOT NULL' })
 export class MessageEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -43,7 +46,7 @@ export class MessageEntity {
   content!: string;
 
   @Column({ name: 'message_type', type: 'varchar', length: 10, default: 'text' })
-  messageType!: 'text' | 'image' | 'call';
+  messageType!: MessageType;
 
   @Column({ name: 'file_url', type: 'varchar', length: 512, nullable: true })
   fileUrl!: string | null;

@@ -1,4 +1,10 @@
-import type { CallSummary, MessageView, ReactionSummary, ReplyPreview } from '@chat/shared-dto';
+import type {
+  AttachmentView,
+  CallSummary,
+  MessageView,
+  ReactionSummary,
+  ReplyPreview,
+} from '@chat/shared-dto';
 import { thumbnailUrlFor } from '../upload/upload-name';
 
 /** What a reply shows of its original, as the message queries select it. */
@@ -47,7 +53,12 @@ function toReplyPreview(reply: ReplyRow): ReplyPreview {
   };
 }
 
-export function toMessageView(row: MessageRow, reactions: ReactionSummary[] = []): MessageView {
+/** `attachment`: the upload behind `file_url`, which the uploads module describes. */
+export function toMessageView(
+  row: MessageRow,
+  reactions: ReactionSummary[] = [],
+  attachment: AttachmentView | null = null,
+): MessageView {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -58,6 +69,7 @@ export function toMessageView(row: MessageRow, reactions: ReactionSummary[] = []
     fileUrl: row.file_url,
     thumbnailUrl:
       row.message_type === 'image' && row.file_url ? thumbnailUrlFor(row.file_url) : null,
+    attachment: row.file_url ? attachment : null,
     clientId: row.client_id,
     createdAt: new Date(row.created_at).toISOString(),
     rev: Number(row.rev),

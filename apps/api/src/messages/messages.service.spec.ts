@@ -64,7 +64,7 @@ describe('MessagesService', () => {
   let membership: jest.Mocked<Pick<MembershipService, 'assertMember'>>;
   let writer: jest.Mocked<Pick<MessageWriter, 'write'>>;
   let events: jest.Mocked<Pick<DomainEvents, 'emit'>>;
-  let uploads: jest.Mocked<Pick<UploadsService, 'findOwnedImage'>>;
+  let uploads: jest.Mocked<Pick<UploadsService, 'findOwnedAttachment'>>;
   let service: MessagesService;
 
   const build = (withUploads: boolean) => {
@@ -103,10 +103,18 @@ describe('MessagesService', () => {
     writer = { write: jest.fn(async (m: NewMessage) => ({ row: rowOf(m), duplicate: false })) };
     events = { emit: jest.fn() };
     uploads = {
-      findOwnedImage: jest.fn(async (userId: string, fileUrl: string) =>
-        userId === ALICE && fileUrl.endsWith(IMAGE_URL)
-          ? { url: IMAGE_URL, thumbnailUrl: `/api/uploads/${IMAGE_ID}-thumb.webp` }
-          : null,
+      findOwnedAttachment: jest.fn(
+        async (userId: string, fileUrl: string, kind: 'image' | 'file') =>
+          userId === ALICE && kind === 'image' && fileUrl.endsWith(IMAGE_URL)
+            ? {
+                url: IMAGE_URL,
+                kind: 'image' as const,
+                name: 'cat.png',
+                size: 10,
+                mimeType: 'image/png' as const,
+                thumbnailUrl: `/api/uploads/${IMAGE_ID}-thumb.webp`,
+              }
+            : null,
       ),
     };
     service = build(true);
@@ -141,6 +149,7 @@ describe('MessagesService', () => {
         type: 'text',
         fileUrl: null,
         thumbnailUrl: null,
+        attachment: null,
         clientId: 'c1',
         createdAt: '2026-01-01T10:00:00.000Z',
         rev: 7,
@@ -198,9 +207,10 @@ describe('MessagesService', () => {
         fileUrl: `https://chat.example${IMAGE_URL}`,
       });
 
-      expect(uploads.findOwnedImage).toHaveBeenCalledWith(
+      expect(uploads.findOwnedAttachment).toHaveBeenCalledWith(
         ALICE,
         `https://chat.example${IMAGE_URL}`,
+        'image',
       );
       expect(writer.write).toHaveBeenCalledWith(
         expect.objectContaining({ type: 'image', content: 'a cat', fileUrl: IMAGE_URL }),
@@ -209,7 +219,15 @@ describe('MessagesService', () => {
         type: 'image',
         fileUrl: IMAGE_URL,
         thumbnailUrl: `/api/uploads/${IMAGE_ID}-thumb.webp`,
+        attachment: { url: IMAGE_URL, kind: 'image', name: 'cat.png' },
       });
+    });
+
+    it('refuses an image sent as a file message (the upload kind must match)', async () => {
+      await expect(
+        service.send(ALICE, ROOM, { clientId: 'c1', type: 'file', fileUrl: IMAGE_URL }),
+      ).rejects.toThrow('fileUrl must be a file you uploaded to this server');
+      expect(writer.write).not.toHaveBeenCalled();
     });
 
     it('accepts an image without a caption', async () => {
@@ -244,7 +262,7 @@ describe('MessagesService', () => {
       [
         'a text with a fileUrl',
         { clientId: 'c1', content: 'hi', fileUrl: IMAGE_URL },
-        'fileUrl is only for image messages',
+        'fileUrl is only for attachment messages',
       ],
       [
         'an image without a fileUrl',
@@ -273,7 +291,7 @@ describe('MessagesService', () => {
       await expect(
         service.send(BOB, ROOM, { clientId: 'c1', type: 'image', fileUrl: IMAGE_URL }),
       ).rejects.toThrow('fileUrl must be an image you uploaded to this server');
-      expect(uploads.findOwnedImage).toHaveBeenCalledWith(BOB, IMAGE_URL);
+      expect(uploads.findOwnedAttachment).toHaveBeenCalledWith(BOB, IMAGE_URL, 'image');
       expect(writer.write).not.toHaveBeenCalled();
     });
 
@@ -291,7 +309,7 @@ describe('MessagesService', () => {
         service.send(MALLORY, ROOM, { clientId: 'c1', type: 'image', fileUrl: IMAGE_URL }),
       ).rejects.toThrow(NotFoundException);
       expect(membership.assertMember).toHaveBeenCalledWith(ROOM, MALLORY);
-      expect(uploads.findOwnedImage).not.toHaveBeenCalled();
+      expect(uploads.findOwnedAttachment).not.toHaveBeenCalled();
       expect(writer.write).not.toHaveBeenCalled();
     });
 

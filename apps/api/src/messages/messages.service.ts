@@ -5,7 +5,13 @@ import {
   NotFoundException,
   Optional,
 } from '@nestjs/common';
-import type { CallSummary, MessageView, SendMessageBody } from '@chat/shared-dto';
+import type {
+  AttachmentView,
+  CallSummary,
+  MessageType,
+  MessageView,
+  SendMessageBody,
+} from '@chat/shared-dto';
 import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { MembershipService } from '../conversations/membership.service';
 import { AppConfig } from '../core/config/app-config';
@@ -64,7 +70,7 @@ export class MessagesService {
   ): Promise<SendResult> {
     const receivedAt = performance.now();
     const members = await this.membership.assertMember(conversationId, senderId);
-    const { content, type, fileUrl } = await this.normalise(senderId, body);
+    const { content, type, fileUrl, attachment } = await this.normalise(senderId, body);
     if (body.replyToId) await this.seqOf(conversationId, body.replyToId, 'replyToId');
     const { row, duplicate } = await this.writer.write({
       conversationId,
@@ -77,7 +83,7 @@ export class MessagesService {
       mentions: await this.mentionsIn(content, members, senderId),
       direct: await this.isDirect(conversationId),
     });
-    const message = duplicate ? (await this.views([row]))[0] : toMessageView(row);
+    const message = duplicate ? (await this.views([row]))[0] : toMessageView(row, [], attachment);
     if (!duplicate) {
       this.events.emit(MESSAGE_CREATED, {
         message,
@@ -202,18 +208,28 @@ export class MessagesService {
   private async normalise(
     senderId: string,
     body: SendMessageBody,
-  ): Promise<{ content: string; type: 'text' | 'image'; fileUrl: string | null }> {
+  ): Promise<{
+    content: string;
+    type: MessageType;
+    fileUrl: string | null;
+    attachment: AttachmentView | null;
+  }> {
     const type = body.type ?? 'text';
     const content = textContent(body.content, this.config.limits.maxMessageLength, type !== 'text');
     if (type === 'text') {
-      if (body.fileUrl) throw new BadRequestException('fileUrl is only for image messages');
-      return { content, type, fileUrl: null };
+      if (body.fileUrl) throw new BadRequestException('fileUrl is only for attachment messages');
+      return { content, type, fileUrl: null, attachment: null };
     }
-    if (!body.fileUrl) throw new BadRequestException('fileUrl is required for image messages');
-    const image = this.uploads ? await this.uploads.findOwnedImage(senderId, body.fileUrl) : null;
-    if (!image)
-      throw new BadRequestException('fileUrl must be an image you uploaded to this server');
-    return { content, type, fileUrl: image.url };
+    if (!body.fileUrl) throw new BadRequestException(`fileUrl is required for ${type} messages`);
+    // The sender must be the uploader, of an upload of the kind the message type says.
+    const attachment = this.uploads
+      ? await this.uploads.findOwnedAttachment(senderId, body.fileUrl, type)
+      : null;
+    if (!attachment) {
+      const what = type === 'image' ? 'an image' : 'a file';
+      throw new BadRequestException(`fileUrl must be ${what} you uploaded to this server`);
+    }
+    return { content, type, fileUrl: attachment.url, attachment };
   }
 
   /** The members a content names as `@username` (never the sender). */
@@ -234,9 +250,21 @@ export class MessagesService {
     return users.map((u) => u.id).filter((id) => members.has(id) && id !== senderId);
   }
 
-  /** Views of stored rows, with their reactions. */
+  /** Views of stored rows, with their reactions and attachments. */
   async views(rows: MessageRow[]): Promise<MessageView[]> {
-    const reactions = await this.repository.reactionsOf(rows.map((r) => r.id));
-    return rows.map((row) => toMessageView(row, reactions.get(row.id)));
+    const fileUrls = rows.flatMap((r) => (r.file_url ? [r.file_url] : []));
+    const [reactions, attachments] = await Promise.all([
+      this.repository.reactionsOf(rows.map((r) => r.id)),
+      fileUrls.length > 0 && this.uploads
+        ? this.uploads.attachmentsOf(fileUrls)
+        : new Map<string, AttachmentView>(),
+    ]);
+    return rows.map((row) =>
+      toMessageView(
+        row,
+        reactions.get(row.id),
+        row.file_url ? (attachments.get(row.file_url) ?? null) : null,
+      ),
+    );
   }
 }

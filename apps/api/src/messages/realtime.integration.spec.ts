@@ -295,7 +295,13 @@ describe('conversations, messages, receipts, typing and presence (integration)',
       fileUrl: theirs.url,
     });
     expect(stolen).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    await t.http().get(mine.thumbnailUrl).expect(200).expect('Content-Type', 'image/webp');
+    // The other member may now fetch the sent image's thumbnail, as the uploader always could.
+    await t
+      .http()
+      .get(mine.thumbnailUrl)
+      .set('Authorization', `Bearer ${b.token}`)
+      .expect(200)
+      .expect('Content-Type', 'image/webp');
   });
 
   it('treats receipts as watermarks: idempotent, never backwards, one row per action, read implies delivered', async () => {

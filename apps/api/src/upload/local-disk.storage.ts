@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileStorage, StoredObject } from './file-storage';
+import { FileStorage, RangeResolver, StoredObject } from './file-storage';
 
 /** Keys this store accepts: a flat name of safe characters, so no key can leave the root. */
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -32,7 +32,7 @@ export class LocalDiskStorage implements FileStorage {
     }
   }
 
-  async get(key: string): Promise<StoredObject | null> {
+  async get(key: string, resolveRange?: RangeResolver): Promise<StoredObject | null> {
     // Open first, then stat the open descriptor: no window in which the file could change.
     const handle = await open(this.pathOf(key), 'r').catch((err: unknown) => {
       if (isNotFound(err)) return null;
@@ -41,8 +41,9 @@ export class LocalDiskStorage implements FileStorage {
     if (!handle) return null;
     try {
       const { size } = await handle.stat();
+      const range = resolveRange?.(size);
       // The stream owns the handle from here on and closes it when it ends or is destroyed.
-      return { stream: handle.createReadStream(), size };
+      return { stream: handle.createReadStream(range ?? {}), size, range };
     } catch (err) {
       await handle.close();
       throw err;

@@ -1,31 +1,39 @@
 import { randomBytes } from 'node:crypto';
-import type { ImageMimeType } from '@chat/shared-dto';
+import type { UploadMimeType } from '@chat/shared-dto';
 
 /**
- * Stored objects are named `<id>.<ext>` (the original) and `<id>-thumb.webp` (its thumbnail),
+ * Stored objects are named `<id>.<ext>` (the original) and `<id>-thumb.webp` (an image's thumbnail),
  * where `<id>` is 128 random bits in hex: unguessable, and made of nothing the client sent.
- * The extension is the format the API itself encoded, so it also gives the Content-Type.
+ * The extension is the format the API encoded or recognised, so it also gives the Content-Type.
  */
 const ID_BYTES = 16;
-const UPLOAD_NAME = /^([0-9a-f]{32})(?:\.(jpg|png|gif|webp)|-thumb\.(webp))$/;
+const UPLOAD_NAME =
+  /^([0-9a-f]{32})(?:\.(jpg|png|gif|webp|pdf|txt|csv|zip|docx|xlsx|pptx|odt|ods|odp)|-thumb\.(webp))$/;
 /** Longest valid name; checked first so that a huge path segment never meets the regex. */
 const MAX_NAME_LENGTH = 32 + '-thumb.webp'.length;
 
 /** The public path the files are served under (global prefix `api` + `UploadController`). */
 export const UPLOADS_PATH = '/api/uploads/';
 
-const EXTENSION_BY_TYPE: Record<ImageMimeType, string> = {
+const EXTENSION_BY_TYPE: Record<UploadMimeType, string> = {
   'image/jpeg': 'jpg',
   'image/png': 'png',
   'image/gif': 'gif',
   'image/webp': 'webp',
+  'application/pdf': 'pdf',
+  'text/plain': 'txt',
+  'text/csv': 'csv',
+  'application/zip': 'zip',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
+  'application/vnd.oasis.opendocument.text': 'odt',
+  'application/vnd.oasis.opendocument.spreadsheet': 'ods',
+  'application/vnd.oasis.opendocument.presentation': 'odp',
 };
-const TYPE_BY_EXTENSION: Record<string, ImageMimeType> = {
-  jpg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-  webp: 'image/webp',
-};
+const TYPE_BY_EXTENSION = Object.fromEntries(
+  Object.entries(EXTENSION_BY_TYPE).map(([type, extension]) => [extension, type]),
+) as Record<string, UploadMimeType>;
 
 export interface UploadNames {
   original: string;
@@ -34,12 +42,12 @@ export interface UploadNames {
 
 export interface ParsedUploadName {
   name: string;
-  mimeType: ImageMimeType;
+  mimeType: UploadMimeType;
   isThumbnail: boolean;
 }
 
-/** Fresh names for an original stored as `mimeType` and its WebP thumbnail. */
-export function newUploadNames(mimeType: ImageMimeType): UploadNames {
+/** Fresh names for an original stored as `mimeType` and (for images) its WebP thumbnail. */
+export function newUploadNames(mimeType: UploadMimeType): UploadNames {
   const id = randomBytes(ID_BYTES).toString('hex');
   return { original: `${id}.${EXTENSION_BY_TYPE[mimeType]}`, thumbnail: `${id}-thumb.webp` };
 }

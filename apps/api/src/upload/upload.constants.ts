@@ -42,3 +42,15 @@ export const MULTIPART_LIMITS = {
   fieldSize: 1024,
   headerPairs: 20,
 } as const;
+
+/**
+ * Zip-based documents are inspected through their central directory only, never inflated; a
+ * directory declaring more than this is refused as a zip bomb. Real Office files have a few
+ * hundred entries and compress XML about 10:1; 200:1 and 1 GiB leave room for sparse sheets.
+ */
+export const MAX_ZIP_ENTRIES = 10_000;
+export const MAX_ZIP_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024;
+export const MAX_ZIP_EXPANSION_RATIO = 200;
+
+/** Sanitised original names are cut to this many characters (the extension kept). */
+export const MAX_FILE_NAME_LENGTH = 120;

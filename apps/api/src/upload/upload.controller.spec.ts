@@ -11,7 +11,7 @@ import { APP_GUARD, Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
-import type { UploadView } from '@chat/shared-dto';
+import type { ImageUploadView } from '@chat/shared-dto';
 import type { Request } from 'express';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,6 +37,7 @@ import { RedisService } from '../core/redis/redis.service';
 import { UPLOAD_RATE_LIMIT } from './upload.constants';
 import { UploadEntity } from './upload.entity';
 import { UploadModule } from './upload.module';
+import { UploadsRepository } from './uploads.repository';
 
 /**
  * The upload routes over real HTTP with the real module, multer, sharp, disk storage, app
@@ -76,6 +77,7 @@ describe('UploadController (HTTP)', () => {
     config = loadAppConfig({
       NODE_ENV: 'test',
       UPLOAD_DIR: uploadDir,
+      MAX_ATTACHMENT_SIZE: String(8 * 1024 * 1024),
       WEB_DIST_DIR: join(uploadDir, 'no-web'),
     });
 
@@ -93,6 +95,8 @@ describe('UploadController (HTTP)', () => {
 
     const moduleRef = await Test.createTestingModule({ imports: [TestCoreModule, UploadModule] })
       .overrideProvider(getRepositoryToken(UploadEntity))
+      .useValue({})
+      .overrideProvider(UploadsRepository)
       .useValue(new MemoryUploadRepository().asRepository())
       .compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
@@ -110,6 +114,11 @@ describe('UploadController (HTTP)', () => {
     return user ? req.set('x-test-user', user) : req;
   };
 
+  const get = (url: string, user: string | null) => {
+    const req = request(app.getHttpServer()).get(url);
+    return user ? req.set('x-test-user', user) : req;
+  };
+
   function expectError(body: unknown, statusCode: number): void {
     expect(body).toEqual({ statusCode, message: expect.anything(), error: expect.any(String) });
   }
@@ -122,13 +131,14 @@ describe('UploadController (HTTP)', () => {
   ] as const)(
     'accepts a %s and serves it back with safe headers',
     async (format, mimeType, extension) => {
-      const res = await post()
+      const uploader = newUser();
+      const res = await post(uploader)
         .attach('file', await solidImage(format, 500, 400), {
           filename: `photo.${extension}`,
           contentType: mimeType,
         })
         .expect(201);
-      const view = res.body as UploadView;
+      const view = res.body as ImageUploadView;
       expect(view).toEqual({
         url: expect.stringMatching(new RegExp(`^/api/uploads/[0-9a-f]{32}\\.${extension}$`)),
         thumbnailUrl: expect.stringMatching(/^\/api\/uploads\/[0-9a-f]{32}-thumb\.webp$/),
@@ -136,12 +146,14 @@ describe('UploadController (HTTP)', () => {
         height: 400,
         size: expect.any(Number),
         mimeType,
+        kind: 'image',
+        name: `photo.${extension}`,
       });
 
-      const file = await request(app.getHttpServer()).get(view.url).buffer(true).expect(200);
+      const file = await get(view.url, uploader).buffer(true).expect(200);
       expect(file.headers['content-type']).toBe(mimeType);
       expect(file.headers['x-content-type-options']).toBe('nosniff');
-      expect(file.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(file.headers['cache-control']).toBe('private, max-age=86400, immutable');
       expect(file.headers['content-disposition']).toBe(
         `inline; filename="${view.url.split('/').pop()}"`,
       );
@@ -152,26 +164,53 @@ describe('UploadController (HTTP)', () => {
       expect((file.body as Buffer).length).toBe(view.size);
       expect((await sharp(file.body as Buffer).metadata()).format).toBe(format);
 
-      const thumbnail = await request(app.getHttpServer())
-        .get(view.thumbnailUrl)
-        .buffer(true)
-        .expect(200);
+      const thumbnail = await get(view.thumbnailUrl, uploader).buffer(true).expect(200);
       expect(thumbnail.headers['content-type']).toBe('image/webp');
+
+      // The URL alone grants nothing: someone else gets the 404 of a missing file, nobody a 401.
+      for (const url of [view.url, view.thumbnailUrl]) {
+        expectError((await get(url, newUser()).expect(404)).body, 404);
+        expectError((await get(url, null).expect(401)).body, 401);
+      }
     },
   );
 
-  it('ignores the client-declared name and type: a text file called photo.png is 415', async () => {
-    const res = await post()
-      .attach('file', TEXT_FILE, { filename: 'photo.png', contentType: 'image/png' })
-      .expect(415);
+  it.each([
+    ['a text file called photo.png', TEXT_FILE, 'photo.png', 'image/png'],
+    ['an SVG', SVG_IMAGE, 'x.svg', 'image/svg+xml'],
+  ])(
+    'ignores the client-declared name and type: %s is stored as a plain-text download',
+    async (_label, bytes, filename, contentType) => {
+      const uploader = newUser();
+      const res = await post(uploader).attach('file', bytes, { filename, contentType }).expect(201);
+      expect(res.body).toMatchObject({ kind: 'file', mimeType: 'text/plain', name: filename });
+      expect(res.body).not.toHaveProperty('thumbnailUrl');
+      const file = await get((res.body as { url: string }).url, uploader).expect(200);
+      expect(file.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(file.headers['content-disposition']).toBe(
+        `attachment; filename="${filename}"; filename*=UTF-8''${filename}`,
+      );
+      expect(file.headers['x-content-type-options']).toBe('nosniff');
+      expect(file.headers['content-security-policy']).toBe(
+        "default-src 'none'; frame-ancestors 'none'; sandbox",
+      );
+    },
+  );
+
+  it('refuses an executable with 415', async () => {
+    const elf = Buffer.concat([
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]),
+      Buffer.alloc(56),
+    ]);
+    const res = await post().attach('file', elf, 'report.pdf').expect(415);
     expectError(res.body, 415);
   });
 
-  it('refuses an SVG with 415', async () => {
+  it('answers 413 for a document over MAX_ATTACHMENT_SIZE', async () => {
     const res = await post()
-      .attach('file', SVG_IMAGE, { filename: 'x.svg', contentType: 'image/svg+xml' })
-      .expect(415);
-    expectError(res.body, 415);
+      .attach('file', Buffer.alloc(config.upload.maxAttachmentSize + 1, 'a'), 'big.txt')
+      .expect(413);
+    expect(res.body).toMatchObject({ message: 'The file is larger than 8 MiB' });
   });
 
   it('refuses HTML behind a PNG signature with 400', async () => {
@@ -180,11 +219,11 @@ describe('UploadController (HTTP)', () => {
   });
 
   it('stores a PNG with HTML appended as a clean re-encoded PNG', async () => {
-    const res = await post()
+    const uploader = newUser();
+    const res = await post(uploader)
       .attach('file', await pngWithTrailingHtml(), 'x.png')
       .expect(201);
-    const file = await request(app.getHttpServer())
-      .get((res.body as UploadView).url)
+    const file = await get((res.body as ImageUploadView).url, uploader)
       .buffer(true)
       .expect(200);
     expect(file.headers['content-type']).toBe('image/png');
@@ -198,7 +237,7 @@ describe('UploadController (HTTP)', () => {
       .expect(413);
     expect(res.body).toEqual({
       statusCode: 413,
-      message: 'The file is larger than 5 MiB',
+      message: 'The image is larger than 5 MiB',
       error: 'Payload Too Large',
     });
   });
@@ -287,7 +326,7 @@ describe('UploadController (HTTP)', () => {
     '%2e%2e',
     'x'.repeat(300),
   ])('answers 404 for GET /api/uploads/%s', async (name) => {
-    const res = await request(app.getHttpServer()).get(`/api/uploads/${name}`).expect(404);
+    const res = await get(`/api/uploads/${name}`, newUser()).expect(404);
     expectError(res.body, 404);
   });
 });

@@ -2,6 +2,7 @@ import {
   BadRequestException,
   Controller,
   Get,
+  Headers,
   Param,
   Post,
   Res,
@@ -15,6 +16,7 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
+  ApiCookieAuth,
   ApiConsumes,
   ApiCreatedResponse,
   ApiNotFoundResponse,
@@ -32,7 +34,9 @@ import type { UploadView } from '@chat/shared-dto';
 import type { Response } from 'express';
 import { AuthUser } from '../core/auth/auth-user';
 import { CurrentUser } from '../core/auth/current-user.decorator';
-import { Public } from '../core/auth/public.decorator';
+import { SessionCookieAuth } from '../core/auth/session-cookie-auth.decorator';
+import { attachmentDisposition } from './file-name';
+import { rangeResolver, RangeNotSatisfiable } from './byte-range';
 import { FileTooLargeInterceptor } from './file-too-large.interceptor';
 import { UploadRateLimitGuard } from './upload-rate-limit.guard';
 import { UploadResponse } from './upload.response';
@@ -42,19 +46,44 @@ import { UploadsService } from './uploads.service';
 interface ReceivedFile {
   buffer: Buffer;
   size: number;
+  /** As busboy decoded it: latin1, whatever the client meant. */
+  originalname?: string;
+}
+
+/** Browsers send UTF-8 file names, which busboy hands over read as latin1. */
+function utf8Name(latin1: string | undefined): string | undefined {
+  if (latin1 === undefined) return undefined;
+  const bytes = Buffer.from(latin1, 'latin1');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return latin1;
+  }
 }
 
 /**
  * Headers of every served file. The bytes are images the API encoded itself, but they are
  * still user content on the API's origin: the browser must take them as the declared image
  * type (nosniff), never run anything (a sandboxed CSP with no script source) and may cache them
- * forever, since a name never gets new content.
+ * for a while, since a name never gets new content; `private`, since an answer depends on who
+ * asked and no shared cache may hand it to someone else.
  */
-const SERVE_HEADERS = {
+const IMAGE_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
-  'Cache-Control': 'public, max-age=31536000, immutable',
+  'Cache-Control': 'private, max-age=86400, immutable',
   'Content-Security-Policy':
     "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox",
+  'Accept-Ranges': 'bytes',
+} as const;
+
+/**
+ * Documents are stored as sent, so a PDF may also be HTML and a zip may carry scripts: they
+ * are only ever downloads (`Content-Disposition: attachment`), of the recognised type
+ * (nosniff), and should a browser render one anyway, the sandbox lets nothing run.
+ */
+const DOCUMENT_HEADERS = {
+  ...IMAGE_HEADERS,
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; sandbox",
 } as const;
 
 @ApiTags('upload')
@@ -103,32 +132,53 @@ export class UploadController {
     if (!file) {
       throw new BadRequestException('Send the image as the multipart/form-data field "file"');
     }
-    return this.uploads.store(user.id, file.buffer);
+    return this.uploads.store(user.id, file.buffer, utf8Name(file.originalname));
   }
 
   /**
-   * Public because `<img>` cannot send a Bearer token: the 128-bit random name is the
-   * capability. Not throttled per IP either: images are static, cacheable reads, and a chat
-   * page shows many of them.
+   * `<img>` and `<audio>` cannot send a bearer token, so this route also takes the session
+   * cookie. A URL alone grants nothing: the requester must be the uploader or a member of a
+   * conversation where the file was sent. Not throttled: a chat page shows many images.
    */
   @Get('uploads/:name')
-  @Public()
+  @SessionCookieAuth()
   @SkipThrottle({ anon: true, user: true })
-  @ApiOperation({ summary: 'The bytes of an upload or its thumbnail (capability URL, no token)' })
+  @ApiBearerAuth()
+  @ApiCookieAuth('chat_session')
+  @ApiOperation({
+    summary: 'The bytes of an upload or its thumbnail',
+    description:
+      'For its uploader and members of a conversation where a message carrying it was sent; ' +
+      'authenticated by the bearer token or the `chat_session` cookie set at login.',
+  })
   @ApiProduces('image/jpeg', 'image/png', 'image/gif', 'image/webp')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
-  @ApiNotFoundResponse({ description: 'No such upload' })
+  @ApiUnauthorizedResponse({ description: 'No, invalid or expired token or cookie' })
+  @ApiNotFoundResponse({ description: 'No such upload, or not one the requester may read' })
   async serve(
+    @CurrentUser() requester: AuthUser,
     @Param('name') name: string,
+    @Headers('range') range: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const file = await this.uploads.open(name);
-    res.set(SERVE_HEADERS);
+    const file = await this.uploads.open(name, requester.id, rangeResolver(range)).catch((err) => {
+      if (err instanceof RangeNotSatisfiable) res.set('Content-Range', `bytes */${err.size}`);
+      throw err;
+    });
+    const image = file.kind === 'image';
+    res.set(image ? IMAGE_HEADERS : DOCUMENT_HEADERS);
+    if (file.range) {
+      res
+        .status(206)
+        .set('Content-Range', `bytes ${file.range.start}-${file.range.end}/${file.size}`);
+    }
     return new StreamableFile(file.stream, {
-      type: file.mimeType,
-      length: file.size,
-      // The name matched a strict pattern, so it is safe to quote as it is.
-      disposition: `inline; filename="${file.name}"`,
+      type: file.mimeType.startsWith('text/') ? `${file.mimeType}; charset=utf-8` : file.mimeType,
+      length: file.range ? file.range.end - file.range.start + 1 : file.size,
+      // An image's key matched a strict pattern, so it is safe to quote as it is.
+      disposition: image
+        ? `inline; filename="${file.key}"`
+        : attachmentDisposition(file.downloadName),
     });
   }
 }

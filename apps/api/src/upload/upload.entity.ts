@@ -1,4 +1,4 @@
-import type { ImageMimeType } from '@chat/shared-dto';
+import type { UploadMimeType } from '@chat/shared-dto';
 import {
   Check,
   Column,
@@ -10,14 +10,26 @@ import {
 } from 'typeorm';
 import { UserEntity } from '../users/user.entity';
 
-/** Who uploaded what: the ownership check of image messages reads it. */
+const IMAGE_TYPES = `'image/jpeg', 'image/png', 'image/gif', 'image/webp'`;
+const DOCUMENT_TYPES = `'application/pdf', 'text/plain', 'text/csv', 'application/zip',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text', 'application/vnd.oasis.opendocument.spreadsheet',
+  'application/vnd.oasis.opendocument.presentation'`;
+
+/** Who uploaded what: the ownership check of attachment messages and file access read it. */
 @Entity('uploads')
+@Check('uploads_kind_check', `kind IN ('image', 'file')`)
 @Check(
   'uploads_mime_type_check',
-  `mime_type IN ('image/jpeg', 'image/png', 'image/gif', 'image/webp')`,
+  `(kind = 'image' AND mime_type IN (${IMAGE_TYPES})) OR
+          (kind = 'file' AND mime_type IN (${DOCUMENT_TYPES}))`,
 )
-@Check('uploads_width_check', 'width > 0')
-@Check('uploads_height_check', 'height > 0')
+@Check(
+  'uploads_image_check',
+  `kind <> 'image' OR (width > 0 AND height > 0 AND thumbnail_key IS NOT NULL)`,
+)
 @Check('uploads_size_check', 'size > 0')
 @Index('uploads_owner_id_idx', ['ownerId', 'createdAt'])
 export class UploadEntity {
@@ -33,20 +45,28 @@ export class UploadEntity {
   @Column({ name: 'original_key', type: 'varchar', length: 64 })
   originalKey!: string;
 
+  /** Images only. */
   @Index('uploads_thumbnail_key_uq', { unique: true })
-  @Column({ name: 'thumbnail_key', type: 'varchar', length: 64 })
-  thumbnailKey!: string;
+  @Column({ name: 'thumbnail_key', type: 'varchar', length: 64, nullable: true })
+  thumbnailKey!: string | null;
 
-  /** Type of the stored original (what the API encoded, never what the client claimed). */
-  @Column({ name: 'mime_type', type: 'varchar', length: 16 })
-  mimeType!: ImageMimeType;
+  @Column({ type: 'varchar', length: 8, default: 'image' })
+  kind!: 'image' | 'file';
 
-  /** Of one frame, after EXIF orientation. */
-  @Column({ type: 'integer' })
-  width!: number;
+  /** The uploader's file name, sanitised (`file-name.ts`); null for images stored before it. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  name!: string | null;
 
-  @Column({ type: 'integer' })
-  height!: number;
+  /** Type of the stored original (what the API encoded or recognised, never what the client claimed). */
+  @Column({ name: 'mime_type', type: 'varchar', length: 100 })
+  mimeType!: UploadMimeType;
+
+  /** Images only: of one frame, after EXIF orientation. */
+  @Column({ type: 'integer', nullable: true })
+  width!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  height!: number | null;
 
   /** Bytes stored for the original. */
   @Column({ type: 'integer' })

@@ -1,4 +1,4 @@
-import type { UploadView } from '@chat/shared-dto';
+import type { ImageUploadView } from '@chat/shared-dto';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import {
@@ -6,9 +6,7 @@ import {
   exifRotatedJpeg,
   htmlBehindPngSignature,
   oversizedPng,
-  SVG_IMAGE,
   solidImage,
-  TEXT_FILE,
 } from '../../test/upload/image-fixtures';
 import { createTestApp, RegisteredUser, TestApp } from '../../test/integration/test-app';
 import { UPLOAD_RATE_LIMIT } from './upload.constants';
@@ -31,6 +29,7 @@ describe('uploads (integration)', () => {
     await t.close();
   });
 
+  const auth = (user: RegisteredUser) => ({ Authorization: `Bearer ${user.token}` });
   const upload = (user: RegisteredUser) =>
     t.http().post('/api/upload').set('Authorization', `Bearer ${user.token}`);
 
@@ -43,11 +42,11 @@ describe('uploads (integration)', () => {
     expect(res.body).toMatchObject({ statusCode: 401 });
   });
 
-  it('stores a re-encoded, oriented, metadata-free image, records its owner and serves it without a token', async () => {
+  it('stores a re-encoded, oriented, metadata-free image, records its owner and serves it to them', async () => {
     const res = await upload(alice)
       .attach('file', await exifRotatedJpeg(), 'photo.jpg')
       .expect(201);
-    const view = res.body as UploadView;
+    const view = res.body as ImageUploadView;
     expect(view).toMatchObject({ width: 300, height: 400, mimeType: 'image/jpeg' });
 
     const [row] = await t.app
@@ -58,11 +57,11 @@ describe('uploads (integration)', () => {
       );
     expect(row).toEqual({ owner_id: alice.user.id, size: view.size });
 
-    const file = await t.http().get(view.url).buffer(true).expect(200);
+    const file = await t.http().get(view.url).set(auth(alice)).buffer(true).expect(200);
     expect(file.headers).toMatchObject({
       'content-type': 'image/jpeg',
       'x-content-type-options': 'nosniff',
-      'cache-control': 'public, max-age=31536000, immutable',
+      'cache-control': 'private, max-age=86400, immutable',
       'content-security-policy':
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox",
     });
@@ -70,7 +69,12 @@ describe('uploads (integration)', () => {
     expect(stored).toMatchObject({ format: 'jpeg', width: 300, height: 400 });
     expect(stored.exif).toBeUndefined();
 
-    const thumbnail = await t.http().get(view.thumbnailUrl).buffer(true).expect(200);
+    const thumbnail = await t
+      .http()
+      .get(view.thumbnailUrl)
+      .set(auth(alice))
+      .buffer(true)
+      .expect(200);
     expect(thumbnail.headers['content-type']).toBe('image/webp');
     expect(await sharp(thumbnail.body as Buffer).metadata()).toMatchObject({
       width: 240,
@@ -82,16 +86,16 @@ describe('uploads (integration)', () => {
     const res = await upload(alice)
       .attach('file', await animatedImage('gif', 3), 'a.gif')
       .expect(201);
-    const view = res.body as UploadView;
+    const view = res.body as ImageUploadView;
     expect(view.mimeType).toBe('image/gif');
-    const file = await t.http().get(view.url).buffer(true).expect(200);
+    const file = await t.http().get(view.url).set(auth(alice)).buffer(true).expect(200);
     expect((await sharp(file.body as Buffer).metadata()).pages).toBe(3);
   });
 
   it('answers 415, 400 and 413 in the error shape, never 500', async () => {
     const cases: Array<[Buffer | null, string, number]> = [
-      [TEXT_FILE, 'photo.png', 415],
-      [SVG_IMAGE, 'image.svg', 415],
+      // Text and SVG are no images: plain-text documents (documents.integration.spec.ts).
+      [Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0]), 'photo.png', 415],
       [htmlBehindPngSignature(), 'x.png', 400],
       [oversizedPng(6 * 1024 * 1024), 'big.png', 413],
       [null, '', 400],
@@ -110,8 +114,12 @@ describe('uploads (integration)', () => {
   });
 
   it('answers 404 for names it never issued', async () => {
-    await t.http().get('/api/uploads/0123456789abcdef0123456789abcdef.png').expect(404);
-    await t.http().get('/api/uploads/..%2F..%2Fpackage.json').expect(404);
+    await t
+      .http()
+      .get('/api/uploads/0123456789abcdef0123456789abcdef.png')
+      .set(auth(alice))
+      .expect(404);
+    await t.http().get('/api/uploads/..%2F..%2Fpackage.json').set(auth(alice)).expect(404);
   });
 
   it('lets the messages module accept only the uploader’s own URL', async () => {
@@ -119,14 +127,18 @@ describe('uploads (integration)', () => {
       await upload(alice)
         .attach('file', await solidImage('webp'), 'a.webp')
         .expect(201)
-    ).body as UploadView;
+    ).body as ImageUploadView;
     const uploads = t.app.get(UploadsService);
-    await expect(uploads.findOwnedImage(alice.user.id, view.url)).resolves.toEqual({
+    await expect(
+      uploads.findOwnedAttachment(alice.user.id, view.url, 'image'),
+    ).resolves.toMatchObject({
       url: view.url,
       thumbnailUrl: view.thumbnailUrl,
     });
-    await expect(uploads.findOwnedImage(bob.user.id, view.url)).resolves.toBeNull();
-    await expect(uploads.findOwnedImage(alice.user.id, view.thumbnailUrl)).resolves.toBeNull();
+    await expect(uploads.findOwnedAttachment(bob.user.id, view.url, 'image')).resolves.toBeNull();
+    await expect(
+      uploads.findOwnedAttachment(alice.user.id, view.thumbnailUrl, 'image'),
+    ).resolves.toBeNull();
   });
 
   it('limits uploads per user with 429 and Retry-After', async () => {

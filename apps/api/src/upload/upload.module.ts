@@ -15,7 +15,8 @@ import { UploadsRepository } from './uploads.repository';
 import { UploadsService } from './uploads.service';
 
 /**
- * `POST /api/upload` and `GET /api/uploads/:name`. Exports `UploadsService` for the ownership
+ * `POST /api/upload` and `GET /api/uploads/:name` (for the uploader and members of a
+ * conversation where the file was sent). Exports `UploadsService` for the ownership
  * check of image messages. Needs the global `RateLimitModule` and `AppConfigModule`. Another
  * store (S3-compatible) replaces the `FILE_STORAGE` provider and nothing else.
  */

@@ -1,29 +1,43 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { ImageMimeType, UploadView } from '@chat/shared-dto';
+import type { AttachmentKind, UploadMimeType, UploadView } from '@chat/shared-dto';
 
 /** Swagger's picture of `UploadView` (shared-dto cannot carry `@nestjs/swagger` decorators). */
 export class UploadResponse implements UploadView {
   @ApiProperty({
     example: '/api/uploads/5f0c6d1e9a4b4c2f8e7d6a5b4c3d2e1f.jpg',
-    description: 'Send this as `fileUrl` of an image message',
+    description: 'Send this as `fileUrl` of an image (or, for documents, file) message',
   })
   url!: string;
 
+  @ApiProperty({ enum: ['image', 'file'], description: 'From the bytes: image or document' })
+  kind!: AttachmentKind;
+
   @ApiProperty({
-    example: '/api/uploads/5f0c6d1e9a4b4c2f8e7d6a5b4c3d2e1f-thumb.webp',
-    description: 'WebP within 320x320',
+    example: 'report.pdf',
+    description: 'The uploaded file name without path, control or bidi characters, cut to 120',
   })
-  thumbnailUrl!: string;
+  name!: string;
 
-  @ApiProperty({ example: 1280, description: 'Pixels, after EXIF orientation' })
-  width!: number;
+  @ApiProperty({
+    required: false,
+    example: '/api/uploads/5f0c6d1e9a4b4c2f8e7d6a5b4c3d2e1f-thumb.webp',
+    description: 'Images: WebP within 320x320',
+  })
+  thumbnailUrl?: string;
 
-  @ApiProperty({ example: 960 })
-  height!: number;
+  @ApiProperty({
+    required: false,
+    example: 1280,
+    description: 'Images: pixels, after EXIF orientation',
+  })
+  width?: number;
 
-  @ApiProperty({ example: 183_402, description: 'Bytes of the stored (re-encoded) original' })
+  @ApiProperty({ required: false, example: 960 })
+  height?: number;
+
+  @ApiProperty({ example: 183_402, description: 'Bytes stored (of the re-encoded image)' })
   size!: number;
 
-  @ApiProperty({ enum: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] })
-  mimeType!: ImageMimeType;
+  @ApiProperty({ example: 'image/jpeg', description: 'Recognised from the bytes' })
+  mimeType!: UploadMimeType;
 }

@@ -1,30 +1,66 @@
 import {
+  BadRequestException,
   Inject,
   Injectable,
   Logger,
   NotFoundException,
+  PayloadTooLargeException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import type { ImageMimeType, UploadView } from '@chat/shared-dto';
+import type {
+  AttachmentView,
+  DocumentMimeType,
+  ImageMimeType,
+  UploadMimeType,
+  UploadView,
+} from '@chat/shared-dto';
 import type { Readable } from 'node:stream';
-import { FILE_STORAGE, FileStorage } from './file-storage';
+import { AppConfig } from '../core/config/app-config';
+import { APP_CONFIG } from '../core/config/config.module';
+import { sniffDocument } from './document-sniffer';
+import { sanitiseFileName } from './file-name';
+import { ByteRange, FILE_STORAGE, FileStorage, RangeResolver } from './file-storage';
 import { ImageProcessor } from './image-processor';
 import { sniffImageType } from './image-sniffer';
+import { byteLimitText } from './multer-options';
 import { newUploadNames, originalNameFromUrl, parseUploadName, uploadUrl } from './upload-name';
+import { UploadEntity } from './upload.entity';
 import { UploadsRepository } from './uploads.repository';
 
-/** A stored file ready to be streamed, with the type the API encoded it as. */
+/** A stored file ready to be streamed, with the type the API encoded or recognised. */
 export interface ServedFile {
-  name: string;
-  mimeType: ImageMimeType;
+  /** The storage key. */
+  key: string;
+  kind: 'image' | 'file';
+  /** The download name of a document (sanitised when it was stored). */
+  downloadName: string;
+  mimeType: UploadMimeType;
+  /** Bytes of the whole object, whatever range is streamed. */
   size: number;
   stream: Readable;
+  /** The bytes streamed, when a range was asked for and satisfiable. */
+  range?: ByteRange;
 }
 
-/** What an image message refers to. */
-export interface OwnedImage {
-  url: string;
-  thumbnailUrl: string;
+type NewRow = Omit<UploadEntity, 'id' | 'createdAt'>;
+
+/** The view of a stored upload: what `POST /api/upload` answers and a message carries. */
+function attachmentOf(row: NewRow): AttachmentView {
+  const view: AttachmentView = {
+    url: uploadUrl(row.originalKey),
+    kind: row.kind,
+    name: row.name ?? row.originalKey,
+    size: row.size,
+    mimeType: row.mimeType,
+  };
+  if (row.kind === 'image' && row.thumbnailKey && row.width && row.height) {
+    Object.assign(view, {
+      thumbnailUrl: uploadUrl(row.thumbnailKey),
+      width: row.width,
+      height: row.height,
+    });
+  }
+  return view;
 }
 
 @Injectable()
@@ -35,68 +71,130 @@ export class UploadsService {
     private readonly uploads: UploadsRepository,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     private readonly images: ImageProcessor,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'upload'>,
   ) {}
 
   /**
-   * Accepts the bytes of one upload: recognised by their magic number only, re-encoded,
-   * stored under fresh random names and recorded as `ownerId`'s.
+   * Accepts the bytes of one upload, recognised from the bytes only (never the name or the
+   * client's type): an image is re-encoded with a thumbnail, a document stored as sent; both
+   * under fresh random names, recorded as `ownerId`'s with the sanitised `originalName`.
    */
-  async store(ownerId: string, bytes: Buffer): Promise<UploadView> {
-    const sniffed = sniffImageType(bytes);
-    if (!sniffed) {
-      throw new UnsupportedMediaTypeException('Only JPEG, PNG, GIF and WebP images are accepted');
+  async store(ownerId: string, bytes: Buffer, originalName?: string): Promise<UploadView> {
+    if (bytes.length === 0) throw new BadRequestException('The file is empty');
+    const image = sniffImageType(bytes);
+    if (!image) return this.storeDocument(ownerId, bytes, originalName);
+    if (bytes.length > this.config.upload.maxFileSize) {
+      throw new PayloadTooLargeException(
+        `The image is larger than ${byteLimitText(this.config.upload.maxFileSize)}`,
+      );
     }
+    return this.storeImage(ownerId, bytes, image, originalName);
+  }
+
+  private async storeImage(
+    ownerId: string,
+    bytes: Buffer,
+    sniffed: ImageMimeType,
+    originalName: string | undefined,
+  ): Promise<UploadView> {
     const { original, thumbnail } = await this.images.process(bytes, sniffed);
     const names = newUploadNames(original.mimeType);
 
+    const row: NewRow = {
+      ownerId,
+      kind: 'image',
+      name: sanitiseFileName(originalName, `image.${names.original.split('.').pop()}`),
+      originalKey: names.original,
+      thumbnailKey: names.thumbnail,
+      mimeType: original.mimeType,
+      width: original.width,
+      height: original.height,
+      size: original.data.length,
+    };
+    await this.persist(row, [
+      [names.original, original.data, original.mimeType],
+      [names.thumbnail, thumbnail.data, thumbnail.mimeType],
+    ]);
+    return attachmentOf(row);
+  }
+
+  private async storeDocument(
+    ownerId: string,
+    bytes: Buffer,
+    originalName: string | undefined,
+  ): Promise<UploadView> {
+    const verdict = await sniffDocument(bytes);
+    if (!verdict.ok && verdict.reason === 'bomb') {
+      throw new BadRequestException('The archive declares too many or too large entries');
+    }
+    if (!verdict.ok) {
+      throw new UnsupportedMediaTypeException(
+        'Accepted: JPEG, PNG, GIF and WebP images; PDF, plain text, CSV, zip, Office and ' +
+          'OpenDocument files',
+      );
+    }
+    const mimeType: DocumentMimeType = verdict.mimeType;
+    const names = newUploadNames(mimeType);
+    const row: NewRow = {
+      ownerId,
+      kind: 'file',
+      name: sanitiseFileName(originalName, `file.${names.original.split('.').pop()}`),
+      originalKey: names.original,
+      thumbnailKey: null,
+      mimeType,
+      width: null,
+      height: null,
+      size: bytes.length,
+    };
+    await this.persist(row, [[names.original, bytes, mimeType]]);
+    return attachmentOf(row);
+  }
+
+  /** Writes the objects, then the row; on any failure removes what was written. */
+  private async persist(row: NewRow, objects: [string, Buffer, string][]): Promise<void> {
     const written: string[] = [];
     try {
-      await this.storage.put(names.original, original.data, original.mimeType);
-      written.push(names.original);
-      await this.storage.put(names.thumbnail, thumbnail.data, thumbnail.mimeType);
-      written.push(names.thumbnail);
-      await this.uploads.insert({
-        ownerId,
-        originalKey: names.original,
-        thumbnailKey: names.thumbnail,
-        mimeType: original.mimeType,
-        width: original.width,
-        height: original.height,
-        size: original.data.length,
-      });
+      for (const [key, data, type] of objects) {
+        await this.storage.put(key, data, type);
+        written.push(key);
+      }
+      await this.uploads.insert(row);
     } catch (err) {
       // Files without a row would be unreachable through the API's ownership rules: drop them.
       await Promise.all(written.map((key) => this.storage.delete(key).catch(() => undefined)));
       throw err;
     }
-
     this.logger.log(
-      `stored upload ${names.original} (${original.mimeType}, ${original.data.length} B) for ${ownerId}`,
+      `stored upload ${row.originalKey} (${row.mimeType}, ${row.size} B) for ${row.ownerId}`,
     );
-    return {
-      url: uploadUrl(names.original),
-      thumbnailUrl: uploadUrl(names.thumbnail),
-      width: original.width,
-      height: original.height,
-      size: original.data.length,
-      mimeType: original.mimeType,
-    };
   }
 
   /**
-   * The stored file called `name`, for `GET /api/uploads/:name`. Its type comes from the name,
-   * which the API chose from the format it encoded, so serving needs no database read.
+   * The stored file called `name`, for `GET /api/uploads/:name`, when `requesterId` may read
+   * it (`UploadsRepository.readableBy`). Anyone else gets the same 404 as for a missing file,
+   * so the answer does not even confirm that the name exists.
    */
-  async open(name: string): Promise<ServedFile> {
+  async open(name: string, requesterId: string, range?: RangeResolver): Promise<ServedFile> {
     const parsed = parseUploadName(name);
-    const stored = parsed ? await this.storage.get(parsed.name) : null;
-    if (!parsed || !stored) throw new NotFoundException('No such upload');
+    const upload = parsed ? await this.uploads.findReadable(parsed.name, requesterId) : null;
+    const stored = parsed && upload ? await this.storage.get(parsed.name, range) : null;
+    if (!parsed || !upload || !stored) throw new NotFoundException('No such upload');
     return {
-      name: parsed.name,
+      key: parsed.name,
+      kind: parsed.isThumbnail ? 'image' : upload.kind,
+      downloadName: upload.name ?? parsed.name,
       mimeType: parsed.mimeType,
       size: stored.size,
       stream: stored.stream,
+      range: stored.range,
     };
+  }
+
+  /** What messages carrying these URLs show of their files, by URL (unknown ones left out). */
+  async attachmentsOf(fileUrls: string[]): Promise<Map<string, AttachmentView>> {
+    const keys = fileUrls.map(originalNameFromUrl).filter((k): k is string => k !== null);
+    const rows = keys.length > 0 ? await this.uploads.findByOriginalKeys(keys) : [];
+    return new Map(rows.map((row) => [uploadUrl(row.originalKey), attachmentOf(row)]));
   }
 
   /**
@@ -109,22 +207,35 @@ export class UploadsService {
     if (!upload) return;
     await this.uploads.delete(upload.id);
     await Promise.all(
-      [upload.originalKey, upload.thumbnailKey].map((key) => this.storage.delete(key)),
+      [upload.originalKey, upload.thumbnailKey]
+        .filter((key): key is string => key !== null)
+        .map((key) => this.storage.delete(key)),
     );
     this.logger.log(`discarded upload ${upload.originalKey}`);
   }
 
   /**
-   * For image messages: the upload behind `fileUrl` when it is exactly a `url` that
-   * `POST /api/upload` returned to `userId`, else `null` (someone else's image, a thumbnail
-   * URL, a foreign host, or anything made up).
+   * For attachment messages: the upload behind `fileUrl` when it is exactly a `url` that
+   * `POST /api/upload` returned to `userId`, of the `kind` the message type names, else `null`
+   * (someone else's file, a thumbnail URL, a foreign host, or anything made up).
    */
-  async findOwnedImage(userId: string, fileUrl: string): Promise<OwnedImage | null> {
+  async findOwnedAttachment(
+    userId: string,
+    fileUrl: string,
+    kind: UploadEntity['kind'],
+  ): Promise<AttachmentView | null> {
+    const upload = await this.findOwned(userId, fileUrl, kind);
+    return upload ? attachmentOf(upload) : null;
+  }
+
+  private async findOwned(
+    userId: string,
+    fileUrl: string,
+    kind: UploadEntity['kind'],
+  ): Promise<UploadEntity | null> {
     if (typeof fileUrl !== 'string') return null;
     const name = originalNameFromUrl(fileUrl);
-    if (!name) return null;
-    const upload = await this.uploads.findOwned(name, userId);
-    if (!upload) return null;
-    return { url: uploadUrl(upload.originalKey), thumbnailUrl: uploadUrl(upload.thumbnailKey) };
+    const upload = name ? await this.uploads.findOwned(name, userId) : null;
+    return upload?.kind === kind ? upload : null;
   }
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { UploadsRepository } from '../../src/upload/uploads.repository';
-import { FileStorage, StoredObject } from '../../src/upload/file-storage';
+import { FileStorage, RangeResolver, StoredObject } from '../../src/upload/file-storage';
 import { UploadEntity } from '../../src/upload/upload.entity';
 
 /** A `FileStorage` in a Map, for tests that need no disk. */
@@ -11,9 +11,12 @@ export class MemoryStorage implements FileStorage {
     this.objects.set(key, data);
   }
 
-  async get(key: string): Promise<StoredObject | null> {
+  async get(key: string, resolveRange?: RangeResolver): Promise<StoredObject | null> {
     const data = this.objects.get(key);
-    return data ? { stream: Readable.from([data]), size: data.length } : null;
+    if (!data) return null;
+    const range = resolveRange?.(data.length);
+    const part = range ? data.subarray(range.start, range.end + 1) : data;
+    return { stream: Readable.from([part]), size: data.length, range };
   }
 
   async delete(key: string): Promise<void> {
@@ -40,6 +43,15 @@ export class MemoryUploadRepository {
 
   async findOwned(originalKey: string, ownerId: string): Promise<UploadEntity | null> {
     return this.rows.find((r) => r.originalKey === originalKey && r.ownerId === ownerId) ?? null;
+  }
+
+  /** Conversation sharing is the SQL's business (integration specs): here, uploaders only. */
+  async findReadable(key: string, userId: string): Promise<UploadEntity | null> {
+    return (
+      this.rows.find(
+        (r) => (r.originalKey === key || r.thumbnailKey === key) && r.ownerId === userId,
+      ) ?? null
+    );
   }
 
   asRepository(): UploadsRepository {

@@ -1,6 +1,7 @@
 import type { CallSummary } from '../calls/call.dto';
+import type { AttachmentView } from '../upload/upload.view';
 
-export type MessageType = 'text' | 'image' | 'call';
+export type MessageType = 'text' | 'image' | 'file' | 'call';
 
 export interface MessageView {
   id: string;
@@ -12,6 +13,8 @@ export interface MessageView {
   type: MessageType;
   fileUrl?: string | null;
   thumbnailUrl?: string | null;
+  /** The file an image or file message carries (absent on tombstones and older images). */
+  attachment?: AttachmentView | null;
   clientId: string;
   createdAt: string;
   /** The conversation's change counter when this message last changed (new, edited, deleted, reacted). */

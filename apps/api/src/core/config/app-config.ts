@@ -26,7 +26,13 @@ export interface AppConfig {
   /** Bearer token `/metrics` asks for; null: open outside production, 404 in production. */
   metricsToken: string | null;
   swaggerEnabled: boolean;
-  upload: { dir: string; maxFileSize: number };
+  upload: {
+    dir: string;
+    /** Images, before re-encoding. */
+    maxFileSize: number;
+    /** Documents and voice recordings, stored as sent. */
+    maxAttachmentSize: number;
+  };
   corsOrigins: string[];
   trustProxy: string | number | boolean;
   webDistDir: string;
@@ -130,6 +136,7 @@ export function buildAppConfig(env: Environment): AppConfig {
     upload: {
       dir: resolve(env.UPLOAD_DIR ?? 'uploads'),
       maxFileSize: env.MAX_FILE_SIZE ?? 5 * 1024 * 1024,
+      maxAttachmentSize: env.MAX_ATTACHMENT_SIZE ?? 25 * 1024 * 1024,
     },
     corsOrigins: (env.CLIENT_URL ?? 'http://localhost:3000')
       .split(',')

@@ -147,6 +147,13 @@ export class Environment {
   @Max(100 * 1024 * 1024)
   MAX_FILE_SIZE?: number;
 
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  MAX_ATTACHMENT_SIZE?: number;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()

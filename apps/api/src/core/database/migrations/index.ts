@@ -7,6 +7,8 @@ import { MessageSearch1765200000000 } from './1765200000000-MessageSearch';
 import { CreateUserBlocks1765300000000 } from './1765300000000-CreateUserBlocks';
 import { AccountDeletion1765300000100 } from './1765300000100-AccountDeletion';
 import { CallMessages1765310000000 } from './1765310000000-CallMessages';
+import { UploadAccess1765320000000 } from './1765320000000-UploadAccess';
+import { DocumentUploads1765320000100 } from './1765320000100-DocumentUploads';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
 export const migrations = [
@@ -19,4 +21,6 @@ export const migrations = [
   CreateUserBlocks1765300000000,
   AccountDeletion1765300000100,
   CallMessages1765310000000,
+  UploadAccess1765320000000,
+  DocumentUploads1765320000100,
 ];

@@ -33,6 +33,7 @@ function own(text: string, overrides: Partial<DisplayMessage> = {}): DisplayMess
     segments: segmentText(text),
     imageUrl: null,
     fullImageUrl: null,
+    file: null,
     createdAt: '2024-01-01T10:00:00.000Z',
     time: '10:00',
     status: 'read',

@@ -18,6 +18,7 @@ function display(overrides: Partial<DisplayMessage> = {}): DisplayMessage {
     segments: segmentText(text),
     imageUrl: null,
     fullImageUrl: null,
+    file: null,
     createdAt: '2024-01-01T10:00:00.000Z',
     time: '10:00',
     status: 'read',
@@ -49,6 +50,30 @@ describe('MessageBubbleComponent', () => {
     expect(link.getAttribute('href')).toBe('https://example.com/a');
     expect(link.target).toBe('_blank');
     expect(link.rel).toBe('noopener noreferrer');
+  });
+
+  it('shows a file message as a download card with the sanitised name, type and size', async () => {
+    const element = await render(
+      display({
+        type: 'file',
+        text: '',
+        segments: [],
+        file: {
+          url: '/api/uploads/0123456789abcdef0123456789abcdef.pdf',
+          kind: 'file',
+          name: '<b>report</b>.pdf',
+          size: 2048,
+          mimeType: 'application/pdf',
+        },
+      }),
+    );
+    const card = element.querySelector('[data-testid="message-file"]') as HTMLAnchorElement;
+    expect(card.getAttribute('href')).toBe('/api/uploads/0123456789abcdef0123456789abcdef.pdf');
+    expect(card.getAttribute('download')).toBe('<b>report</b>.pdf');
+    expect(card.querySelector('b')).toBeNull();
+    expect(card.textContent).toContain('<b>report</b>.pdf');
+    expect(card.textContent).toContain('PDF');
+    expect(card.textContent).toContain('2 KB');
   });
 
   it('shows the tick state of own messages', async () => {

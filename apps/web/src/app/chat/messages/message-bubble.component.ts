@@ -13,6 +13,8 @@ import {
 import { NgTemplateOutlet } from '@angular/common';
 import { IconComponent } from '../../shared/icon.component';
 import { fullTime } from '../shared/format';
+import { fileTypeLabel } from './file-type-label';
+import { formatBytes } from './upload-limit';
 import { MessageActionsComponent } from './message-actions.component';
 import { ReactionChipsComponent } from './reaction-chips.component';
 import { ReplyQuoteComponent } from './reply-quote.component';
@@ -48,6 +50,9 @@ export class MessageBubbleComponent {
   readonly groupEnd = input(true);
   readonly senderName = input<string | null>(null);
   readonly group = input(false);
+
+  protected readonly fileLabel = fileTypeLabel;
+  protected readonly fileSize = formatBytes;
 
   readonly retry = output<DisplayMessage>();
   readonly discard = output<DisplayMessage>();

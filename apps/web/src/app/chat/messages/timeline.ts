@@ -1,5 +1,7 @@
 import type {
+  AttachmentView,
   ConversationMemberView,
+  MessageType,
   MessageView,
   ReactionSummary,
   ReplyPreview,
@@ -24,7 +26,7 @@ export interface DisplayMessage {
   clientId: string;
   senderId: string;
   own: boolean;
-  type: 'text' | 'image' | 'call';
+  type: MessageType;
   text: string;
   /** A call message's words ("Video call, 4:12"); null for every other message. */
   callLabel?: string | null;
@@ -32,6 +34,8 @@ export interface DisplayMessage {
   segments: readonly TextSegment[];
   imageUrl: string | null;
   fullImageUrl: string | null;
+  /** The document a file message carries, shown as a card with a download link. */
+  file: AttachmentView | null;
   createdAt: string;
   time: string;
   status: DisplayStatus;
@@ -206,6 +210,7 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       segments: message.mentions.length ? markMentions(segments, usernames, selfId) : segments,
       imageUrl: deleted ? null : (local ?? image),
       fullImageUrl: message.type === 'image' ? (message.fileUrl ?? image) : null,
+      file: !deleted && message.type === 'file' ? (message.attachment ?? null) : null,
       createdAt: message.createdAt,
       time: clockTime(message.createdAt),
       status,
@@ -253,6 +258,7 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       imageUrl:
         entry.type === 'image' ? (local ?? entry.thumbnailUrl ?? entry.fileUrl ?? null) : null,
       fullImageUrl: entry.type === 'image' ? (entry.fileUrl ?? local) : null,
+      file: null,
       createdAt: entry.createdAt,
       time: clockTime(entry.createdAt),
       status: entry.status === 'failed' || input.stalled ? 'failed' : 'pending',
@@ -280,6 +286,7 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       segments: [],
       imageUrl: upload.previewUrl,
       fullImageUrl: upload.previewUrl,
+      file: null,
       createdAt: upload.createdAt,
       time: clockTime(upload.createdAt),
       status: upload.status === 'failed' ? 'failed' : 'uploading',
