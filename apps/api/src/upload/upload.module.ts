@@ -16,7 +16,7 @@ import { UploadsService } from './uploads.service';
 
 /**
  * `POST /api/upload` and `GET /api/uploads/:name`. Exports `UploadsService` for the ownership
- * check of image messages. Needs the global `RateLimitModule` and `AppConfigModule`. Another
+ * check of image messages, and the processor and storage for avatars (users module). Needs the global `RateLimitModule` and `AppConfigModule`. Another
  * store (S3-compatible) replaces the `FILE_STORAGE` provider and nothing else.
  */
 @Module({
@@ -37,6 +37,6 @@ import { UploadsService } from './uploads.service';
       useFactory: (config: AppConfig): FileStorage => new LocalDiskStorage(config.upload.dir),
     },
   ],
-  exports: [UploadsService],
+  exports: [UploadsService, ImageProcessor, FILE_STORAGE],
 })
 export class UploadModule {}
