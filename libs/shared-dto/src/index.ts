@@ -5,6 +5,7 @@ export * from './users/user.view';
 export * from './users/update-profile.dto';
 export * from './users/search-users.query';
 export * from './users/delete-account.dto';
+export * from './users/avatar-url';
 export * from './auth/register.dto';
 export * from './auth/login.dto';
 export * from './auth/change-password.dto';

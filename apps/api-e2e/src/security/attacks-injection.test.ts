@@ -289,8 +289,9 @@ describe('stored XSS payloads are inert JSON text', () => {
       list.json?.map((m) => m.content),
       XSS.map((s) => s.trim()),
     );
-    // The one field that a browser would follow is a URL: only http(s) is accepted.
+    // The one field that a browser would follow is a URL: only this server's avatars are accepted.
     for (const avatarUrl of [
+      'https://evil.example/pixel.gif',
       'javascript:alert(1)',
       'data:text/html,<script>alert(1)</script>',
       'vbscript:x',

@@ -96,6 +96,32 @@ export class ImageProcessor {
   }
 
   /**
+   * Square WebP renditions of an image (an avatar): EXIF orientation applied, centre-cropped,
+   * first frame only, no metadata, one per side length in `sides`.
+   */
+  async squares(input: Buffer, mimeType: ImageMimeType, sides: number[]): Promise<EncodedImage[]> {
+    try {
+      return await this.limiter.run(async () => {
+        await this.checkHeader(input, mimeType);
+        const options: SharpOptions = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' };
+        return Promise.all(
+          sides.map((side) =>
+            this.encode(
+              sharp(input, options)
+                .rotate()
+                .resize(side, side, { fit: 'cover', position: 'centre' }),
+              'image/webp',
+              80,
+            ),
+          ),
+        );
+      });
+    } catch (err) {
+      throw this.toHttpException(err);
+    }
+  }
+
+  /**
    * Reads only the header (no pixels are decoded) and refuses absurd dimensions before the
    * decoder allocates anything. Returns the number of frames.
    */

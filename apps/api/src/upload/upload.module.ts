@@ -16,8 +16,9 @@ import { UploadsService } from './uploads.service';
 
 /**
  * `POST /api/upload` and `GET /api/uploads/:name` (for the uploader and members of a
- * conversation where the file was sent). Exports `UploadsService` for the ownership
- * check of image messages. Needs the global `RateLimitModule` and `AppConfigModule`. Another
+ * conversation where the file was sent). Exports `UploadsService` for the ownership check of
+ * attachment messages, and the processor and storage for avatars (users module). Needs the
+ * global `RateLimitModule` and `AppConfigModule`. Another
  * store (S3-compatible) replaces the `FILE_STORAGE` provider and nothing else.
  */
 @Module({
@@ -38,6 +39,6 @@ import { UploadsService } from './uploads.service';
       useFactory: (config: AppConfig): FileStorage => new LocalDiskStorage(config.upload.dir),
     },
   ],
-  exports: [UploadsService],
+  exports: [UploadsService, ImageProcessor, FILE_STORAGE],
 })
 export class UploadModule {}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Ack, ConversationView, MessageView, UserView } from '@chat/shared-dto';
+import { nextEvent as eventWhere } from '@chat/test-kit';
 import {
   ClientSocket,
   createTestApp,
@@ -186,7 +187,9 @@ const auth = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
       });
 
     // Ana comes online on instance one: Cid (on two) hears it, Bob (on two) does not.
-    const cidHears = nextEvent(cidSocket, 'user:online');
+    const cidHears = eventWhere(cidSocket, 'user:online', {
+      match: (e) => e.userId === ana.user.id,
+    });
     const anaSocket = await one.connect(ana.token);
     expect(await cidHears).toEqual({ userId: ana.user.id });
 
@@ -215,13 +218,17 @@ const auth = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
     expect(await memberAna(bob)).toMatchObject({ status: 'offline', lastSeen: null });
 
     // Bob's own presence still reaches Ana: the block hides the blocker, not the blocked.
-    const anaHearsBob = nextEvent(anaSocket, 'user:offline', 5000);
+    const anaHearsBob = eventWhere(anaSocket, 'user:offline', {
+      match: (e) => e.userId === bob.user.id,
+    });
     bobSocket.disconnect();
     expect(await anaHearsBob).toMatchObject({ userId: bob.user.id });
 
     // Unblocking shows Ana online to Bob again, live and in REST.
     const bobAgain = await two.connect(bob.token);
-    const backOnline = nextEvent(bobAgain, 'user:online');
+    const backOnline = eventWhere(bobAgain, 'user:online', {
+      match: (e) => e.userId === ana.user.id,
+    });
     await waitFor(50);
     await unblock(one, ana, bob.user.id).expect(204);
     expect(await backOnline).toEqual({ userId: ana.user.id });
@@ -233,7 +240,7 @@ const auth = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
     await direct(one, ana, bob);
     await one.connect(ana.token);
     const bobSocket = await two.connect(bob.token);
-    const gone = nextEvent(bobSocket, 'user:offline');
+    const gone = eventWhere(bobSocket, 'user:offline', { match: (e) => e.userId === ana.user.id });
     await block(one, ana, bob.user.id).expect(204);
     expect(await gone).toEqual({ userId: ana.user.id });
   });

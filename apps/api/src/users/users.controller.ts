@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -8,20 +9,34 @@ import {
   Param,
   ParseUUIDPipe,
   Patch,
+  Post,
   Put,
   Query,
+  UploadedFile,
+  UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { UserView } from '@chat/shared-dto';
 import { SearchUsersQuery, UpdateProfileDto } from '@chat/shared-dto';
 import { AuthUser } from '../core/auth/auth-user';
 import { CurrentUser } from '../core/auth/current-user.decorator';
+import { FileTooLargeInterceptor } from '../upload/file-too-large.interceptor';
+import { UploadRateLimitGuard } from '../upload/upload-rate-limit.guard';
 import { BlocksService } from './blocks.service';
 import { toUserView } from './user.mapper';
 import { UsersService } from './users.service';
@@ -46,9 +61,44 @@ export class UsersController {
   }
 
   @Patch('me')
-  @ApiOperation({ summary: 'Update your display name, avatar URL or status message' })
+  @ApiOperation({
+    summary:
+      'Update your display name, status message or avatar URL (only an avatar of this server, or null)',
+  })
   async updateMe(@CurrentUser() me: AuthUser, @Body() body: UpdateProfileDto): Promise<UserView> {
     return toUserView(await this.users.updateProfile(me.id, body), true);
+  }
+
+  @Post('me/avatar')
+  @UseGuards(UploadRateLimitGuard)
+  @UseInterceptors(FileTooLargeInterceptor, FileInterceptor('file'))
+  @ApiOperation({
+    summary: 'Set your avatar from an image',
+    description:
+      'JPEG, PNG, GIF or WebP, recognised by content; centre-cropped to a square and re-encoded ' +
+      'as 256 px and 64 px WebP without metadata. Answers your user with the new `avatarUrl` ' +
+      '(the 256 px one; the 64 px one ends in `-64.webp`).',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiCreatedResponse({ description: 'user, with avatarUrl' })
+  @ApiBadRequestResponse({ description: 'No `file` field, or a damaged or oversized image' })
+  @ApiPayloadTooLargeResponse({ description: 'Larger than MAX_FILE_SIZE' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'Not a JPEG, PNG, GIF or WebP image' })
+  @ApiTooManyRequestsResponse({ description: 'Too many uploads; see Retry-After' })
+  async setAvatar(
+    @CurrentUser() me: AuthUser,
+    @UploadedFile() file: { buffer: Buffer } | undefined,
+  ): Promise<UserView> {
+    if (!file)
+      throw new BadRequestException('Send the image as the multipart/form-data field "file"');
+    return toUserView(await this.users.setAvatar(me.id, file.buffer), true);
   }
 
   @Get('blocked')

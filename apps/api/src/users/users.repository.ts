@@ -103,6 +103,11 @@ export class UsersRepository {
     );
   }
 
+  /** Whether any account still shows this avatar. */
+  async avatarInUse(url: string): Promise<boolean> {
+    return this.users.exists({ where: { avatarUrl: url } });
+  }
+
   async update(id: string, patch: Partial<UserEntity>): Promise<void> {
     if (Object.keys(patch).length > 0) await this.users.update({ id }, patch);
   }

@@ -1,4 +1,9 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import type { UpdateProfileDto, UserView } from '@chat/shared-dto';
 import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { QueryFailedError } from 'typeorm';
@@ -6,6 +11,8 @@ import { MembershipService } from '../conversations/membership.service';
 import { databaseCode, PG_ERROR } from '../core/database/pg-errors';
 import { DomainEvents } from '../core/events/domain-events';
 import { ACCOUNT_DELETED } from './account.events';
+import { AvatarsService } from './avatars.service';
+import { PROFILE_CHANGED } from './user.events';
 import { BlocksRepository } from './blocks.repository';
 import { toUserView } from './user.mapper';
 import { UserEntity } from './user.entity';
@@ -24,6 +31,7 @@ export class UsersService {
     private readonly membership: MembershipService,
     private readonly blocks: BlocksRepository,
     private readonly events: DomainEvents,
+    private readonly avatars: AvatarsService,
   ) {}
 
   /**
@@ -102,21 +110,51 @@ export class UsersService {
   }
 
   async updateProfile(id: string, changes: UpdateProfileDto): Promise<UserEntity> {
+    const before = await this.findByIdOrFail(id);
     const patch: Partial<UserEntity> = {};
     if (changes.displayName !== undefined) patch.displayName = changes.displayName?.trim() || null;
-    if (changes.avatarUrl !== undefined) patch.avatarUrl = changes.avatarUrl || null;
+    if (changes.avatarUrl !== undefined) {
+      if (changes.avatarUrl && !(await this.avatars.exists(changes.avatarUrl)))
+        throw new BadRequestException(['avatarUrl names no avatar of this server']);
+      patch.avatarUrl = changes.avatarUrl || null;
+    }
     if (changes.statusMessage !== undefined)
       patch.statusMessage = changes.statusMessage?.trim() || null;
     await this.users.update(id, patch);
+    if (patch.avatarUrl !== undefined) await this.dropAvatar(before.avatarUrl, patch.avatarUrl);
+    const after = await this.findByIdOrFail(id);
+    if (
+      after.displayName !== before.displayName ||
+      after.statusMessage !== before.statusMessage ||
+      after.avatarUrl !== before.avatarUrl
+    )
+      this.events.emit(PROFILE_CHANGED, { userId: id });
+    return after;
+  }
+
+  /** A new avatar from uploaded bytes; the previous one's files go unless someone shows it. */
+  async setAvatar(id: string, bytes: Buffer): Promise<UserEntity> {
+    const before = await this.findByIdOrFail(id);
+    const avatarUrl = await this.avatars.store(bytes);
+    await this.users.update(id, { avatarUrl });
+    await this.dropAvatar(before.avatarUrl, avatarUrl);
+    this.events.emit(PROFILE_CHANGED, { userId: id });
     return this.findByIdOrFail(id);
+  }
+
+  private async dropAvatar(previous: string | null, current: string | null): Promise<void> {
+    if (previous && previous !== current && !(await this.users.avatarInUse(previous)))
+      await this.avatars.remove(previous);
   }
 
   /**
    * Deletes the account: its row keeps only the id (messages stay, shown as "Deleted user"),
-   * then its owner leaves every group. Sessions are the caller's (auth's) to revoke.
+   * its avatar files go, then its owner leaves every group. Sessions are the caller's (auth's) to revoke.
    */
   async deleteAccount(id: string): Promise<void> {
+    const { avatarUrl } = await this.findByIdOrFail(id);
     await this.users.erase(id);
+    await this.dropAvatar(avatarUrl, null);
     await this.events.emitAndWait(ACCOUNT_DELETED, { userId: id });
   }
 

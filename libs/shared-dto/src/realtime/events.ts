@@ -1,3 +1,4 @@
+import type { UserView } from '../users/user.view';
 import type { SocketError } from '../common/errors';
 import type {
   CallAnsweredEvent,
@@ -89,6 +90,12 @@ export interface PresenceEvent {
   lastSeen?: string | null;
 }
 
+/** A user's public profile after a change of display name, status message or avatar. */
+export type UserUpdatedEvent = Pick<
+  UserView,
+  'id' | 'username' | 'displayName' | 'avatarUrl' | 'statusMessage'
+>;
+
 /** Sent to a member removed from (or leaving) a conversation. */
 export interface ConversationRemovedEvent {
   conversationId: string;
@@ -104,6 +111,8 @@ export interface ServerToClientEvents {
   'typing:stop': (event: TypingEvent) => void;
   'user:online': (event: PresenceEvent) => void;
   'user:offline': (event: PresenceEvent) => void;
+  /** To users who share a conversation with them (and their own devices). */
+  'user:updated': (user: UserUpdatedEvent) => void;
   /** A conversation the user now belongs to, or whose name or members changed. */
   'conversation:updated': (conversation: ConversationView) => void;
   'conversation:removed': (event: ConversationRemovedEvent) => void;

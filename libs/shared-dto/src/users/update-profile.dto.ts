@@ -1,6 +1,7 @@
-import { IsOptional, IsString, IsUrl, MaxLength, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { DEFAULT_LIMITS } from '../common/limits';
 import { IsVisibleName, NormalisedName } from '../common/visible-text';
+import { AVATAR_URL_PATTERN } from './avatar-url';
 
 /** `PATCH /api/users/me`; `null` clears a field. */
 export class UpdateProfileDto {
@@ -16,7 +17,11 @@ export class UpdateProfileDto {
   @ValidateIf((_o, v) => v !== null)
   @IsString()
   @MaxLength(2048)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  // Only an avatar this server made (POST /api/users/me/avatar): any other URL would be loaded
+  // by every viewer's browser, a tracking pixel for whoever controls it.
+  @Matches(AVATAR_URL_PATTERN, {
+    message: 'avatarUrl must be an avatar URL returned by POST /api/users/me/avatar, or null',
+  })
   avatarUrl?: string | null;
 
   @IsOptional()
