@@ -1,5 +1,6 @@
 import { HttpClient } from '@angular/common/http';
-import { Injectable, OnDestroy, computed, inject, signal } from '@angular/core';
+import type { OnDestroy } from '@angular/core';
+import { Injectable, computed, inject, signal } from '@angular/core';
 import type { CallEndReason, CallMedia, IceServersView } from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
 import { RealtimeService } from '../realtime/realtime.service';
