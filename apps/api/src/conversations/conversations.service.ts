@@ -53,16 +53,21 @@ export class ConversationsService {
   /**
    * The one direct conversation of a pair, created by whoever asks first. The unique
    * `direct_key` makes concurrent requests converge on one row. Someone the other blocked can
-   * neither create nor open it (403).
+   * neither create nor open it (403); someone who accepts new ones only from people sharing a
+   * group with them cannot be reached otherwise (403), though an existing one stays open.
    */
   async getOrCreateDirect(
     userId: string,
     otherId: string,
   ): Promise<{ conversation: ConversationView; created: boolean }> {
     if (otherId === userId) throw new BadRequestException('userId must be someone else');
-    await this.assertUsersExist([otherId], 'userId');
+    const [other] = await this.users.findByIds([otherId]);
+    if (!other) throw new BadRequestException('userId names a user that does not exist');
     await this.blocks.assertNotBlockedBy(userId, [otherId]);
     const directKey = [userId, otherId].sort().join(':');
+    const existing = await this.conversations.findDirectId(directKey);
+    if (!existing && other.directMessages === 'shared-groups')
+      await this.membership.assertShareGroup(userId, otherId);
     const created = await this.db.transaction(async (tx) => {
       const id = await this.conversations.insertDirect(tx, directKey, userId);
       if (id) {

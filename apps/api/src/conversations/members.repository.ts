@@ -145,6 +145,19 @@ export class MembersRepository {
     return rows.map((r) => r.user_id);
   }
 
+  /** Whether the two users are both members of at least one group. */
+  async shareGroup(userId: string, otherId: string): Promise<boolean> {
+    const rows = await this.members.query<unknown[]>(
+      `SELECT 1 FROM conversation_members mine
+         JOIN conversation_members other ON other.conversation_id = mine.conversation_id
+         JOIN conversations c ON c.id = mine.conversation_id AND c.type = 'group'
+        WHERE mine.user_id = $1 AND other.user_id = $2
+        LIMIT 1`,
+      [userId, otherId],
+    );
+    return rows.length > 0;
+  }
+
   /**
    * Moves a member's watermarks forward to `seq` (delivered always, read too when asked);
    * never backwards. Answers which of them moved, or null when the user is no member.

@@ -1,4 +1,5 @@
 import {
+  ForbiddenException,
   Injectable,
   Logger,
   NotFoundException,
@@ -88,6 +89,12 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
   async sharingWith(userId: string, userIds: string[]): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
     return new Set(await this.repository.sharingWith(userId, userIds));
+  }
+
+  /** 403 unless the two share a group: the setting "only people I share a group with". */
+  async assertShareGroup(userId: string, otherId: string): Promise<void> {
+    if (!(await this.repository.shareGroup(userId, otherId)))
+      throw new ForbiddenException('This user accepts direct messages only from people in a shared group');
   }
 
   /** Call after committing a membership change. */

@@ -82,7 +82,16 @@ describe('avatars (integration)', () => {
       .expect(404);
   });
 
-  it('PATCH takes only an avatar URL of this server or null; a replaced avatar’s files go', async () => {
+  it('PATCH takes only your own current avatar URL or null; a replaced avatar’s files go', async () => {
+    const bob = await t.register('avatar-bob');
+    const bobs = (
+      await t
+        .http()
+        .post('/api/users/me/avatar')
+        .set(auth(bob))
+        .attach('file', await wideJpegWithExif(), 'bob.jpg')
+        .expect(201)
+    ).body as UserView;
     const first = (await upload(await wideJpegWithExif()).expect(201)).body as UserView;
     const patch = (avatarUrl: unknown) =>
       t.http().patch('/api/users/me').set(auth(ana)).send({ avatarUrl });
@@ -92,6 +101,7 @@ describe('avatars (integration)', () => {
       '/api/uploads/' + '0'.repeat(32) + '.png',
       `/api/avatars/${'0'.repeat(32)}-256.webp`,
       `${first.avatarUrl}?x=1`,
+      String(bobs.avatarUrl),
     ]) {
       await patch(bad).expect(400);
     }

@@ -47,12 +47,6 @@ export class AvatarsService {
     return `${AVATARS_PATH}${id}-256.webp`;
   }
 
-  /** Whether `url` names an avatar this server stored. */
-  async exists(url: string): Promise<boolean> {
-    const id = idOf(url);
-    return id !== null && this.storage.exists(key(id, 256));
-  }
-
   /** Removes both renditions behind `url`; anything that is not such a URL is left alone. */
   async remove(url: string | null): Promise<void> {
     const id = url ? idOf(url) : null;

@@ -1,3 +1,4 @@
+import type { DirectMessagePolicy } from '@chat/shared-dto';
 import {
   Check,
   Column,
@@ -9,6 +10,7 @@ import {
 
 @Entity('users')
 @Check('users_status_check', `status IN ('online', 'offline')`)
+@Check('users_direct_messages_check', `direct_messages IN ('everyone', 'shared-groups')`)
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -30,6 +32,9 @@ export class UserEntity {
 
   @Column({ name: 'status_message', type: 'varchar', length: 140, nullable: true })
   statusMessage!: string | null;
+
+  @Column({ name: 'direct_messages', type: 'varchar', length: 16, default: 'everyone' })
+  directMessages!: DirectMessagePolicy;
 
   @Column({ type: 'varchar', length: 16, default: 'offline' })
   status!: 'online' | 'offline';

@@ -2,7 +2,7 @@ import type { UserView } from '@chat/shared-dto';
 import { UserEntity } from './user.entity';
 
 /**
- * A user as others see them; `self` adds the email, which nobody else ever gets. Without
+ * A user as others see them; `self` adds the email and the direct-message setting, which nobody else ever gets. Without
  * `presence` (a caller who shares no conversation with them) the view says `offline` with no
  * `lastSeen`, the same as for anyone offline, so strangers cannot watch someone's activity.
  */
@@ -16,6 +16,6 @@ export function toUserView(user: UserEntity, self = false, presence = true): Use
     statusMessage: user.statusMessage,
     status: shown ? user.status : 'offline',
     lastSeen: shown && user.lastSeen ? user.lastSeen.toISOString() : null,
-    ...(self ? { email: user.email } : {}),
+    ...(self ? { email: user.email, directMessages: user.directMessages } : {}),
   };
 }

@@ -146,3 +146,49 @@ describe('names and texts that hide characters (integration)', () => {
     await send('\u200Fمرحبا').expect(201);
   });
 });
+
+describe('who may message me (integration)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const as = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
+  const openDirect = (from: RegisteredUser, to: RegisteredUser) =>
+    t.http().post('/api/conversations').set(as(from)).send({ userId: to.user.id });
+  const setPolicy = (u: RegisteredUser, directMessages: unknown) =>
+    t.http().patch('/api/users/me').set(as(u)).send({ directMessages });
+
+  it('"shared-groups" refuses new direct conversations from strangers, not from group mates', async () => {
+    const [quiet, stranger, mate, earlier] = await Promise.all(
+      ['dmq', 'dms', 'dmm', 'dme'].map((n) => t.register(n)),
+    );
+    const before = (await openDirect(earlier, quiet).expect(201)).body as ConversationView;
+
+    expect((await setPolicy(quiet, 'shared-groups').expect(200)).body).toMatchObject({
+      directMessages: 'shared-groups',
+    });
+    await setPolicy(quiet, 'friends').expect(400);
+    const seenByOthers = (
+      await t.http().get(`/api/users/${quiet.user.id}`).set(as(stranger)).expect(200)
+    ).body as UserView;
+    expect(seenByOthers).not.toHaveProperty('directMessages');
+
+    const refused = await openDirect(stranger, quiet).expect(403);
+    expect(String(refused.body.message)).toMatch(/shared group/);
+    // An existing conversation stays open; the setting is about new ones.
+    expect((await openDirect(earlier, quiet).expect(200)).body.id).toBe(before.id);
+
+    await t
+      .http()
+      .post('/api/conversations')
+      .set(as(quiet))
+      .send({ type: 'group', name: 'club', memberIds: [mate.user.id] })
+      .expect(201);
+    await openDirect(mate, quiet).expect(201);
+
+    await setPolicy(quiet, 'everyone').expect(200);
+    await openDirect(stranger, quiet).expect(201);
+  });
+});

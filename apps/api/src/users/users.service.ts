@@ -114,10 +114,14 @@ export class UsersService {
     const patch: Partial<UserEntity> = {};
     if (changes.displayName !== undefined) patch.displayName = changes.displayName?.trim() || null;
     if (changes.avatarUrl !== undefined) {
-      if (changes.avatarUrl && !(await this.avatars.exists(changes.avatarUrl)))
-        throw new BadRequestException(['avatarUrl names no avatar of this server']);
+      // Only clearing, or keeping one's own: naming another user's avatar would wear their face.
+      if (changes.avatarUrl && changes.avatarUrl !== before.avatarUrl)
+        throw new BadRequestException([
+          'avatarUrl can only be your current avatar or null; upload a new one with POST /api/users/me/avatar',
+        ]);
       patch.avatarUrl = changes.avatarUrl || null;
     }
+    if (changes.directMessages !== undefined) patch.directMessages = changes.directMessages;
     if (changes.statusMessage !== undefined)
       patch.statusMessage = changes.statusMessage?.trim() || null;
     await this.users.update(id, patch);

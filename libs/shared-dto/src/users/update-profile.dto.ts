@@ -1,9 +1,10 @@
-import { IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { DEFAULT_LIMITS } from '../common/limits';
 import { IsVisibleName, NormalisedName } from '../common/visible-text';
 import { AVATAR_URL_PATTERN } from './avatar-url';
+import { DIRECT_MESSAGE_POLICIES, type DirectMessagePolicy } from './user.view';
 
-/** `PATCH /api/users/me`; `null` clears a field. */
+/** `PATCH /api/users/me`; `null` clears a field. A new avatar comes from `POST /api/users/me/avatar`. */
 export class UpdateProfileDto {
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
@@ -29,4 +30,9 @@ export class UpdateProfileDto {
   @IsString()
   @MaxLength(DEFAULT_LIMITS.statusMessageMax)
   statusMessage?: string | null;
+
+  /** Who may start a direct conversation with me: anyone, or only people I share a group with. */
+  @IsOptional()
+  @IsIn(DIRECT_MESSAGE_POLICIES)
+  directMessages?: DirectMessagePolicy;
 }

@@ -9,6 +9,7 @@ import { AccountDeletion1765300000100 } from './1765300000100-AccountDeletion';
 import { CallMessages1765310000000 } from './1765310000000-CallMessages';
 import { UploadAccess1765320000000 } from './1765320000000-UploadAccess';
 import { DocumentUploads1765320000100 } from './1765320000100-DocumentUploads';
+import { DirectMessagePolicy1765330000000 } from './1765330000000-DirectMessagePolicy';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   CallMessages1765310000000,
   UploadAccess1765320000000,
   DocumentUploads1765320000100,
+  DirectMessagePolicy1765330000000,
 ];
