@@ -44,7 +44,7 @@ export class MessageLifecycleService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Sender only, text only, not deleted; the same limits as a send. */
+  /** Sender only, text only, not deleted; the same limits as a send; not to someone who blocked them. */
   async edit(
     userId: string,
     conversationId: string,
@@ -52,6 +52,7 @@ export class MessageLifecycleService {
     raw: string,
   ): Promise<MessageView> {
     const members = await this.membership.assertMember(conversationId, userId);
+    await this.messages.assertNotBarred(conversationId, userId, members);
     const content = textContent(raw, this.config.limits.maxMessageLength);
     const mentions = await this.messages.mentionsIn(content, members, userId);
     return this.change('edited', userId, conversationId, messageId, async (tx, message) => {
@@ -85,7 +86,7 @@ export class MessageLifecycleService {
     });
   }
 
-  /** Idempotent; one emoji; at most 20 distinct per message. */
+  /** Idempotent; one emoji; at most 20 distinct per message; not from someone the peer blocked. */
   async react(
     userId: string,
     conversationId: string,
@@ -93,7 +94,8 @@ export class MessageLifecycleService {
     emoji: string,
     add: boolean,
   ): Promise<MessageView> {
-    await this.membership.assertMember(conversationId, userId);
+    const members = await this.membership.assertMember(conversationId, userId);
+    await this.messages.assertNotBarred(conversationId, userId, members);
     return this.change('reactions', userId, conversationId, messageId, async (tx, message) => {
       if (message.deleted_at) throw new BadRequestException('The message was deleted');
       if (add) {

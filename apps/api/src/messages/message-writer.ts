@@ -119,7 +119,10 @@ export class MessageWriter implements BeforeApplicationShutdown {
     // The same clientId twice in one batch is one message.
     const unique = [...new Map(messages.map((m) => [key(m), m])).values()];
     try {
-      return toResults(unique, await this.insertWithRetry(unique));
+      return await this.settleRefusedResends(
+        unique,
+        toResults(unique, await this.insertWithRetry(unique)),
+      );
     } catch (err) {
       if (databaseCode(err) !== BATCH_GUARD_TRIPPED) throw err;
     }
@@ -138,6 +141,27 @@ export class MessageWriter implements BeforeApplicationShutdown {
     const fresh = unique.filter((m) => !results.has(key(m)));
     // What is still fresh may race another writer again; each round settles at least one.
     if (fresh.length > 0) for (const [k, v] of await this.writeBatch(fresh)) results.set(k, v);
+    return results;
+  }
+
+  /**
+   * A refused message may be the resend of one stored before the sender was blocked or removed:
+   * its first ack may have been lost, so it resolves to the stored message, as any resend does.
+   * Refused rows never reach the insert, so the batch guard cannot have caught them.
+   */
+  private async settleRefusedResends(
+    batch: NewMessage[],
+    results: Map<string, WriteResult | Error>,
+  ): Promise<Map<string, WriteResult | Error>> {
+    const refused = batch.filter((m) => results.get(key(m)) instanceof Error);
+    if (refused.length === 0) return results;
+    for (const row of await this.repository.byClientIds(refused)) {
+      const message = refused.find(
+        (m) => m.senderId === row.sender_id && m.clientId === row.client_id,
+      );
+      if (message && row.conversation_id === message.conversationId)
+        results.set(key(message), { row, duplicate: true });
+    }
     return results;
   }
 

@@ -5,6 +5,7 @@ import { MembershipService } from '../conversations/membership.service';
 import { AppConfig, loadAppConfig } from '../core/config/app-config';
 import { DomainEvents } from '../core/events/domain-events';
 import { UploadsService } from '../upload/uploads.service';
+import { BlocksService } from '../users/blocks.service';
 import { UsersService } from '../users/users.service';
 import { MESSAGE_CREATED } from './message.events';
 import { MessageRow } from './message.mapper';
@@ -79,6 +80,7 @@ describe('MessagesService', () => {
       writer as unknown as MessageWriter,
       events as unknown as DomainEvents,
       users as unknown as UsersService,
+      {} as BlocksService,
       config,
       withUploads ? (uploads as unknown as UploadsService) : undefined,
     );

@@ -19,6 +19,7 @@ import { APP_CONFIG } from '../core/config/config.module';
 import { DomainEvents } from '../core/events/domain-events';
 import { UploadsService } from '../upload/uploads.service';
 import { MESSAGE_CREATED } from './message.events';
+import { BlocksService } from '../users/blocks.service';
 import { UsersService } from '../users/users.service';
 import { textContent } from './message-content';
 import { MessageRow, toMessageView } from './message.mapper';
@@ -53,6 +54,7 @@ export class MessagesService {
     private readonly writer: MessageWriter,
     private readonly events: DomainEvents,
     private readonly users: UsersService,
+    private readonly blocks: BlocksService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly uploads?: UploadsService,
   ) {}
@@ -232,7 +234,18 @@ export class MessagesService {
     return { content, type, fileUrl: attachment.url, attachment };
   }
 
-  /** The members a content names as `@username` (never the sender). */
+  /**
+   * 403 when `userId` writes into a direct conversation whose other member blocked them: edits
+   * and reactions are writing too. Sends check it inside their batch statement instead.
+   */
+  async assertNotBarred(conversationId: string, userId: string, members: Set<string>): Promise<void> {
+    if (!(await this.isDirect(conversationId))) return;
+    await this.blocks.assertNotBlockedBy(
+      userId,
+      [...members].filter((id) => id !== userId),
+    );
+  }
+
   /** Whether sends to it must check blocks: asked once per conversation and instance. */
   private async isDirect(conversationId: string): Promise<boolean> {
     const known = this.direct.get(conversationId);
@@ -243,6 +256,7 @@ export class MessagesService {
     return direct;
   }
 
+  /** The members a content names as `@username` (never the sender). */
   async mentionsIn(content: string, members: Set<string>, senderId: string): Promise<string[]> {
     const names = mentionedUsernames(content);
     if (names.length === 0) return [];

@@ -125,6 +125,42 @@ const auth = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
     });
   });
 
+  it('once blocked, edits and reactions are refused, and a resend still gets its stored message', async () => {
+    const [ana, bob] = [await one.register('era'), await one.register('erb')];
+    const conv = await direct(one, ana, bob);
+    const bobSocket = await two.connect(bob.token);
+    const clientId = randomUUID();
+    const payload = { conversationId: conv.id, clientId, content: 'before the block' };
+    const first = await emit<SendAck>(bobSocket, 'message:send', payload);
+    expect(first).toMatchObject({ ok: true, message: { seq: 1 } });
+    const sent = (first as { message: MessageView }).message;
+    await block(one, ana, bob.user.id).expect(204);
+
+    // The first ack may have been lost: the resend resolves to what was stored.
+    expect(await emit<SendAck>(bobSocket, 'message:send', payload)).toMatchObject({
+      ok: true,
+      message: { id: sent.id, seq: 1 },
+    });
+    const ids = { conversationId: conv.id, messageId: sent.id };
+    for (const [event, body] of [
+      ['message:edit', { ...ids, content: 'changed' }],
+      ['reaction:add', { ...ids, emoji: '👍' }],
+    ] as const) {
+      expect(await emit(bobSocket, event, body)).toEqual({
+        ok: false,
+        error: { code: 'FORBIDDEN', message: expect.any(String) },
+      });
+    }
+    await two
+      .http()
+      .patch(`/api/conversations/${conv.id}/messages/${sent.id}`)
+      .set(auth(bob))
+      .send({ content: 'changed' })
+      .expect(403);
+    // Taking one's own message back stays possible.
+    expect(await emit(bobSocket, 'message:delete', ids)).toMatchObject({ ok: true });
+  });
+
   it('a new direct conversation cannot be created by the blocked user', async () => {
     const [ana, bob] = [await one.register('nda'), await one.register('ndb')];
     await block(one, ana, bob.user.id).expect(204);
