@@ -14,7 +14,7 @@ import {
 } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { AuthStore } from '../../core/auth/auth.store';
-import { IconComponent } from '../../shared/icon.component';
+import { IconComponent, type IconName } from '../../shared/icon.component';
 import type { CallMedia } from '@chat/shared-dto';
 import { CallService } from '../calls/call.service';
 import { ChatSession } from '../chat-session.service';
@@ -142,6 +142,16 @@ export class ConversationComponent {
     const conversation = this.conversation();
     return conversation?.type === 'direct' ? otherMember(conversation, this.selfId()) : null;
   });
+
+  protected readonly callButtons: readonly {
+    media: CallMedia;
+    label: string;
+    icon: IconName;
+    testId: string;
+  }[] = [
+    { media: 'audio', label: 'Voice call', icon: 'phone', testId: 'voice' },
+    { media: 'video', label: 'Video call', icon: 'video', testId: 'video' },
+  ];
 
   protected call(media: CallMedia): void {
     const conversation = this.conversation();
