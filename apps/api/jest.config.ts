@@ -1,3 +1,5 @@
+import { esmOnlyPackages } from './jest.esm-packages';
+
 /** Unit tests: no network, no database. Integration specs have their own config. */
 export default {
   displayName: 'api',
@@ -5,7 +7,10 @@ export default {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true }],
+    ...esmOnlyPackages.transform,
   },
+  transformIgnorePatterns: esmOnlyPackages.transformIgnorePatterns,
+  moduleNameMapper: esmOnlyPackages.moduleNameMapper,
   moduleFileExtensions: ['ts', 'js'],
   setupFiles: ['reflect-metadata'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],

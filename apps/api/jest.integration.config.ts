@@ -1,3 +1,5 @@
+import { esmOnlyPackages } from './jest.esm-packages';
+
 /**
  * Integration tests: the whole app over HTTP and Socket.IO, on real PostgreSQL and Redis
  * (a fresh database per run, migrated up, down and up again in global setup), or on the
@@ -9,7 +11,10 @@ export default {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true }],
+    ...esmOnlyPackages.transform,
   },
+  transformIgnorePatterns: esmOnlyPackages.transformIgnorePatterns,
+  moduleNameMapper: esmOnlyPackages.moduleNameMapper,
   moduleFileExtensions: ['ts', 'js'],
   setupFiles: ['reflect-metadata'],
   testMatch: ['<rootDir>/src/**/*.integration.spec.ts', '<rootDir>/test/integration/**/*.spec.ts'],

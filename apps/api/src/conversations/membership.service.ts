@@ -94,7 +94,9 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
   /** 403 unless the two share a group: the setting "only people I share a group with". */
   async assertShareGroup(userId: string, otherId: string): Promise<void> {
     if (!(await this.repository.shareGroup(userId, otherId)))
-      throw new ForbiddenException('This user accepts direct messages only from people in a shared group');
+      throw new ForbiddenException(
+        'This user accepts direct messages only from people in a shared group',
+      );
   }
 
   /** Call after committing a membership change. */

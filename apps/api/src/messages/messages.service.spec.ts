@@ -1,5 +1,10 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
-import type { MessageView, ReactionSummary, SendMessageBody } from '@chat/shared-dto';
+import type {
+  MessageView,
+  ReactionSummary,
+  SendMessageBody,
+  AttachmentKind,
+} from '@chat/shared-dto';
 import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { MembershipService } from '../conversations/membership.service';
 import { AppConfig, loadAppConfig } from '../core/config/app-config';
@@ -105,18 +110,17 @@ describe('MessagesService', () => {
     writer = { write: jest.fn(async (m: NewMessage) => ({ row: rowOf(m), duplicate: false })) };
     events = { emit: jest.fn() };
     uploads = {
-      findOwnedAttachment: jest.fn(
-        async (userId: string, fileUrl: string, kind: 'image' | 'file') =>
-          userId === ALICE && kind === 'image' && fileUrl.endsWith(IMAGE_URL)
-            ? {
-                url: IMAGE_URL,
-                kind: 'image' as const,
-                name: 'cat.png',
-                size: 10,
-                mimeType: 'image/png' as const,
-                thumbnailUrl: `/api/uploads/${IMAGE_ID}-thumb.webp`,
-              }
-            : null,
+      findOwnedAttachment: jest.fn(async (userId: string, fileUrl: string, kind: AttachmentKind) =>
+        userId === ALICE && kind === 'image' && fileUrl.endsWith(IMAGE_URL)
+          ? {
+              url: IMAGE_URL,
+              kind: 'image' as const,
+              name: 'cat.png',
+              size: 10,
+              mimeType: 'image/png' as const,
+              thumbnailUrl: `/api/uploads/${IMAGE_ID}-thumb.webp`,
+            }
+          : null,
       ),
     };
     service = build(true);

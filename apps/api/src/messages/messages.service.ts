@@ -228,7 +228,7 @@ export class MessagesService {
       ? await this.uploads.findOwnedAttachment(senderId, body.fileUrl, type)
       : null;
     if (!attachment) {
-      const what = type === 'image' ? 'an image' : 'a file';
+      const what = { image: 'an image', file: 'a file', voice: 'a voice recording' }[type];
       throw new BadRequestException(`fileUrl must be ${what} you uploaded to this server`);
     }
     return { content, type, fileUrl: attachment.url, attachment };
@@ -238,7 +238,11 @@ export class MessagesService {
    * 403 when `userId` writes into a direct conversation whose other member blocked them: edits
    * and reactions are writing too. Sends check it inside their batch statement instead.
    */
-  async assertNotBarred(conversationId: string, userId: string, members: Set<string>): Promise<void> {
+  async assertNotBarred(
+    conversationId: string,
+    userId: string,
+    members: Set<string>,
+  ): Promise<void> {
     if (!(await this.isDirect(conversationId))) return;
     await this.blocks.assertNotBlockedBy(
       userId,

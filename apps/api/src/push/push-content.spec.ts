@@ -81,6 +81,34 @@ describe('pushPayloadFor a call', () => {
   });
 });
 
+describe('attachment pushes', () => {
+  const body = (over: Partial<MessageView>) =>
+    pushPayloadFor(
+      message({ content: '', ...over }),
+      { username: 'ann' },
+      {
+        type: 'direct',
+        name: null,
+      },
+    ).body;
+  const attachment = { url: '/api/uploads/x', size: 10, name: 'notes.pdf' };
+
+  it('gives a voice message its length, and a file its name', () => {
+    expect(
+      body({
+        type: 'voice',
+        attachment: { ...attachment, kind: 'voice', mimeType: 'audio/webm', durationMs: 64_600 },
+      }),
+    ).toBe('Voice message (1:05)');
+    expect(
+      body({
+        type: 'file',
+        attachment: { ...attachment, kind: 'file', mimeType: 'application/pdf' },
+      }),
+    ).toBe('File: notes.pdf');
+  });
+});
+
 describe('topicFor', () => {
   it('is the uuid without dashes: 32 URL-safe characters', () => {
     expect(topicFor('0f8fad5b-d9cb-469f-a165-70867728950e')).toBe(

@@ -34,8 +34,19 @@ function excerpt(message: MessageView): string {
       return kind === 'video call' ? 'Video call' : 'Voice call';
     return `${message.call.outcome === 'missed' ? 'Missed' : 'Declined'} ${kind}`;
   }
+  if (message.type === 'voice') {
+    const ms = message.attachment?.durationMs;
+    return ms ? `Voice message (${clock(ms)})` : 'Voice message';
+  }
+  if (message.type === 'file' && message.attachment) return `File: ${message.attachment.name}`;
   if (message.type !== 'text') return 'New message';
   return oneLine(message.content);
+}
+
+/** 4250 ms -> "0:04", as a player shows it. */
+function clock(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
 function oneLine(text: string): string {

@@ -8,7 +8,7 @@ import type { UploadMimeType } from '@chat/shared-dto';
  */
 const ID_BYTES = 16;
 const UPLOAD_NAME =
-  /^([0-9a-f]{32})(?:\.(jpg|png|gif|webp|pdf|txt|csv|zip|docx|xlsx|pptx|odt|ods|odp)|-thumb\.(webp))$/;
+  /^([0-9a-f]{32})(?:\.(jpg|png|gif|webp|pdf|txt|csv|zip|docx|xlsx|pptx|odt|ods|odp|webm|ogg|m4a|mp3)|-thumb\.(webp))$/;
 /** Longest valid name; checked first so that a huge path segment never meets the regex. */
 const MAX_NAME_LENGTH = 32 + '-thumb.webp'.length;
 
@@ -30,6 +30,10 @@ const EXTENSION_BY_TYPE: Record<UploadMimeType, string> = {
   'application/vnd.oasis.opendocument.text': 'odt',
   'application/vnd.oasis.opendocument.spreadsheet': 'ods',
   'application/vnd.oasis.opendocument.presentation': 'odp',
+  'audio/webm': 'webm',
+  'audio/ogg': 'ogg',
+  'audio/mp4': 'm4a',
+  'audio/mpeg': 'mp3',
 };
 const TYPE_BY_EXTENSION = Object.fromEntries(
   Object.entries(EXTENSION_BY_TYPE).map(([type, extension]) => [extension, type]),

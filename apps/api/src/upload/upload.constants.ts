@@ -39,7 +39,8 @@ export const MULTIPART_LIMITS = {
   fields: 4,
   parts: 5,
   fieldNameSize: 100,
-  fieldSize: 1024,
+  // A voice note's waveform: 64 levels as JSON.
+  fieldSize: 2048,
   headerPairs: 20,
 } as const;
 
@@ -54,3 +55,15 @@ export const MAX_ZIP_EXPANSION_RATIO = 200;
 
 /** Sanitised original names are cut to this many characters (the extension kept). */
 export const MAX_FILE_NAME_LENGTH = 120;
+
+/**
+ * Voice recordings are parsed in chunks of this size, the event loop let go between them
+ * (the container parsers are synchronous).
+ */
+export const PROBE_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Elements (WebM) or top-level boxes (MP4) a recording may hold. Five minutes of opus in 20 ms
+ * frames is 15,000 blocks; a file of millions of tiny elements only exists to exhaust memory.
+ */
+export const MAX_CONTAINER_ELEMENTS = 200_000;

@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  Body,
   Controller,
   Get,
   Headers,
@@ -39,8 +40,10 @@ import { attachmentDisposition } from './file-name';
 import { rangeResolver, RangeNotSatisfiable } from './byte-range';
 import { FileTooLargeInterceptor } from './file-too-large.interceptor';
 import { UploadRateLimitGuard } from './upload-rate-limit.guard';
+import { UploadFields } from './upload-fields.dto';
 import { UploadResponse } from './upload.response';
 import { UploadsService } from './uploads.service';
+import { parseWaveform } from './waveform';
 
 /** What multer's memory storage hands over (limits: see `multer-options.ts`). */
 interface ReceivedFile {
@@ -97,11 +100,14 @@ export class UploadController {
   @UseInterceptors(FileTooLargeInterceptor, FileInterceptor('file'))
   @ApiBearerAuth()
   @ApiOperation({
-    summary: 'Upload an image for an image message',
+    summary: 'Upload an image, a document or a voice recording for an attachment message',
     description:
-      'JPEG, PNG, GIF (animated too) or WebP, recognised by content. The image is re-encoded ' +
-      '(metadata removed, EXIF orientation applied) and a thumbnail made. Send the returned `url` ' +
-      'as `fileUrl` of `message:send` with `type: "image"`.',
+      'Recognised by content, never by name or declared type. Images (JPEG, PNG, GIF, WebP, up ' +
+      'to MAX_FILE_SIZE) are re-encoded (metadata removed, EXIF orientation applied) with a ' +
+      'thumbnail. Documents (PDF, text, CSV, zip, Office, OpenDocument) and voice recordings ' +
+      '(opus in WebM/Ogg, AAC or opus in MP4, MP3; up to MAX_VOICE_SECONDS as read from the ' +
+      'media data) are stored as sent, up to MAX_ATTACHMENT_SIZE. Send the returned `url` as ' +
+      '`fileUrl` of `message:send` with `type` = the returned `kind`.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -109,30 +115,39 @@ export class UploadController {
       type: 'object',
       required: ['file'],
       properties: {
-        file: {
+        file: { type: 'string', format: 'binary', description: 'The file' },
+        waveform: {
           type: 'string',
-          format: 'binary',
-          description: 'The image, up to MAX_FILE_SIZE bytes',
+          description: 'Voice only: a JSON array of 64 levels in 0..1',
         },
       },
     },
   })
   @ApiCreatedResponse({ type: UploadResponse })
   @ApiBadRequestResponse({
-    description: 'No `file` field, a damaged image or one over 40 megapixels',
+    description:
+      'No `file` field, an empty file, a damaged image or recording, an image over 40 ' +
+      'megapixels, a zip bomb, a recording over MAX_VOICE_SECONDS or a malformed `waveform`',
   })
   @ApiUnauthorizedResponse({ description: 'No, invalid or expired token' })
-  @ApiPayloadTooLargeResponse({ description: 'Larger than MAX_FILE_SIZE (5 MiB by default)' })
-  @ApiUnsupportedMediaTypeResponse({ description: 'Not a JPEG, PNG, GIF or WebP image' })
+  @ApiPayloadTooLargeResponse({
+    description:
+      'An image over MAX_FILE_SIZE (5 MiB) or any file over MAX_ATTACHMENT_SIZE (25 MiB)',
+  })
+  @ApiUnsupportedMediaTypeResponse({
+    description: 'Not an accepted image, document or recording (or a recording of another codec)',
+  })
   @ApiTooManyRequestsResponse({ description: 'Too many uploads; see Retry-After' })
   async upload(
     @CurrentUser() user: AuthUser,
     @UploadedFile() file: ReceivedFile | undefined,
+    @Body() fields: UploadFields,
   ): Promise<UploadView> {
     if (!file) {
-      throw new BadRequestException('Send the image as the multipart/form-data field "file"');
+      throw new BadRequestException('Send the file as the multipart/form-data field "file"');
     }
-    return this.uploads.store(user.id, file.buffer, utf8Name(file.originalname));
+    const waveform = parseWaveform(fields.waveform);
+    return this.uploads.store(user.id, file.buffer, utf8Name(file.originalname), waveform);
   }
 
   /**
@@ -151,7 +166,7 @@ export class UploadController {
       'For its uploader and members of a conversation where a message carrying it was sent; ' +
       'authenticated by the bearer token or the `chat_session` cookie set at login.',
   })
-  @ApiProduces('image/jpeg', 'image/png', 'image/gif', 'image/webp')
+  @ApiProduces('image/*', 'audio/*', 'application/octet-stream')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
   @ApiUnauthorizedResponse({ description: 'No, invalid or expired token or cookie' })
   @ApiNotFoundResponse({ description: 'No such upload, or not one the requester may read' })
@@ -166,6 +181,8 @@ export class UploadController {
       throw err;
     });
     const image = file.kind === 'image';
+    // A recording plays inline in an <audio>; it is as unexamined as a document otherwise.
+    const inline = image || file.kind === 'voice';
     res.set(image ? IMAGE_HEADERS : DOCUMENT_HEADERS);
     if (file.range) {
       res
@@ -175,8 +192,8 @@ export class UploadController {
     return new StreamableFile(file.stream, {
       type: file.mimeType.startsWith('text/') ? `${file.mimeType}; charset=utf-8` : file.mimeType,
       length: file.range ? file.range.end - file.range.start + 1 : file.size,
-      // An image's key matched a strict pattern, so it is safe to quote as it is.
-      disposition: image
+      // A stored key matched a strict pattern, so it is safe to quote as it is.
+      disposition: inline
         ? `inline; filename="${file.key}"`
         : attachmentDisposition(file.downloadName),
     });

@@ -1,4 +1,4 @@
-import type { UploadMimeType } from '@chat/shared-dto';
+import type { AttachmentKind, UploadMimeType } from '@chat/shared-dto';
 import {
   Check,
   Column,
@@ -17,14 +17,20 @@ const DOCUMENT_TYPES = `'application/pdf', 'text/plain', 'text/csv', 'applicatio
   'application/vnd.openxmlformats-officedocument.presentationml.presentation',
   'application/vnd.oasis.opendocument.text', 'application/vnd.oasis.opendocument.spreadsheet',
   'application/vnd.oasis.opendocument.presentation'`;
+const VOICE_TYPES = `'audio/webm', 'audio/ogg', 'audio/mp4', 'audio/mpeg'`;
 
 /** Who uploaded what: the ownership check of attachment messages and file access read it. */
 @Entity('uploads')
-@Check('uploads_kind_check', `kind IN ('image', 'file')`)
+@Check('uploads_kind_check', `kind IN ('image', 'file', 'voice')`)
 @Check(
   'uploads_mime_type_check',
   `(kind = 'image' AND mime_type IN (${IMAGE_TYPES})) OR
-          (kind = 'file' AND mime_type IN (${DOCUMENT_TYPES}))`,
+          (kind = 'file' AND mime_type IN (${DOCUMENT_TYPES})) OR
+          (kind = 'voice' AND mime_type IN (${VOICE_TYPES}))`,
+)
+@Check(
+  'uploads_voice_check',
+  `kind <> 'voice' OR (duration_ms > 0 AND (waveform IS NULL OR cardinality(waveform) = 64))`,
 )
 @Check(
   'uploads_image_check',
@@ -51,7 +57,7 @@ export class UploadEntity {
   thumbnailKey!: string | null;
 
   @Column({ type: 'varchar', length: 8, default: 'image' })
-  kind!: 'image' | 'file';
+  kind!: AttachmentKind;
 
   /** The uploader's file name, sanitised (`file-name.ts`); null for images stored before it. */
   @Column({ type: 'varchar', length: 255, nullable: true })
@@ -67,6 +73,14 @@ export class UploadEntity {
 
   @Column({ type: 'integer', nullable: true })
   height!: number | null;
+
+  /** Voice only: read by the server from the media data, never taken from the client. */
+  @Column({ name: 'duration_ms', type: 'integer', nullable: true })
+  durationMs!: number | null;
+
+  /** Voice only: `WAVEFORM_BARS` levels in 0..1 as the recording client measured them. */
+  @Column({ type: 'real', array: true, nullable: true })
+  waveform!: number[] | null;
 
   /** Bytes stored for the original. */
   @Column({ type: 'integer' })

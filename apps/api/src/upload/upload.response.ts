@@ -9,7 +9,10 @@ export class UploadResponse implements UploadView {
   })
   url!: string;
 
-  @ApiProperty({ enum: ['image', 'file'], description: 'From the bytes: image or document' })
+  @ApiProperty({
+    enum: ['image', 'file', 'voice'],
+    description: 'From the bytes: image, document or voice recording',
+  })
   kind!: AttachmentKind;
 
   @ApiProperty({
@@ -34,6 +37,16 @@ export class UploadResponse implements UploadView {
 
   @ApiProperty({ required: false, example: 960 })
   height?: number;
+
+  @ApiProperty({ required: false, example: 4_250, description: 'Voice: read from the media data' })
+  durationMs?: number;
+
+  @ApiProperty({
+    required: false,
+    type: [Number],
+    description: 'Voice: 64 levels in 0..1, when the client sent them',
+  })
+  waveform?: number[];
 
   @ApiProperty({ example: 183_402, description: 'Bytes stored (of the re-encoded image)' })
   size!: number;

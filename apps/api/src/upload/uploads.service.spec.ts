@@ -31,7 +31,12 @@ describe('UploadsService', () => {
     storage = new MemoryStorage();
     repository = new MemoryUploadRepository();
     service = new UploadsService(repository.asRepository(), storage, new ImageProcessor(), {
-      upload: { dir: '/unused', maxFileSize: 5 * 1024 * 1024, maxAttachmentSize: 25 * 1024 * 1024 },
+      upload: {
+        dir: '/unused',
+        maxFileSize: 5 * 1024 * 1024,
+        maxAttachmentSize: 25 * 1024 * 1024,
+        maxVoiceSeconds: 300,
+      },
     });
   });
 

@@ -13,6 +13,7 @@ import type {
   ImageMimeType,
   UploadMimeType,
   UploadView,
+  VoiceMimeType,
 } from '@chat/shared-dto';
 import type { Readable } from 'node:stream';
 import { AppConfig } from '../core/config/app-config';
@@ -26,12 +27,13 @@ import { byteLimitText } from './multer-options';
 import { newUploadNames, originalNameFromUrl, parseUploadName, uploadUrl } from './upload-name';
 import { UploadEntity } from './upload.entity';
 import { UploadsRepository } from './uploads.repository';
+import { probeVoice } from './voice-probe';
 
 /** A stored file ready to be streamed, with the type the API encoded or recognised. */
 export interface ServedFile {
   /** The storage key. */
   key: string;
-  kind: 'image' | 'file';
+  kind: AttachmentView['kind'];
   /** The download name of a document (sanitised when it was stored). */
   downloadName: string;
   mimeType: UploadMimeType;
@@ -60,6 +62,10 @@ function attachmentOf(row: NewRow): AttachmentView {
       height: row.height,
     });
   }
+  if (row.kind === 'voice' && row.durationMs) {
+    view.durationMs = row.durationMs;
+    if (row.waveform) view.waveform = row.waveform;
+  }
   return view;
 }
 
@@ -76,12 +82,21 @@ export class UploadsService {
 
   /**
    * Accepts the bytes of one upload, recognised from the bytes only (never the name or the
-   * client's type): an image is re-encoded with a thumbnail, a document stored as sent; both
+   * client's type): an image is re-encoded with a thumbnail, a voice recording or a document
+   * stored as sent (a recording with the duration read from its media data); all
    * under fresh random names, recorded as `ownerId`'s with the sanitised `originalName`.
    */
-  async store(ownerId: string, bytes: Buffer, originalName?: string): Promise<UploadView> {
+  async store(
+    ownerId: string,
+    bytes: Buffer,
+    originalName?: string,
+    waveform?: number[],
+  ): Promise<UploadView> {
     if (bytes.length === 0) throw new BadRequestException('The file is empty');
     const image = sniffImageType(bytes);
+    const voice = image ? null : await this.storeVoice(ownerId, bytes, originalName, waveform);
+    if (voice) return voice;
+    if (waveform) throw new BadRequestException('waveform is only for voice recordings');
     if (!image) return this.storeDocument(ownerId, bytes, originalName);
     if (bytes.length > this.config.upload.maxFileSize) {
       throw new PayloadTooLargeException(
@@ -109,6 +124,8 @@ export class UploadsService {
       mimeType: original.mimeType,
       width: original.width,
       height: original.height,
+      durationMs: null,
+      waveform: null,
       size: original.data.length,
     };
     await this.persist(row, [
@@ -144,6 +161,49 @@ export class UploadsService {
       mimeType,
       width: null,
       height: null,
+      durationMs: null,
+      waveform: null,
+      size: bytes.length,
+    };
+    await this.persist(row, [[names.original, bytes, mimeType]]);
+    return attachmentOf(row);
+  }
+
+  /** A recording, or `null` when the bytes are not audio (then they may be a document). */
+  private async storeVoice(
+    ownerId: string,
+    bytes: Buffer,
+    originalName: string | undefined,
+    waveform: number[] | undefined,
+  ): Promise<UploadView | null> {
+    const verdict = await probeVoice(bytes);
+    if (!verdict) return null;
+    if (!verdict.ok && verdict.reason === 'unsupported-codec') {
+      throw new UnsupportedMediaTypeException(
+        'Accepted recordings: opus in WebM or Ogg, AAC or opus in MP4, and MP3, audio only',
+      );
+    }
+    if (!verdict.ok) throw new BadRequestException('The recording is damaged or empty');
+    const maxMs = this.config.upload.maxVoiceSeconds * 1000;
+    if (verdict.durationMs > maxMs) {
+      throw new BadRequestException(
+        `The recording lasts ${Math.round(verdict.durationMs / 1000)} s; at most ` +
+          `${this.config.upload.maxVoiceSeconds} s are accepted`,
+      );
+    }
+    const mimeType: VoiceMimeType = verdict.mimeType;
+    const names = newUploadNames(mimeType);
+    const row: NewRow = {
+      ownerId,
+      kind: 'voice',
+      name: sanitiseFileName(originalName, `voice.${names.original.split('.').pop()}`),
+      originalKey: names.original,
+      thumbnailKey: null,
+      mimeType,
+      width: null,
+      height: null,
+      durationMs: verdict.durationMs,
+      waveform: waveform ?? null,
       size: bytes.length,
     };
     await this.persist(row, [[names.original, bytes, mimeType]]);

@@ -1,7 +1,7 @@
 import type { CallSummary } from '../calls/call.dto';
 import type { AttachmentView } from '../upload/upload.view';
 
-export type MessageType = 'text' | 'image' | 'file' | 'call';
+export type MessageType = 'text' | 'image' | 'file' | 'voice' | 'call';
 
 export interface MessageView {
   id: string;
@@ -13,7 +13,7 @@ export interface MessageView {
   type: MessageType;
   fileUrl?: string | null;
   thumbnailUrl?: string | null;
-  /** The file an image or file message carries (absent on tombstones and older images). */
+  /** The file an image, file or voice message carries (absent on tombstones and older images). */
   attachment?: AttachmentView | null;
   clientId: string;
   createdAt: string;

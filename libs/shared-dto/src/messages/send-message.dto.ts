@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS } from '../common/limits';
 import type { MessageType } from './message.view';
 
 /** What a client may send; `call` messages are written by the server when a call ends. */
-const MESSAGE_TYPES = ['text', 'image', 'file'] as const satisfies readonly MessageType[];
+const MESSAGE_TYPES = ['text', 'image', 'file', 'voice'] as const satisfies readonly MessageType[];
 
 /**
  * The body of `POST /api/conversations/:id/messages`. Content length after trimming is checked

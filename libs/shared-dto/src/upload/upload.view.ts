@@ -13,7 +13,13 @@ export type DocumentMimeType =
   | 'application/vnd.oasis.opendocument.spreadsheet'
   | 'application/vnd.oasis.opendocument.presentation';
 
-export type UploadMimeType = ImageMimeType | DocumentMimeType;
+/** Voice recordings accepted as `kind: 'voice'`: opus in WebM or Ogg, AAC (or opus) in MP4, MP3. */
+export type VoiceMimeType = 'audio/webm' | 'audio/ogg' | 'audio/mp4' | 'audio/mpeg';
+
+export type UploadMimeType = ImageMimeType | DocumentMimeType | VoiceMimeType;
+
+/** Bars of a voice message's waveform (`attachment.waveform`), each a level in 0..1. */
+export const WAVEFORM_BARS = 64;
 
 export type AttachmentKind = 'image' | 'file' | 'voice';
 
@@ -28,8 +34,9 @@ export interface AttachmentView {
   width?: number;
   height?: number;
   thumbnailUrl?: string;
+  /** Voice: the length the server read from the recording itself. */
   durationMs?: number;
-  /** 64 numbers in 0..1. */
+  /** Voice: `WAVEFORM_BARS` numbers in 0..1, as the recording client measured them. */
   waveform?: number[];
 }
 

@@ -32,6 +32,8 @@ export interface AppConfig {
     maxFileSize: number;
     /** Documents and voice recordings, stored as sent. */
     maxAttachmentSize: number;
+    /** Voice recordings, as long as the server reads them to be. */
+    maxVoiceSeconds: number;
   };
   corsOrigins: string[];
   trustProxy: string | number | boolean;
@@ -137,6 +139,7 @@ export function buildAppConfig(env: Environment): AppConfig {
       dir: resolve(env.UPLOAD_DIR ?? 'uploads'),
       maxFileSize: env.MAX_FILE_SIZE ?? 5 * 1024 * 1024,
       maxAttachmentSize: env.MAX_ATTACHMENT_SIZE ?? 25 * 1024 * 1024,
+      maxVoiceSeconds: env.MAX_VOICE_SECONDS ?? 300,
     },
     corsOrigins: (env.CLIENT_URL ?? 'http://localhost:3000')
       .split(',')

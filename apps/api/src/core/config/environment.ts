@@ -154,6 +154,13 @@ export class Environment {
   @Max(1024 * 1024 * 1024)
   MAX_ATTACHMENT_SIZE?: number;
 
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  MAX_VOICE_SECONDS?: number;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()

@@ -33,6 +33,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
           fontSrc: ["'self'", 'data:'],
+          // Voice notes: served from /api/uploads, and a recording is heard before it is sent.
+          mediaSrc: ["'self'", 'blob:'],
           connectSrc: ["'self'", 'ws:', 'wss:'],
           objectSrc: ["'none'"],
           baseUri: ["'self'"],

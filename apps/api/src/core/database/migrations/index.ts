@@ -10,6 +10,7 @@ import { CallMessages1765310000000 } from './1765310000000-CallMessages';
 import { UploadAccess1765320000000 } from './1765320000000-UploadAccess';
 import { DocumentUploads1765320000100 } from './1765320000100-DocumentUploads';
 import { DirectMessagePolicy1765330000000 } from './1765330000000-DirectMessagePolicy';
+import { VoiceUploads1765340000000 } from './1765340000000-VoiceUploads';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   UploadAccess1765320000000,
   DocumentUploads1765320000100,
   DirectMessagePolicy1765330000000,
+  VoiceUploads1765340000000,
 ];
