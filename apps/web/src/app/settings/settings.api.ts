@@ -1,6 +1,6 @@
 import { HttpClient, HttpContext } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { SessionView } from '@chat/shared-dto';
+import type { DeleteAccountDto, SessionView, UpdateProfileDto, UserView } from '@chat/shared-dto';
 import type { Observable } from 'rxjs';
 import { OWN_401 } from '../core/auth/auth.interceptor';
 
@@ -26,5 +26,33 @@ export class SettingsApi {
       { currentPassword, newPassword },
       { context: new HttpContext().set(OWN_401, true) },
     );
+  }
+
+  /** Answers the caller's own record (with `email` and `directMessages`). */
+  updateProfile(body: UpdateProfileDto): Observable<UserView> {
+    return this.http.patch<UserView>('/api/users/me', body);
+  }
+
+  uploadAvatar(file: File): Observable<UserView> {
+    const form = new FormData();
+    form.append('file', file);
+    return this.http.post<UserView>('/api/users/me/avatar', form);
+  }
+
+  blocked(): Observable<UserView[]> {
+    return this.http.get<UserView[]>('/api/users/blocked');
+  }
+
+  unblock(userId: string): Observable<void> {
+    return this.http.delete<void>(`/api/users/${encodeURIComponent(userId)}/block`);
+  }
+
+  /** A 401 here means "wrong password": the account and the session stay. */
+  deleteAccount(password: string): Observable<void> {
+    const body: DeleteAccountDto = { password };
+    return this.http.delete<void>('/api/users/me', {
+      body,
+      context: new HttpContext().set(OWN_401, true),
+    });
   }
 }

@@ -1,0 +1,131 @@
+import type { UserView } from '@chat/shared-dto';
+import type { TestUser } from './api';
+import { expect, test } from './fixtures';
+import { PHONE, imageLoaded, tid } from './helpers';
+import { makePng } from './png';
+
+const AVATAR_SRC = /^\/api\/avatars\/[0-9a-f]{32}-256\.webp$/;
+
+/** A REST call the seeding Api has no method for; answers the status and the parsed body. */
+async function call(
+  baseURL: string | undefined,
+  user: TestUser,
+  method: string,
+  path: string,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${baseURL}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${user.token}` },
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+test('a photo uploaded in settings becomes the avatar, there and in the header', async ({
+  api,
+  openAs,
+}) => {
+  const user = await api.register('pic');
+  const page = await openAs(user);
+  await page.goto('/settings');
+  const profile = tid(page, 'settings-profile');
+  await expect(profile.locator('img'), 'initials before any photo').toHaveCount(0);
+  await expect(tid(page, 'profile-email')).toHaveValue(user.email);
+
+  await tid(page, 'avatar-input').setInputFiles({
+    name: 'me.png',
+    mimeType: 'image/png',
+    buffer: makePng(),
+  });
+  const img = profile.locator('img');
+  await expect(img).toHaveAttribute('src', AVATAR_SRC);
+  await expect.poll(() => imageLoaded(img), 'the re-encoded photo loads').toBe(true);
+  await expect(tid(page, 'current-user').locator('img')).toHaveAttribute('src', AVATAR_SRC);
+
+  await page.reload();
+  await expect(profile.locator('img'), 'kept after a reload').toHaveAttribute('src', AVATAR_SRC);
+  await tid(page, 'avatar-remove').click();
+  await expect(profile.locator('img')).toHaveCount(0);
+  await expect(tid(page, 'avatar-remove')).toHaveCount(0);
+});
+
+test('the profile name and status are saved, and a non-image upload says why', async ({
+  api,
+  openAs,
+  baseURL,
+}) => {
+  const user = await api.register('prof');
+  const page = await openAs(user);
+  await page.goto('/settings');
+  await tid(page, 'profile-display-name').fill('  Pat Example  ');
+  await tid(page, 'profile-status').fill('On holiday');
+  await tid(page, 'profile-save').click();
+  await expect(tid(page, 'profile-done')).toBeVisible();
+  await expect(tid(page, 'current-user')).toContainText('Pat Example');
+  const { body } = await call(baseURL, user, 'GET', `/api/users/${user.user.id}`);
+  expect(body).toMatchObject({ displayName: 'Pat Example', statusMessage: 'On holiday' });
+
+  await tid(page, 'avatar-input').setInputFiles({
+    name: 'notes.png',
+    mimeType: 'image/png',
+    buffer: Buffer.from('plain text posing as a picture'),
+  });
+  await expect(tid(page, 'avatar-error')).toBeVisible();
+  await expect(tid(page, 'settings-profile').locator('img')).toHaveCount(0);
+});
+
+test('a person blocked through the API is unblocked from the settings list (phone, dark)', async ({
+  api,
+  openAs,
+  baseURL,
+}) => {
+  const a = await api.register('blk');
+  const b = await api.register('bkd');
+  expect((await call(baseURL, a, 'PUT', `/api/users/${b.user.id}/block`)).status).toBe(204);
+
+  const page = await openAs(a, { viewport: PHONE, colorScheme: 'dark' });
+  await page.goto('/settings');
+  const blocked = tid(page, 'settings-blocked');
+  const row = blocked.locator(`[data-testid="blocked-row"][data-username="${b.username}"]`);
+  await expect(row).toBeVisible();
+  await expect(row).toContainText(`@${b.username}`);
+  const overflow = await page.evaluate(() => {
+    const scroller = document.querySelector('chat-settings .scroll');
+    return scroller ? scroller.scrollWidth - scroller.clientWidth : -1;
+  });
+  expect(overflow, 'nothing wider than a 375 px screen').toBe(0);
+
+  await tid(page, `unblock-${b.username}`).click();
+  await expect(row).toHaveCount(0);
+  await expect(tid(page, 'blocked-empty')).toHaveText("You haven't blocked anyone.");
+  const after = await call(baseURL, a, 'GET', '/api/users/blocked');
+  expect(after.body as UserView[]).toEqual([]);
+});
+
+test('deleting the account needs the password, then ends on the login page', async ({
+  api,
+  openAs,
+  baseURL,
+}) => {
+  const user = await api.register('gone');
+  const page = await openAs(user);
+  await page.goto('/settings');
+  await tid(page, 'delete-account-open').click();
+  await expect(tid(page, 'delete-password')).toBeFocused();
+  await tid(page, 'delete-password').fill('not-the-password');
+  await tid(page, 'delete-account-confirm').click();
+  await expect(tid(page, 'delete-error')).toHaveText('The password is wrong.');
+  expect(page.url(), 'still in settings').toMatch(/\/settings$/);
+
+  await tid(page, 'delete-password').fill(user.password);
+  await tid(page, 'delete-account-confirm').click();
+  await expect(tid(page, 'login-form')).toBeVisible();
+  expect(page.url()).toMatch(/\/login$/);
+  expect(await page.evaluate(() => localStorage.getItem('chat.token'))).toBeNull();
+  const login = await fetch(`${baseURL}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: user.username, password: user.password }),
+  });
+  expect(login.status, 'the account is gone').toBe(401);
+});
