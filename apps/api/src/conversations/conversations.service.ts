@@ -66,7 +66,8 @@ export class ConversationsService {
     await this.blocks.assertNotBlockedBy(userId, [otherId]);
     const directKey = [userId, otherId].sort().join(':');
     const existing = await this.conversations.findDirectId(directKey);
-    if (!existing && other.directMessages === 'shared-groups')
+    if (existing) return { conversation: await this.view(existing, userId), created: false };
+    if (other.directMessages === 'shared-groups')
       await this.membership.assertShareGroup(userId, otherId);
     const created = await this.db.transaction(async (tx) => {
       const id = await this.conversations.insertDirect(tx, directKey, userId);
@@ -78,6 +79,7 @@ export class ConversationsService {
       }
       return id;
     });
+    // A concurrent request may have created it between the look-up and the insert.
     const id = created ?? (await this.conversations.findDirectId(directKey));
     if (!id) throw new NotFoundException('Conversation not found');
     if (created) this.announceNew(id, [userId, otherId]);
