@@ -1,7 +1,13 @@
 // shared-dto's validator classes need the decorator metadata polyfill the API loads at boot.
 import 'reflect-metadata';
 import { WAVEFORM_BARS as CONTRACT_BARS } from '@chat/shared-dto';
-import { WAVEFORM_BARS, barsFromSamples, formatClock, resample } from './voice-waveform';
+import {
+  WAVEFORM_BARS,
+  barsFromSamples,
+  formatClock,
+  meterLevel,
+  resample,
+} from './voice-waveform';
 
 const inRange = (levels: number[]) => levels.every((level) => level >= 0 && level <= 1);
 
@@ -86,5 +92,14 @@ describe('voice waveform', () => {
     expect(formatClock(0)).toBe('0:00');
     expect(formatClock(-5)).toBe('0:00');
     expect(formatClock(Infinity)).toBe('0:00');
+  });
+
+  it('reads a live meter level on a decibel scale', () => {
+    expect(meterLevel(new Float32Array(256))).toBe(0);
+    expect(meterLevel(new Float32Array(0))).toBe(0);
+    expect(meterLevel(new Float32Array(256).fill(1))).toBe(1);
+    // -30 dBFS is half way between the -60 dB floor and full scale.
+    expect(meterLevel(new Float32Array(256).fill(10 ** (-30 / 20)))).toBeCloseTo(0.5, 5);
+    expect(meterLevel(new Float32Array(256).fill(1e-5))).toBe(0);
   });
 });

@@ -57,3 +57,20 @@ export function formatClock(ms: number): string {
   const total = Number.isFinite(ms) ? Math.max(0, Math.floor(ms / 1000)) : 0;
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }
+
+/** Quieter than this reads as silence on the live meter. */
+const METER_FLOOR_DB = -60;
+
+/**
+ * A live meter level in 0..1 from one analyser frame: its RMS in decibels between
+ * `METER_FLOOR_DB` and full scale, because on a linear scale speech barely moves the bar.
+ */
+export function meterLevel(frame: Float32Array): number {
+  if (!frame.length) return 0;
+  let sum = 0;
+  for (const sample of frame) sum += sample * sample;
+  const rms = Math.sqrt(sum / frame.length);
+  if (rms === 0) return 0;
+  const level = (20 * Math.log10(rms) - METER_FLOOR_DB) / -METER_FLOOR_DB;
+  return Math.min(1, Math.max(0, level));
+}
