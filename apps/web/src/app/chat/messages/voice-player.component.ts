@@ -93,25 +93,27 @@ const MIN_BAR = 0.1;
           ></span>
         }
       </div>
-      <span class="time" data-testid="voice-time">{{ time() }}</span>
+      <div class="meta">
+        <span class="time" data-testid="voice-time">{{ time() }}</span>
+        <button
+          type="button"
+          class="speed"
+          data-testid="voice-speed"
+          [attr.aria-label]="'Playback speed ' + rate() + '×'"
+          (click)="cycleSpeed()"
+        >
+          {{ rate() }}×
+        </button>
+      </div>
     </div>
-    <button
-      type="button"
-      class="speed"
-      data-testid="voice-speed"
-      [attr.aria-label]="'Playback speed ' + rate() + '×'"
-      (click)="cycleSpeed()"
-    >
-      {{ rate() }}×
-    </button>
   `,
   styles: `
     :host {
       display: flex;
       align-items: center;
       gap: 8px;
-      width: 260px;
-      max-width: 100%;
+      /* Fixed, not content-sized: the bubble shrinks to fit, and at 375 px wide 62vw still fits. */
+      width: min(260px, 62vw);
       padding: 2px 0;
       --voice-accent: var(--accent);
       --voice-on-accent: var(--accent-contrast);
@@ -169,6 +171,12 @@ const MIN_BAR = 0.1;
     .bar.played {
       background: var(--voice-accent);
     }
+    .meta {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 8px;
+    }
     .time {
       font-size: 11px;
       line-height: 14px;
@@ -177,15 +185,15 @@ const MIN_BAR = 0.1;
     }
     .speed {
       flex: none;
-      min-width: 36px;
-      height: 24px;
+      min-width: 34px;
+      height: 20px;
       padding: 0 6px;
       border: 0;
       border-radius: 999px;
       background: color-mix(in srgb, var(--voice-accent) 15%, transparent);
       color: var(--voice-accent);
       font: inherit;
-      font-size: 12px;
+      font-size: 11px;
       font-weight: 700;
       font-variant-numeric: tabular-nums;
       cursor: pointer;
