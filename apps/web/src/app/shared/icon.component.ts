@@ -24,7 +24,11 @@ export type IconName =
   | 'settings'
   | 'info'
   | 'phone'
-  | 'video';
+  | 'video'
+  | 'mic'
+  | 'play'
+  | 'pause'
+  | 'stop';
 
 /** Inline SVG icons (stroke style); decorative unless a label is given by the parent. */
 @Component({
@@ -140,6 +144,20 @@ export type IconName =
         }
         @case ('arrow-down') {
           <path d="M12 5v14M19 12l-7 7-7-7" />
+        }
+        @case ('mic') {
+          <rect x="9" y="2" width="6" height="12" rx="3" />
+          <path d="M5 10v1a7 7 0 0 0 14 0v-1M12 18v4M8 22h8" />
+        }
+        @case ('play') {
+          <path d="M7 4.5v15a1 1 0 0 0 1.5.86l12-7.5a1 1 0 0 0 0-1.72l-12-7.5A1 1 0 0 0 7 4.5z" />
+        }
+        @case ('pause') {
+          <rect x="6" y="4" width="4" height="16" rx="1" />
+          <rect x="14" y="4" width="4" height="16" rx="1" />
+        }
+        @case ('stop') {
+          <rect x="5" y="5" width="14" height="14" rx="2" />
         }
       }
     </svg>
