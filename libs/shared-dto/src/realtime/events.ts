@@ -19,7 +19,8 @@ export interface SendMessagePayload {
   conversationId: string;
   clientId: string;
   content?: string;
-  type?: 'text' | 'image';
+  /** An attachment message carries the `url` `POST /api/upload` returned, of the kind it names. */
+  type?: 'text' | 'image' | 'file' | 'voice';
   fileUrl?: string;
   replyToId?: string;
 }

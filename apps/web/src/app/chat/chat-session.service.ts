@@ -1,6 +1,12 @@
 import { Injectable, inject } from '@angular/core';
 import { Router } from '@angular/router';
-import type { ConversationView, MessageView, ReceiptEvent, ReplyPreview } from '@chat/shared-dto';
+import type {
+  ConversationView,
+  MessageView,
+  ReceiptEvent,
+  ReplyPreview,
+  UploadView,
+} from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
 import { AuthStore } from '../core/auth/auth.store';
 import { parseHttpError } from '../core/http/http-error';
@@ -12,6 +18,7 @@ import type { OutboxEntry, SendOutcome } from './messages/outbox';
 import { toPayload } from './messages/outbox';
 import { OutboxService } from './messages/outbox.service';
 import { TypingStore } from './messages/typing.store';
+import type { VoiceDetails } from './messages/uploads.store';
 import { UploadsStore } from './messages/uploads.store';
 import { OfflineSnapshotService } from './offline/offline-snapshot.service';
 import { RealtimeService } from './realtime/realtime.service';
@@ -132,17 +139,18 @@ export class ChatSession {
   }
 
   /** Uploads an image, then sends it as an image message. Returns an error for a refused file. */
-  sendImage(conversationId: string, file: File): string | null {
+  /**
+   * Uploads a file, then sends it as the message its stored kind calls for (an image, a
+   * document or a voice note). Returns why the file was refused before any upload, or null.
+   */
+  sendAttachment(conversationId: string, file: File, voice?: VoiceDetails): string | null {
     const clientId = newClientId();
-    return this.uploads.start(clientId, conversationId, file, (upload) =>
-      this.outbox.enqueue({
-        clientId,
-        conversationId,
-        type: 'image',
-        content: '',
-        fileUrl: upload.url,
-        thumbnailUrl: upload.thumbnailUrl,
-      }),
+    return this.uploads.start(
+      clientId,
+      conversationId,
+      file,
+      (upload) => this.enqueueAttachment(clientId, conversationId, upload),
+      voice,
     );
   }
 
@@ -150,15 +158,20 @@ export class ChatSession {
     const upload = this.uploads.uploads().find((item) => item.clientId === clientId);
     if (!upload) return;
     this.uploads.retry(clientId, (stored) =>
-      this.outbox.enqueue({
-        clientId,
-        conversationId: upload.conversationId,
-        type: 'image',
-        content: '',
-        fileUrl: stored.url,
-        thumbnailUrl: stored.thumbnailUrl,
-      }),
+      this.enqueueAttachment(clientId, upload.conversationId, stored),
     );
+  }
+
+  private enqueueAttachment(clientId: string, conversationId: string, upload: UploadView): void {
+    this.outbox.enqueue({
+      clientId,
+      conversationId,
+      type: upload.kind,
+      content: '',
+      fileUrl: upload.url,
+      thumbnailUrl: upload.thumbnailUrl,
+      attachment: upload,
+    });
   }
 
   /** Emits `typing:start` at most every 3 s while the user types, and `typing:stop` when idle. */

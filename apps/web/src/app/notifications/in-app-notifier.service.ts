@@ -8,6 +8,7 @@ import { conversationTitle, displayName } from '../chat/shared/format';
 import { PageVisibility } from '../chat/shared/page-visibility.service';
 import { isMuted } from './mute';
 import { NotificationPreferencesService } from './notification-preferences.service';
+import { attachmentWord } from '../chat/shared/attachment-word';
 
 export interface Toast {
   id: number;
@@ -27,7 +28,8 @@ export function describe(
 ): { title: string; body: string } {
   const sender = conversation.members.find((m) => m.id === message.senderId);
   const who = sender ? displayName(sender) : 'Someone';
-  const text = message.type === 'image' ? 'Photo' : message.content.replace(/\s+/g, ' ').trim();
+  const text =
+    message.content.replace(/\s+/g, ' ').trim() || attachmentWord(message.type, message.attachment);
   const excerpt = text.length > 140 ? `${text.slice(0, 139)}…` : text;
   return conversation.type === 'group'
     ? { title: conversationTitle(conversation, selfId), body: `${who}: ${excerpt}` }

@@ -1,4 +1,5 @@
 import { callLabel } from '../calls/call-format';
+import { attachmentWord } from '../shared/attachment-word';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -107,11 +108,9 @@ export class ConversationListComponent {
       if (last) {
         const body = last.deletedAt
           ? 'This message was deleted'
-          : last.type === 'image'
-            ? 'Photo'
-            : last.call
-              ? callLabel(last.call)
-              : last.content;
+          : last.call
+            ? callLabel(last.call)
+            : last.content || attachmentWord(last.type, last.attachment);
         const sender = conversation.members.find((member) => member.id === last.senderId);
         const prefix =
           last.senderId === selfId

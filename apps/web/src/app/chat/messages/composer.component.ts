@@ -12,6 +12,7 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { ConversationMemberView, ReplyPreview } from '@chat/shared-dto';
 import { IconComponent } from '../../shared/icon.component';
 import { ChatSession } from '../chat-session.service';
@@ -23,7 +24,13 @@ import { filterMentionCandidates, insertMention, mentionAt } from './mentions';
 import { MessageActions } from './message-actions.service';
 import { ReplyQuoteComponent } from './reply-quote.component';
 import type { DisplayMessage } from './timeline';
-import { IMAGE_TYPES, checkImage } from './upload.api';
+import { attachmentWord } from '../shared/attachment-word';
+import { extensionLabel } from './file-type-label';
+import { PICKER_ACCEPT, checkAttachment, likelyKind } from './upload.api';
+import { formatBytes } from './upload-limit';
+import type { VoiceRecording } from './voice-recorder.service';
+import { VoiceRecorderService } from './voice-recorder.service';
+import { formatClock } from './voice-waveform';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 const MAX_STAGED = 10;
@@ -42,10 +49,11 @@ interface ReplyTarget {
   senderName: string;
 }
 
-interface StagedImage {
+interface StagedFile {
   id: number;
   file: File;
-  url: string;
+  /** A local preview, for images only. */
+  url: string | null;
 }
 
 const DRAFT_SAVE_MS = 300;
@@ -53,6 +61,7 @@ const DRAFT_SAVE_MS = 300;
 @Component({
   selector: 'chat-composer',
   imports: [IconComponent, MentionAutocompleteComponent, ReplyQuoteComponent],
+  providers: [VoiceRecorderService],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './composer.component.html',
   styleUrl: './composer.component.css',
@@ -73,14 +82,28 @@ export class ComposerComponent {
   private readonly textarea = viewChild.required<ElementRef<HTMLTextAreaElement>>('textarea');
   private readonly fileInput = viewChild.required<ElementRef<HTMLInputElement>>('fileInput');
   protected readonly text = signal('');
-  protected readonly staged = signal<readonly StagedImage[]>([]);
+  protected readonly staged = signal<readonly StagedFile[]>([]);
   protected readonly error = signal<string | null>(null);
-  protected readonly accept = IMAGE_TYPES.join(',');
+  protected readonly accept = PICKER_ACCEPT;
+  protected readonly fileLabel = extensionLabel;
+  protected readonly fileSize = formatBytes;
+  protected readonly attachmentWord = attachmentWord;
   protected readonly length = computed(() => this.text().trim().length);
   protected readonly tooLong = computed(() => this.length() > MAX_MESSAGE_LENGTH);
   protected readonly canSend = computed(
     () => (this.length() > 0 && !this.tooLong()) || (this.staged().length > 0 && !this.tooLong()),
   );
+  protected readonly recorder = inject(VoiceRecorderService);
+  protected readonly recording = computed(() => this.recorder.state() !== 'idle');
+  /** The send button becomes a microphone while there is nothing to send, as in WhatsApp. */
+  protected readonly canRecord = computed(
+    () =>
+      this.recorder.supported &&
+      this.length() === 0 &&
+      this.staged().length === 0 &&
+      this.editing() === null,
+  );
+  protected readonly clock = formatClock;
   protected readonly editing = signal<EditTarget | null>(null);
   protected readonly replying = signal<ReplyTarget | null>(null);
   protected readonly saving = signal(false);
@@ -104,6 +127,7 @@ export class ComposerComponent {
           this.mention.set(null);
           this.session.stopTyping(this.previous);
           this.clearStaged();
+          this.recorder.cancel();
         }
         this.previous = id;
         this.text.set(this.draftStore()?.get(id) ?? '');
@@ -111,6 +135,10 @@ export class ComposerComponent {
         queueMicrotask(() => this.resize());
       });
     });
+    // A take that reached the longest allowed length stopped by itself: send it as it is.
+    this.recorder.limitReached
+      .pipe(takeUntilDestroyed())
+      .subscribe((recording) => this.sendRecording(this.conversationId(), recording));
     inject(DestroyRef).onDestroy(() => {
       if (this.previous) {
         this.saveDraft();
@@ -170,20 +198,48 @@ export class ComposerComponent {
     this.focus();
   }
 
-  /** Images from the picker, a paste or a drop: previewed before sending. */
+  protected async startRecording(): Promise<void> {
+    this.error.set(null);
+    await this.recorder.start();
+  }
+
+  /** Stops the recording and sends it to the conversation it was recorded in. */
+  protected async finishRecording(): Promise<void> {
+    const conversationId = this.conversationId();
+    const recording = await this.recorder.stop();
+    if (recording) this.sendRecording(conversationId, recording);
+  }
+
+  private sendRecording(conversationId: string, recording: VoiceRecording): void {
+    const problem = this.session.sendAttachment(conversationId, recording.file, {
+      durationMs: recording.durationMs,
+      waveform: recording.waveform,
+    });
+    this.error.set(problem);
+  }
+
+  protected cancelRecording(): void {
+    this.recorder.cancel();
+    this.focus();
+  }
+
+  /** Files from the picker, a paste or a drop: shown (images previewed) before sending. */
   addFiles(files: Iterable<File>): void {
     const list = [...files];
     if (!list.length) return;
     const problems: string[] = [];
-    const accepted: StagedImage[] = [];
+    const accepted: StagedFile[] = [];
     for (const file of list) {
-      const problem = checkImage(file);
+      const problem = checkAttachment(file);
       if (problem) problems.push(problem);
-      else accepted.push({ id: this.nextId++, file, url: URL.createObjectURL(file) });
+      else {
+        const url = likelyKind(file) === 'image' ? URL.createObjectURL(file) : null;
+        accepted.push({ id: this.nextId++, file, url });
+      }
     }
     const room = MAX_STAGED - this.staged().length;
-    for (const extra of accepted.slice(Math.max(0, room))) URL.revokeObjectURL(extra.url);
-    if (accepted.length > room) problems.push(`Up to ${MAX_STAGED} images at a time.`);
+    for (const extra of accepted.slice(Math.max(0, room))) revoke(extra);
+    if (accepted.length > room) problems.push(`Up to ${MAX_STAGED} files at a time.`);
     this.staged.update((items) => [...items, ...accepted.slice(0, Math.max(0, room))]);
     this.error.set(problems[0] ?? null);
     this.focus();
@@ -272,9 +328,7 @@ export class ComposerComponent {
   }
 
   protected onPaste(event: ClipboardEvent): void {
-    const files = [...(event.clipboardData?.files ?? [])].filter((file) =>
-      file.type.startsWith('image/'),
-    );
+    const files = [...(event.clipboardData?.files ?? [])];
     if (files.length) {
       event.preventDefault();
       this.addFiles(files);
@@ -291,8 +345,8 @@ export class ComposerComponent {
     input.value = '';
   }
 
-  protected unstage(item: StagedImage): void {
-    URL.revokeObjectURL(item.url);
+  protected unstage(item: StagedFile): void {
+    revoke(item);
     this.staged.update((items) => items.filter((other) => other.id !== item.id));
     this.focus();
   }
@@ -305,7 +359,7 @@ export class ComposerComponent {
     if (!this.canSend()) return;
     const id = this.conversationId();
     for (const item of this.staged()) {
-      const problem = this.session.sendImage(id, item.file);
+      const problem = this.session.sendAttachment(id, item.file);
       if (problem) this.error.set(problem);
     }
     this.clearStaged();
@@ -375,7 +429,7 @@ export class ComposerComponent {
   }
 
   private clearStaged(): void {
-    for (const item of this.staged()) URL.revokeObjectURL(item.url);
+    for (const item of this.staged()) revoke(item);
     this.staged.set([]);
   }
 
@@ -385,4 +439,8 @@ export class ComposerComponent {
     element.style.height = 'auto';
     element.style.height = `${Math.min(element.scrollHeight, 180)}px`;
   }
+}
+
+function revoke(item: StagedFile): void {
+  if (item.url) URL.revokeObjectURL(item.url);
 }

@@ -34,6 +34,7 @@ function own(text: string, overrides: Partial<DisplayMessage> = {}): DisplayMess
     imageUrl: null,
     fullImageUrl: null,
     file: null,
+    voice: null,
     createdAt: '2024-01-01T10:00:00.000Z',
     time: '10:00',
     status: 'read',
@@ -50,7 +51,7 @@ function own(text: string, overrides: Partial<DisplayMessage> = {}): DisplayMess
 describe('ComposerComponent: edit, reply and mentions', () => {
   const session = {
     sendText: jest.fn(),
-    sendImage: jest.fn(() => null),
+    sendAttachment: jest.fn(() => null),
     stopTyping: jest.fn(),
     typingActivity: jest.fn(),
   };

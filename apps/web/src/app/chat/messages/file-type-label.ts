@@ -14,6 +14,15 @@ const LABELS: Partial<Record<UploadMimeType, string>> = {
 };
 
 /** The short type badge of a file card (the server's type, never the name's extension). */
-export function fileTypeLabel(mimeType: UploadMimeType): string {
-  return LABELS[mimeType] ?? 'FILE';
+export function fileTypeLabel(mimeType: UploadMimeType | null): string {
+  return (mimeType && LABELS[mimeType]) || 'FILE';
+}
+
+/**
+ * The badge of a file still on the sender's device, before the server has typed it: its own
+ * extension is all there is, and only the sender sees it.
+ */
+export function extensionLabel(name: string): string {
+  const extension = /\.([a-z0-9]{1,4})$/i.exec(name)?.[1];
+  return extension ? extension.toUpperCase() : 'FILE';
 }

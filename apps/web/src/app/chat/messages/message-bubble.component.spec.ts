@@ -19,6 +19,7 @@ function display(overrides: Partial<DisplayMessage> = {}): DisplayMessage {
     imageUrl: null,
     fullImageUrl: null,
     file: null,
+    voice: null,
     createdAt: '2024-01-01T10:00:00.000Z',
     time: '10:00',
     status: 'read',

@@ -18,6 +18,7 @@ import { formatBytes } from './upload-limit';
 import { MessageActionsComponent } from './message-actions.component';
 import { ReactionChipsComponent } from './reaction-chips.component';
 import { ReplyQuoteComponent } from './reply-quote.component';
+import { VoicePlayerComponent } from './voice-player.component';
 import type { DisplayMessage, DisplayReply } from './timeline';
 
 const LONG_PRESS_MS = 450;
@@ -30,6 +31,7 @@ const LONG_PRESS_MS = 450;
     MessageActionsComponent,
     ReactionChipsComponent,
     ReplyQuoteComponent,
+    VoicePlayerComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-bubble.component.html',

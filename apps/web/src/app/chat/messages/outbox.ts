@@ -1,12 +1,19 @@
-import type { MessageView, ReplyPreview, SendMessagePayload } from '@chat/shared-dto';
+import type {
+  AttachmentView,
+  MessageView,
+  ReplyPreview,
+  SendMessagePayload,
+} from '@chat/shared-dto';
 
 export interface OutboxEntry {
   clientId: string;
   conversationId: string;
-  type: 'text' | 'image';
+  type: 'text' | 'image' | 'file' | 'voice';
   content: string;
   fileUrl?: string;
   thumbnailUrl?: string;
+  /** What the stored upload is, so a file card or voice player shows while the send is pending. */
+  attachment?: AttachmentView;
   /** The message this one answers (shown as a quote while pending; sent as `replyToId`). */
   replyTo?: ReplyPreview;
   createdAt: string;
@@ -46,7 +53,7 @@ function isEntry(value: unknown): value is OutboxEntry {
     typeof entry.clientId === 'string' &&
     typeof entry.conversationId === 'string' &&
     typeof entry.content === 'string' &&
-    (entry.type === 'text' || entry.type === 'image') &&
+    (['text', 'image', 'file', 'voice'] as unknown[]).includes(entry.type) &&
     typeof entry.createdAt === 'string'
   );
 }

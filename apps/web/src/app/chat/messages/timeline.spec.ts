@@ -122,6 +122,71 @@ describe('buildTimeline', () => {
     expect(confirmed[1].key).toBe(last.key);
   });
 
+  it('shows a document as a card and a voice note as a player, from upload to stored', () => {
+    const waveform = Array.from({ length: 64 }, (_, i) => i / 63);
+    const uploading = buildTimeline({
+      messages: [],
+      outbox: [],
+      uploads: [
+        {
+          clientId: 'u1',
+          conversationId: 'c',
+          kind: 'file',
+          previewUrl: null,
+          name: 'plan.pdf',
+          size: 2048,
+          progress: 0.4,
+          status: 'uploading',
+          createdAt: at(1),
+        },
+        {
+          clientId: 'u2',
+          conversationId: 'c',
+          kind: 'voice',
+          previewUrl: 'blob:voice',
+          name: 'voice.webm',
+          size: 4096,
+          voice: { durationMs: 3200, waveform },
+          progress: 0.1,
+          status: 'uploading',
+          createdAt: at(2),
+        },
+      ],
+      members,
+      selfId: 'me',
+      group: false,
+    }).flatMap((item) => (item.kind === 'message' ? [item.message] : []));
+    expect(uploading.map((m) => [m.type, m.status, m.progress])).toEqual([
+      ['file', 'uploading', 0.4],
+      ['voice', 'uploading', 0.1],
+    ]);
+    expect(uploading[0].file).toEqual({ url: null, name: 'plan.pdf', size: 2048, mimeType: null });
+    expect(uploading[1].voice).toEqual({ url: 'blob:voice', durationMs: 3200, waveform });
+
+    const attachment = {
+      url: '/api/uploads/v.webm',
+      kind: 'voice' as const,
+      name: 'voice.webm',
+      size: 4096,
+      mimeType: 'audio/webm' as const,
+      durationMs: 3000,
+      waveform,
+    };
+    const stored = buildTimeline({
+      messages: [
+        msg(7, 'ana', 3, { type: 'voice', content: '', fileUrl: attachment.url, attachment }),
+      ],
+      outbox: [],
+      uploads: [],
+      members,
+      selfId: 'me',
+      group: false,
+    }).flatMap((item) => (item.kind === 'message' ? [item.message] : []));
+    // The server's duration, not the recorder's estimate.
+    expect(stored[0].voice).toEqual({ url: attachment.url, durationMs: 3000, waveform });
+    expect(stored[0].file).toBeNull();
+  });
+
   it('prefers the thumbnail for images', () => {
     const [, item] = buildTimeline({
       messages: [

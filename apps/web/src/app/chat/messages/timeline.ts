@@ -5,8 +5,10 @@ import type {
   MessageView,
   ReactionSummary,
   ReplyPreview,
+  UploadMimeType,
 } from '@chat/shared-dto';
 import { callLabel } from '../calls/call-format';
+import { attachmentWord } from '../shared/attachment-word';
 import { clockTime, dayKey, dayLabel, displayName } from '../shared/format';
 import type { TextSegment } from './link-segments';
 import { segmentText } from './link-segments';
@@ -17,6 +19,21 @@ import type { PendingUpload } from './uploads.store';
 
 export type DisplayStatus =
   'incoming' | 'uploading' | 'pending' | 'failed' | 'sent' | 'delivered' | 'read';
+
+/** A file card: no URL nor recognised type yet while the document uploads. */
+export interface DisplayFile {
+  url: string | null;
+  name: string;
+  size: number;
+  mimeType: UploadMimeType | null;
+}
+
+/** What the voice player needs: the server's duration, since recorded WebM states none. */
+export interface DisplayVoice {
+  url: string;
+  durationMs: number;
+  waveform: readonly number[] | null;
+}
 
 export interface DisplayMessage {
   /** Stable across pending -> sent, so the DOM node is kept. */
@@ -35,7 +52,9 @@ export interface DisplayMessage {
   imageUrl: string | null;
   fullImageUrl: string | null;
   /** The document a file message carries, shown as a card with a download link. */
-  file: AttachmentView | null;
+  file: DisplayFile | null;
+  /** The recording a voice message carries, played inline (a local copy while it uploads). */
+  voice: DisplayVoice | null;
   createdAt: string;
   time: string;
   status: DisplayStatus;
@@ -112,7 +131,7 @@ function replyView(
     id: reply.id,
     seq: reply.seq,
     senderName: names.get(reply.senderId) ?? 'Former member',
-    excerpt: deleted ? 'This message was deleted' : text || (type === 'image' ? 'Photo' : ''),
+    excerpt: deleted ? 'This message was deleted' : text || attachmentWord(type),
     deleted,
   };
 }
@@ -211,6 +230,7 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       imageUrl: deleted ? null : (local ?? image),
       fullImageUrl: message.type === 'image' ? (message.fileUrl ?? image) : null,
       file: !deleted && message.type === 'file' ? (message.attachment ?? null) : null,
+      voice: !deleted && message.type === 'voice' ? localCopy(message.attachment, local) : null,
       createdAt: message.createdAt,
       time: clockTime(message.createdAt),
       status,
@@ -258,7 +278,8 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       imageUrl:
         entry.type === 'image' ? (local ?? entry.thumbnailUrl ?? entry.fileUrl ?? null) : null,
       fullImageUrl: entry.type === 'image' ? (entry.fileUrl ?? local) : null,
-      file: null,
+      file: entry.type === 'file' ? (entry.attachment ?? null) : null,
+      voice: entry.type === 'voice' ? localCopy(entry.attachment, local) : null,
       createdAt: entry.createdAt,
       time: clockTime(entry.createdAt),
       status: entry.status === 'failed' || input.stalled ? 'failed' : 'pending',
@@ -281,12 +302,13 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       clientId: upload.clientId,
       senderId: selfId ?? '',
       own: true,
-      type: 'image',
+      type: upload.kind,
       text: '',
       segments: [],
-      imageUrl: upload.previewUrl,
-      fullImageUrl: upload.previewUrl,
-      file: null,
+      imageUrl: upload.kind === 'image' ? upload.previewUrl : null,
+      fullImageUrl: upload.kind === 'image' ? upload.previewUrl : null,
+      file: upload.kind === 'file' ? uploadingFile(upload) : null,
+      voice: upload.kind === 'voice' ? uploadingVoice(upload) : null,
       createdAt: upload.createdAt,
       time: clockTime(upload.createdAt),
       status: upload.status === 'failed' ? 'failed' : 'uploading',
@@ -360,4 +382,29 @@ function sameGroup(a: DisplayMessage, b: DisplayMessage): boolean {
     dayKey(a.createdAt) === dayKey(b.createdAt) &&
     Math.abs(Date.parse(b.createdAt) - Date.parse(a.createdAt)) < GROUP_GAP_MS
   );
+}
+
+/** A voice note plays from the sender's local copy until that is released. */
+function localCopy(
+  attachment: AttachmentView | null | undefined,
+  local: string | null,
+): DisplayVoice | null {
+  if (!attachment) return null;
+  return {
+    url: local ?? attachment.url,
+    durationMs: attachment.durationMs ?? 0,
+    waveform: attachment.waveform ?? null,
+  };
+}
+
+function uploadingFile(upload: PendingUpload): DisplayFile {
+  return { url: null, name: upload.name, size: upload.size, mimeType: null };
+}
+
+function uploadingVoice(upload: PendingUpload): DisplayVoice {
+  return {
+    url: upload.previewUrl ?? '',
+    durationMs: upload.voice?.durationMs ?? 0,
+    waveform: upload.voice?.waveform ?? null,
+  };
 }

@@ -1,4 +1,4 @@
-import { checkImage } from './upload.api';
+import { DEFAULT_MAX_ATTACHMENT_BYTES, checkAttachment } from './upload.api';
 import {
   DEFAULT_MAX_UPLOAD_BYTES,
   formatBytes,
@@ -16,15 +16,22 @@ function file(name: string, type: string, size: number): File {
 describe('upload limit', () => {
   afterEach(() => localStorage.clear());
 
-  it('refuses an image over the limit before uploading, and says the limit', () => {
+  const limits = { image: DEFAULT_MAX_UPLOAD_BYTES, attachment: DEFAULT_MAX_ATTACHMENT_BYTES };
+
+  it('refuses an image over the image limit before uploading, and says the limit', () => {
     const big = file('holiday.jpg', 'image/jpeg', 6.3 * 1024 * 1024);
-    expect(checkImage(big, DEFAULT_MAX_UPLOAD_BYTES)).toBe(
-      'holiday.jpg is 6.3 MB; images can be up to 5 MB.',
+    expect(checkAttachment(big, limits)).toBe('holiday.jpg is 6.3 MB; images can be up to 5 MB.');
+    expect(checkAttachment(file('ok.png', 'image/png', 1024), limits)).toBeNull();
+  });
+
+  it('lets documents and recordings up to the attachment limit, and nothing empty', () => {
+    expect(
+      checkAttachment(file('report.pdf', 'application/pdf', 20 * 1024 * 1024), limits),
+    ).toBeNull();
+    expect(checkAttachment(file('talk.mp3', 'audio/mpeg', 26 * 1024 * 1024), limits)).toBe(
+      'talk.mp3 is 26 MB; files can be up to 25 MB.',
     );
-    expect(checkImage(file('ok.png', 'image/png', 1024), DEFAULT_MAX_UPLOAD_BYTES)).toBeNull();
-    expect(checkImage(file('doc.pdf', 'application/pdf', 10), DEFAULT_MAX_UPLOAD_BYTES)).toMatch(
-      /Only JPEG/,
-    );
+    expect(checkAttachment(file('empty.txt', 'text/plain', 0), limits)).toBe('empty.txt is empty.');
   });
 
   it('reads the limit the server states in a 413', () => {
@@ -37,7 +44,7 @@ describe('upload limit', () => {
     expect(readUploadLimit()).toBe(DEFAULT_MAX_UPLOAD_BYTES);
     rememberUploadLimit(2 * 1024 * 1024);
     expect(readUploadLimit()).toBe(2 * 1024 * 1024);
-    expect(checkImage(file('a.png', 'image/png', 3 * 1024 * 1024))).toMatch(/up to 2 MB/);
+    expect(checkAttachment(file('a.png', 'image/png', 3 * 1024 * 1024))).toMatch(/up to 2 MB/);
     rememberUploadLimit(DEFAULT_MAX_UPLOAD_BYTES);
     expect(localStorage.getItem('chat.uploadLimit')).toBeNull();
   });

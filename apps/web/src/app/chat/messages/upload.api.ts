@@ -8,12 +8,47 @@ import { formatBytes, readUploadLimit } from './upload-limit';
 
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
 
-/** Refuses what the server would refuse, before a byte is sent, and says the limit. */
-export function checkImage(file: File, maxBytes: number = readUploadLimit()): string | null {
-  if (!(IMAGE_TYPES as readonly string[]).includes(file.type))
-    return 'Only JPEG, PNG, GIF and WebP images can be sent.';
-  if (file.size > maxBytes)
-    return `${file.name || 'That image'} is ${formatBytes(file.size)}; images can be up to ${formatBytes(maxBytes)}.`;
+/** The server's default `MAX_ATTACHMENT_SIZE`: documents and voice recordings. */
+export const DEFAULT_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+
+/**
+ * What the file picker offers. Only a hint: the server types every upload from its bytes and
+ * answers 415 for anything else, which the upload then shows.
+ */
+export const PICKER_ACCEPT = [
+  ...IMAGE_TYPES,
+  '.pdf',
+  '.txt',
+  '.csv',
+  '.zip',
+  '.docx',
+  '.xlsx',
+  '.pptx',
+  '.odt',
+  '.ods',
+  '.odp',
+  'audio/*',
+].join(',');
+
+/** How a file will most likely be sent; the server's `kind` has the last word. */
+export function likelyKind(file: File): 'image' | 'file' {
+  return (IMAGE_TYPES as readonly string[]).includes(file.type) ? 'image' : 'file';
+}
+
+/** Refuses what the server would refuse for its size or emptiness, before a byte is sent. */
+export function checkAttachment(
+  file: File,
+  limits: { image: number; attachment: number } = {
+    image: readUploadLimit(),
+    attachment: DEFAULT_MAX_ATTACHMENT_BYTES,
+  },
+): string | null {
+  const name = file.name || 'That file';
+  if (file.size === 0) return `${name} is empty.`;
+  if (likelyKind(file) === 'image' && file.size > limits.image)
+    return `${name} is ${formatBytes(file.size)}; images can be up to ${formatBytes(limits.image)}.`;
+  if (file.size > limits.attachment)
+    return `${name} is ${formatBytes(file.size)}; files can be up to ${formatBytes(limits.attachment)}.`;
   return null;
 }
 
@@ -35,10 +70,12 @@ export class UploadApi {
     this.http = new HttpClient(handler);
   }
 
-  /** `POST /api/upload` with upload progress events. */
-  upload(file: File): Observable<HttpEvent<UploadView>> {
+  /** `POST /api/upload` with upload progress events; a voice note also sends its waveform. */
+  upload(file: File, waveform?: readonly number[]): Observable<HttpEvent<UploadView>> {
     const body = new FormData();
-    body.append('file', file, file.name || 'image');
+    // Text fields first: the server reads them with the file, whatever their order.
+    if (waveform) body.append('waveform', JSON.stringify(waveform));
+    body.append('file', file, file.name || 'file');
     return this.http.post<UploadView>('/api/upload', body, {
       reportProgress: true,
       observe: 'events',

@@ -1,16 +1,27 @@
 import { HttpEventType } from '@angular/common/http';
 import { Injectable, inject, signal } from '@angular/core';
-import type { UploadView } from '@chat/shared-dto';
+import type { AttachmentKind, UploadView } from '@chat/shared-dto';
 import type { Subscription } from 'rxjs';
 import { parseHttpError } from '../../core/http/http-error';
-import { UploadApi, checkImage } from './upload.api';
+import { UploadApi, checkAttachment, likelyKind } from './upload.api';
 import { formatBytes, limitFromMessage, rememberUploadLimit } from './upload-limit';
+
+/** What a recorded voice note brings besides its file. */
+export interface VoiceDetails {
+  durationMs: number;
+  waveform: readonly number[];
+}
 
 export interface PendingUpload {
   clientId: string;
   conversationId: string;
-  previewUrl: string;
+  /** How it shows while on its way: an image preview, a file card or a voice player. */
+  kind: AttachmentKind;
+  /** A local object URL of the bytes (images and voice notes: shown and played before upload). */
+  previewUrl: string | null;
   name: string;
+  size: number;
+  voice?: VoiceDetails;
   /** 0..1 */
   progress: number;
   status: 'uploading' | 'failed';
@@ -18,50 +29,57 @@ export interface PendingUpload {
   createdAt: string;
 }
 
-/** Images being uploaded before their `message:send` (not persisted: a File cannot be stored). */
+/**
+ * Attachments being uploaded before their `message:send` (not persisted: a File cannot be
+ * stored). Each keeps its File until it is stored, so a failed upload can be retried.
+ */
 @Injectable()
 export class UploadsStore {
   private readonly api = inject(UploadApi);
   private readonly items = signal<readonly PendingUpload[]>([]);
-  private readonly files = new Map<string, File>();
+  private readonly files = new Map<string, { file: File; voice?: VoiceDetails }>();
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly previews = new Map<string, string>();
 
   readonly uploads = this.items.asReadonly();
 
-  /** Starts an upload; `done` gets the stored image. Returns an error for a file it refuses. */
+  /** Starts an upload; `done` gets the stored file. Returns an error for a file it refuses. */
   start(
     clientId: string,
     conversationId: string,
     file: File,
     done: (upload: UploadView) => void,
+    voice?: VoiceDetails,
   ): string | null {
-    const problem = checkImage(file);
+    const problem = checkAttachment(file);
     if (problem) return problem;
-    const previewUrl = URL.createObjectURL(file);
-    this.files.set(clientId, file);
-    this.previews.set(clientId, previewUrl);
+    const kind: AttachmentKind = voice ? 'voice' : likelyKind(file);
+    const previewUrl = kind === 'file' ? null : URL.createObjectURL(file);
+    this.files.set(clientId, { file, voice });
+    if (previewUrl) this.previews.set(clientId, previewUrl);
     this.items.update((items) => [
       ...items,
       {
         clientId,
         conversationId,
+        kind,
         previewUrl,
         name: file.name,
+        size: file.size,
+        voice,
         progress: 0,
         status: 'uploading',
         createdAt: new Date().toISOString(),
       },
     ]);
-    this.run(clientId, file, done);
+    this.run(clientId, done);
     return null;
   }
 
   retry(clientId: string, done: (upload: UploadView) => void): void {
-    const file = this.files.get(clientId);
-    if (!file) return;
+    if (!this.files.has(clientId)) return;
     this.patch(clientId, { status: 'uploading', progress: 0, error: undefined });
-    this.run(clientId, file, done);
+    this.run(clientId, done);
   }
 
   cancel(clientId: string): void {
@@ -70,7 +88,7 @@ export class UploadsStore {
     this.forget(clientId, true);
   }
 
-  /** The local preview of an image still on its way (kept until the message is confirmed). */
+  /** The local copy of an image or voice note on its way (kept until the message is confirmed). */
   preview(clientId: string): string | null {
     return this.previews.get(clientId) ?? null;
   }
@@ -93,9 +111,12 @@ export class UploadsStore {
     this.items.set([]);
   }
 
-  private run(clientId: string, file: File, done: (upload: UploadView) => void): void {
+  private run(clientId: string, done: (upload: UploadView) => void): void {
+    const pending = this.files.get(clientId);
+    if (!pending) return;
     this.subscriptions.get(clientId)?.unsubscribe();
-    const subscription = this.api.upload(file).subscribe({
+    const image = likelyKind(pending.file) === 'image' && !pending.voice;
+    const subscription = this.api.upload(pending.file, pending.voice?.waveform).subscribe({
       next: (event) => {
         if (event.type === HttpEventType.UploadProgress) {
           this.patch(clientId, { progress: event.total ? event.loaded / event.total : 0.5 });
@@ -108,12 +129,14 @@ export class UploadsStore {
       error: (err: unknown) => {
         const parsed = parseHttpError(err);
         const limit = parsed.status === 413 ? limitFromMessage(parsed.message) : null;
-        if (limit) rememberUploadLimit(limit);
+        // Only images have their own, configurable limit worth remembering.
+        if (limit && image) rememberUploadLimit(limit);
+        const what = image ? 'The image' : 'The file';
         const message =
           parsed.status === 413
             ? limit
-              ? `The image is larger than the server's limit of ${formatBytes(limit)}.`
-              : 'The image is too large.'
+              ? `${what} is larger than the server's limit of ${formatBytes(limit)}.`
+              : `${what} is too large.`
             : parsed.status === 415
               ? 'This file type is not supported.'
               : parsed.message || 'Upload failed.';

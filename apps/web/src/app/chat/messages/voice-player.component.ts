@@ -208,7 +208,7 @@ export class VoicePlayerComponent implements Pausable {
   readonly src = input.required<string>();
   /** The server's reading; Chrome's MediaRecorder WebM says `duration === Infinity`. */
   readonly durationMs = input.required<number>();
-  readonly waveform = input<number[] | null | undefined>(null);
+  readonly waveform = input<readonly number[] | null | undefined>(null);
   /** Colours for the viewer's own bubble. */
   readonly own = input(false);
 

@@ -111,6 +111,8 @@ export class VoiceRecorderService {
   readonly limitReached = this.limit.asObservable();
   /** Longest take; a server configured lower than the default can be matched by setting this. */
   maxMs = MAX_VOICE_MS;
+  /** Whether this browser can record at all: where it cannot, no microphone button is offered. */
+  readonly supported = supportedFormat() !== null;
 
   private take: Take | null = null;
   /** Bumped by `cancel()`, so a permission prompt answered after it opens no mic. */
