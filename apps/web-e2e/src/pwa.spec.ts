@@ -1,4 +1,7 @@
 import type { Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { conversationItem, messages, openConversation, send, tid } from './helpers';
 
@@ -76,6 +79,42 @@ test('the manifest is linked and served with a name, icons and the theme colour'
     expect(file.status(), `${icon.src} is served`).toBe(200);
     expect(file.headers()['content-type'], `${icon.src} type`).toContain(icon.type);
   }
+});
+
+test("Chromium's own installability check finds nothing missing", async ({
+  playwright,
+  launchOptions,
+  baseURL,
+}) => {
+  // A profile on disk: Chromium never offers installation in an incognito context, which is
+  // what every other test's context is.
+  const profile = mkdtempSync(join(tmpdir(), 'chat-install-'));
+  const context = await playwright.chromium.launchPersistentContext(profile, {
+    ...launchOptions,
+    baseURL,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto('/login');
+  await controlled(page);
+  // The check the browser runs before it offers "Install app": manifest fields, icons, a
+  // service worker with a fetch handler, a secure origin.
+  const cdp = await page.context().newCDPSession(page);
+  await expect
+    .poll(
+      async () => {
+        const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+          installabilityErrors: { errorId: string }[];
+        };
+        return installabilityErrors.map((error) => error.errorId);
+      },
+      { message: 'no installability errors', timeout: 20_000 },
+    )
+    .toEqual([]);
+  const { url, data } = (await cdp.send('Page.getAppManifest')) as { url: string; data: string };
+  expect(url).toMatch(/manifest\.webmanifest$/);
+  expect(JSON.parse(data)).toMatchObject({ display: 'standalone' });
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
 });
 
 test('offline, a reload shows the saved conversations read-only and queues what is typed', async ({

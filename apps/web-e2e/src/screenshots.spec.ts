@@ -68,6 +68,10 @@ test('README screenshots: chat, list and login, desktop and phone, light and dar
   await expect(l.locator('[data-testid="message-image"] img')).toBeVisible();
   await send(l, 'Wow, can’t wait! 🙌');
   await expect(messages(m, 'can’t wait')).toBeVisible();
+  await tid(l, 'voice-record').click();
+  await expect(tid(l, 'voice-timer')).toHaveText(/0:0[3-9]/, { timeout: 10_000 });
+  await tid(l, 'voice-send').click();
+  await expect(m.locator('[data-testid="message-voice"]')).toBeVisible();
   await expect.poll(() => status(m, 'sunny all day')).toBe('read');
   // Leo leaves the conversation: Maya's last message is delivered (✓✓) but not yet read.
   await l.goto('/');
