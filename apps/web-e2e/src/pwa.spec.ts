@@ -117,6 +117,51 @@ test("Chromium's own installability check finds nothing missing", async ({
   rmSync(profile, { recursive: true, force: true });
 });
 
+test('a push delivered to the service worker shows one notification per conversation', async ({
+  openAs,
+  baseURL,
+}) => {
+  const page = await openAs(null);
+  await page.context().grantPermissions(['notifications'], { origin: baseURL });
+  await page.goto('/login');
+  await controlled(page);
+  // Chromium hands the payload to the worker exactly as a push service's message would be.
+  const cdp = await page.context().newCDPSession(page);
+  const registration = new Promise<string>((resolve) =>
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const ours = registrations.find((r: { isDeleted: boolean }) => !r.isDeleted);
+      if (ours) resolve(ours.registrationId as string);
+    }),
+  );
+  await cdp.send('ServiceWorker.enable');
+  const registrationId = await registration;
+  const origin = new URL(baseURL ?? '').origin;
+  const push = (body: string) =>
+    cdp.send('ServiceWorker.deliverPushMessage', {
+      origin,
+      registrationId,
+      data: JSON.stringify({ conversationId: 'c-1', messageId: 'm', seq: 1, title: 'Ana', body }),
+    });
+  const shown = () =>
+    page.evaluate(async () => {
+      const worker = await navigator.serviceWorker.ready;
+      return (await worker.getNotifications()).map((n) => ({
+        title: n.title,
+        body: n.body,
+        tag: n.tag,
+        url: (n.data as { url?: string } | null)?.url,
+      }));
+    });
+  await push('See you at 8');
+  await expect
+    .poll(shown, { message: 'the notification is shown' })
+    .toEqual([{ title: 'Ana', body: 'See you at 8', tag: 'conversation:c-1', url: '/c/c-1' }]);
+  await push('Bring the map');
+  await expect
+    .poll(shown, { message: 'a newer message replaces it (one per conversation)' })
+    .toEqual([{ title: 'Ana', body: 'Bring the map', tag: 'conversation:c-1', url: '/c/c-1' }]);
+});
+
 test('offline, a reload shows the saved conversations read-only and queues what is typed', async ({
   api,
   cast,
