@@ -1,6 +1,12 @@
 import { Injectable, inject } from '@angular/core';
 import { Router } from '@angular/router';
-import type { ConversationView, MessageView, ReceiptEvent, ReplyPreview } from '@chat/shared-dto';
+import type {
+  ConversationView,
+  MessageView,
+  ReceiptEvent,
+  ReplyPreview,
+  UserUpdatedEvent,
+} from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
 import { AuthStore } from '../core/auth/auth.store';
 import { parseHttpError } from '../core/http/http-error';
@@ -14,6 +20,7 @@ import { OutboxService } from './messages/outbox.service';
 import { TypingStore } from './messages/typing.store';
 import { UploadsStore } from './messages/uploads.store';
 import { OfflineSnapshotService } from './offline/offline-snapshot.service';
+import { BlocksStore } from './profile/blocks.store';
 import { RealtimeService } from './realtime/realtime.service';
 
 const TYPING_THROTTLE_MS = 3000;
@@ -37,6 +44,7 @@ export class ChatSession {
   private readonly typing = inject(TypingStore);
   private readonly uploads = inject(UploadsStore);
   private readonly snapshot = inject(OfflineSnapshotService);
+  private readonly blocks = inject(BlocksStore);
 
   private offs: (() => void)[] = [];
   private selfId: string | null = null;
@@ -68,6 +76,7 @@ export class ChatSession {
     );
     this.snapshot.start(selfId);
     void this.loadConversations();
+    void this.blocks.load();
     this.realtime.connect(token, {
       connected: (first) => this.onConnected(first),
       unauthorized: () => this.auth.expire(),
@@ -95,6 +104,7 @@ export class ChatSession {
     this.typing.reset();
     this.messages.reset();
     this.conversations.reset();
+    this.blocks.reset();
   }
 
   /** `GET /api/conversations`; newer requests win over older ones. */
@@ -230,6 +240,7 @@ export class ChatSession {
           event.lastSeen ?? new Date().toISOString(),
         ),
       ),
+      on('user:updated', (user) => this.onUserUpdated(user)),
       on('conversation:updated', (conversation) => this.onConversationUpdated(conversation)),
       on('conversation:removed', ({ conversationId }) =>
         this.onConversationRemoved(conversationId),
@@ -249,6 +260,8 @@ export class ChatSession {
         void this.messages.replayChanges(id);
       }
     }
+    // Offline at start: the blocked list loads once the server is reachable (else a no-op).
+    void this.blocks.load();
     void this.outbox.flush();
   }
 
@@ -284,6 +297,14 @@ export class ChatSession {
 
   private onReceipt(event: ReceiptEvent, kind: 'delivered' | 'read'): void {
     this.conversations.applyReceipt(event, kind, this.selfId);
+  }
+
+  /** A profile changed (mine too, from another device): every copy of it follows. */
+  private onUserUpdated(user: UserUpdatedEvent): void {
+    this.conversations.applyProfile(user);
+    this.blocks.applyProfile(user);
+    const me = this.auth.user();
+    if (user.id === this.selfId && me) this.auth.updateUser({ ...me, ...user });
   }
 
   private onConversationUpdated(conversation: ConversationView): void {
