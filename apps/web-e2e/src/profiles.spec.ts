@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { UserView } from '@chat/shared-dto';
 import { uniqueName, type TestUser } from './api';
 import { expect, test } from './fixtures';
@@ -151,8 +152,20 @@ test('blocking from a group member’s card collapses their group messages and c
   await page.goto('/');
   await openConversation(page, groupName);
   await expect(messages(page, 'Chapter one is great')).toBeVisible();
-  await tid(page, 'message-sender').filter({ hasText: b.username }).first().click();
   const card = tid(page, 'profile-card');
+
+  await tid(page, 'conversation-info-button').click();
+  const info = tid(page, 'conversation-info');
+  const member = info.locator(`[data-testid="group-member"][data-username="${b.username}"]`);
+  await tid(member, 'member-profile').click();
+  await expect(tid(card, 'profile-card-name')).toHaveText(b.username);
+  await page.keyboard.press('Escape');
+  await expect(card, 'Escape closes the card').toBeHidden();
+  await expect(info, 'and leaves the panel under it open').toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(info).toBeHidden();
+
+  await tid(page, 'message-sender').filter({ hasText: b.username }).first().click();
   await expect(card).toBeVisible();
   await expect(tid(card, 'profile-card-name')).toHaveText(b.username);
   await expect(tid(card, 'profile-card-shared-groups')).toContainText(groupName);
@@ -208,6 +221,12 @@ test('a new display name shows at once in the open conversation and the card (ph
   await expect(tid(card, 'profile-card-presence')).toBeVisible();
   const box = await card.boundingBox();
   expect(box && box.x >= 0 && box.x + box.width <= PHONE.width, 'the card fits 375 px').toBe(true);
+  const axe = await new AxeBuilder({ page }).include('[data-testid="profile-card"]').analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    serious.map((violation) => violation.id),
+    'the dark card passes axe',
+  ).toEqual([]);
 
   const renamed = await call(baseURL, b, 'PATCH', '/api/users/me', {
     displayName: 'Bea Renamed',
