@@ -14,6 +14,7 @@ import { OfflineSnapshotService } from './offline/offline-snapshot.service';
 import { TypingStore } from './messages/typing.store';
 import { UploadsStore } from './messages/uploads.store';
 import type { RealtimeHandlers } from './realtime/realtime.service';
+import { ProfileApi } from './profile/profile.api';
 import { RealtimeService } from './realtime/realtime.service';
 
 /** Just enough of the socket: server events in, connection changes. */
@@ -114,6 +115,7 @@ describe('ChatSession: message:updated and the replay after a reconnect', () => 
         TypingStore,
         UploadsStore,
         { provide: RealtimeService, useValue: realtime },
+        { provide: ProfileApi, useValue: { blocked: () => of([]) } },
         {
           provide: AuthStore,
           useValue: {

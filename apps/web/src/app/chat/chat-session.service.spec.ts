@@ -14,6 +14,7 @@ import { OfflineSnapshotService } from './offline/offline-snapshot.service';
 import { TypingStore } from './messages/typing.store';
 import { UploadsStore } from './messages/uploads.store';
 import type { EmitResult, RealtimeHandlers } from './realtime/realtime.service';
+import { ProfileApi } from './profile/profile.api';
 import { RealtimeService } from './realtime/realtime.service';
 
 class FakeRealtime {
@@ -112,6 +113,8 @@ describe('ChatSession', () => {
   let realtime: FakeRealtime;
   let session: ChatSession;
   let outbox: OutboxService;
+  const self = { id: 'me', username: 'me', status: 'online' as const, email: 'me@example.com' };
+  const updateUser = jest.fn();
 
   beforeEach(() => {
     localStorage.clear();
@@ -127,6 +130,7 @@ describe('ChatSession', () => {
         TypingStore,
         UploadsStore,
         { provide: RealtimeService, useValue: realtime },
+        { provide: ProfileApi, useValue: { blocked: () => of([]) } },
         {
           provide: AuthStore,
           useValue: {
@@ -135,6 +139,8 @@ describe('ChatSession', () => {
             isLoggedIn: () => true,
             expire: jest.fn(),
             refreshUser: jest.fn(),
+            user: () => self,
+            updateUser,
           },
         },
         {
@@ -270,5 +276,37 @@ describe('ChatSession', () => {
       .get('c1')
       ?.members.find((m) => m.id === 'ana');
     expect(ana).toMatchObject({ status: 'offline', lastSeen: '2024-05-01T00:00:00.000Z' });
+  });
+
+  it('merges a profile change into the members, and into my own record when it is mine', () => {
+    updateUser.mockClear();
+    realtime.fire('user:updated', {
+      id: 'ana',
+      username: 'ana',
+      displayName: 'Ana Lima',
+      avatarUrl: null,
+      statusMessage: 'Away',
+    });
+    const store = TestBed.inject(ConversationsStore);
+    expect(store.get('c1')?.members.find((m) => m.id === 'ana')).toMatchObject({
+      displayName: 'Ana Lima',
+      statusMessage: 'Away',
+    });
+    expect(updateUser).not.toHaveBeenCalled();
+
+    realtime.fire('user:updated', {
+      id: 'me',
+      username: 'me',
+      displayName: 'Me Myself',
+      avatarUrl: '/api/avatars/m-256.webp',
+      statusMessage: null,
+    });
+    expect(updateUser).toHaveBeenCalledWith({
+      ...self,
+      displayName: 'Me Myself',
+      avatarUrl: '/api/avatars/m-256.webp',
+      statusMessage: null,
+    });
+    expect(store.get('c1')?.members.find((m) => m.id === 'me')?.displayName).toBe('Me Myself');
   });
 });

@@ -6,6 +6,7 @@ import type {
   ReceiptEvent,
   ReplyPreview,
   UploadView,
+  UserUpdatedEvent,
 } from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
 import { AuthStore } from '../core/auth/auth.store';
@@ -21,6 +22,7 @@ import { TypingStore } from './messages/typing.store';
 import type { VoiceDetails } from './messages/uploads.store';
 import { UploadsStore } from './messages/uploads.store';
 import { OfflineSnapshotService } from './offline/offline-snapshot.service';
+import { BlocksStore } from './profile/blocks.store';
 import { RealtimeService } from './realtime/realtime.service';
 
 const TYPING_THROTTLE_MS = 3000;
@@ -44,6 +46,7 @@ export class ChatSession {
   private readonly typing = inject(TypingStore);
   private readonly uploads = inject(UploadsStore);
   private readonly snapshot = inject(OfflineSnapshotService);
+  private readonly blocks = inject(BlocksStore);
 
   private offs: (() => void)[] = [];
   private selfId: string | null = null;
@@ -75,6 +78,7 @@ export class ChatSession {
     );
     this.snapshot.start(selfId);
     void this.loadConversations();
+    void this.blocks.load();
     this.realtime.connect(token, {
       connected: (first) => this.onConnected(first),
       unauthorized: () => this.auth.expire(),
@@ -102,6 +106,7 @@ export class ChatSession {
     this.typing.reset();
     this.messages.reset();
     this.conversations.reset();
+    this.blocks.reset();
   }
 
   /** `GET /api/conversations`; newer requests win over older ones. */
@@ -243,6 +248,7 @@ export class ChatSession {
           event.lastSeen ?? new Date().toISOString(),
         ),
       ),
+      on('user:updated', (user) => this.onUserUpdated(user)),
       on('conversation:updated', (conversation) => this.onConversationUpdated(conversation)),
       on('conversation:removed', ({ conversationId }) =>
         this.onConversationRemoved(conversationId),
@@ -262,6 +268,8 @@ export class ChatSession {
         void this.messages.replayChanges(id);
       }
     }
+    // Offline at start: the blocked list loads once the server is reachable (else a no-op).
+    void this.blocks.load();
     void this.outbox.flush();
   }
 
@@ -297,6 +305,14 @@ export class ChatSession {
 
   private onReceipt(event: ReceiptEvent, kind: 'delivered' | 'read'): void {
     this.conversations.applyReceipt(event, kind, this.selfId);
+  }
+
+  /** A profile changed (mine too, from another device): every copy of it follows. */
+  private onUserUpdated(user: UserUpdatedEvent): void {
+    this.conversations.applyProfile(user);
+    this.blocks.applyProfile(user);
+    const me = this.auth.user();
+    if (user.id === this.selfId && me) this.auth.updateUser({ ...me, ...user });
   }
 
   private onConversationUpdated(conversation: ConversationView): void {

@@ -1,10 +1,9 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import type { UserView } from '@chat/shared-dto';
-import { firstValueFrom } from 'rxjs';
+import { BlocksStore } from '../chat/profile/blocks.store';
 import { AvatarComponent } from '../chat/shared/avatar.component';
 import { displayName } from '../chat/shared/format';
 import { parseHttpError } from '../core/http/http-error';
-import { SettingsApi } from './settings.api';
 
 interface BlockedRow {
   user: UserView;
@@ -103,10 +102,11 @@ interface BlockedRow {
   `,
 })
 export class BlockedUsersComponent {
-  private readonly api = inject(SettingsApi);
+  private readonly blocks = inject(BlocksStore);
 
-  protected readonly users = signal<readonly UserView[] | null>(null);
-  protected readonly error = signal<string | null>(null);
+  protected readonly users = this.blocks.users;
+  private readonly unblockError = signal<string | null>(null);
+  protected readonly error = computed(() => this.unblockError() ?? this.blocks.error());
   protected readonly unblocking = signal<string | null>(null);
   protected readonly rows = computed<BlockedRow[]>(() =>
     (this.users() ?? []).map((user) => ({
@@ -116,25 +116,17 @@ export class BlockedUsersComponent {
   );
 
   constructor() {
-    void this.load();
-  }
-
-  private async load(): Promise<void> {
-    try {
-      this.users.set(await firstValueFrom(this.api.blocked()));
-    } catch (err) {
-      this.error.set(parseHttpError(err).message);
-    }
+    // The chat session has usually fetched it already; after a failed fetch this tries again.
+    void this.blocks.load();
   }
 
   protected async unblock(user: UserView): Promise<void> {
     this.unblocking.set(user.id);
-    this.error.set(null);
+    this.unblockError.set(null);
     try {
-      await firstValueFrom(this.api.unblock(user.id));
-      this.users.update((list) => (list ?? []).filter((u) => u.id !== user.id));
+      await this.blocks.unblock(user.id);
     } catch (err) {
-      this.error.set(parseHttpError(err).message);
+      this.unblockError.set(parseHttpError(err).message);
     } finally {
       this.unblocking.set(null);
     }

@@ -39,14 +39,6 @@ export class SettingsApi {
     return this.http.post<UserView>('/api/users/me/avatar', form);
   }
 
-  blocked(): Observable<UserView[]> {
-    return this.http.get<UserView[]>('/api/users/blocked');
-  }
-
-  unblock(userId: string): Observable<void> {
-    return this.http.delete<void>(`/api/users/${encodeURIComponent(userId)}/block`);
-  }
-
   /** A 401 here means "wrong password": the account and the session stay. */
   deleteAccount(password: string): Observable<void> {
     const body: DeleteAccountDto = { password };

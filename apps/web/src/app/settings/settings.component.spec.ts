@@ -7,6 +7,7 @@ import type { SessionView, UpdateProfileDto, UserView } from '@chat/shared-dto';
 import { of, throwError } from 'rxjs';
 import { AuthStore } from '../core/auth/auth.store';
 import { SettingsApi } from './settings.api';
+import { ProfileApi } from '../chat/profile/profile.api';
 import { SettingsComponent } from './settings.component';
 
 const session = (id: string, current = false): SessionView => ({
@@ -47,10 +48,9 @@ describe('SettingsComponent', () => {
     changePassword: jest.Mock;
     updateProfile: jest.Mock;
     uploadAvatar: jest.Mock;
-    blocked: jest.Mock;
-    unblock: jest.Mock;
     deleteAccount: jest.Mock;
   };
+  let profileApi: { blocked: jest.Mock; unblock: jest.Mock };
   let logout: jest.Mock;
   let updateUser: jest.Mock;
   let list: SessionView[];
@@ -70,9 +70,11 @@ describe('SettingsComponent', () => {
       uploadAvatar: jest.fn(() =>
         of({ ...me, avatarUrl: '/api/avatars/0123456789abcdef0123456789abcdef-256.webp' }),
       ),
+      deleteAccount: jest.fn(() => of(undefined)),
+    };
+    profileApi = {
       blocked: jest.fn(() => of([person('u-bo', 'bo'), person('u-cy', 'cy')])),
       unblock: jest.fn(() => of(undefined)),
-      deleteAccount: jest.fn(() => of(undefined)),
     };
     logout = jest.fn(async () => undefined);
     updateUser = jest.fn((next: UserView) => user.set(next));
@@ -81,6 +83,7 @@ describe('SettingsComponent', () => {
         provideRouter([]),
         provideServiceWorker('sw.js', { enabled: false }),
         { provide: SettingsApi, useValue: api },
+        { provide: ProfileApi, useValue: profileApi },
         {
           provide: AuthStore,
           useValue: { logout, updateUser, user, refreshUser: jest.fn(async () => undefined) },
@@ -272,10 +275,10 @@ describe('SettingsComponent', () => {
     expect(all(element, 'blocked-row')[0].textContent).toContain('@bo');
     all(element, 'unblock-bo')[0].click();
     await fixture.whenStable();
-    expect(api.unblock).toHaveBeenCalledWith('u-bo');
+    expect(profileApi.unblock).toHaveBeenCalledWith('u-bo');
     expect(all(element, 'blocked-row').map((row) => row.dataset['username'])).toEqual(['cy']);
 
-    api.unblock.mockReturnValueOnce(httpError(500, 'Internal server error'));
+    profileApi.unblock.mockReturnValueOnce(httpError(500, 'Internal server error'));
     all(element, 'unblock-cy')[0].click();
     await fixture.whenStable();
     expect(all(element, 'blocked-error')).toHaveLength(1);

@@ -114,6 +114,30 @@ describe('ConversationsStore', () => {
     });
   });
 
+  it('merges a changed profile into every conversation of that user, and only into theirs', () => {
+    store.setPresence('ana', 'online');
+    const before = store.get('c1')?.members.find((m) => m.id === 'me');
+    store.applyProfile({
+      id: 'ana',
+      username: 'ana',
+      displayName: 'Ana Lima',
+      avatarUrl: '/api/avatars/a-256.webp',
+      statusMessage: null,
+    });
+    for (const id of ['c1', 'c2']) {
+      expect(store.get(id)?.members.find((m) => m.id === 'ana')).toMatchObject({
+        displayName: 'Ana Lima',
+        avatarUrl: '/api/avatars/a-256.webp',
+        statusMessage: null,
+        // Presence and watermarks are not part of a profile: they stay.
+        status: 'online',
+        role: 'member',
+        lastReadSeq: 0,
+      });
+    }
+    expect(store.get('c1')?.members.find((m) => m.id === 'me')).toBe(before);
+  });
+
   it('keeps watermarks and the last message from going back on a stale refresh', () => {
     store.applyMessage(message(5), 'me', true);
     store.applyReceipt(

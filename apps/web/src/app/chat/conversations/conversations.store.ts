@@ -1,5 +1,11 @@
 import { Injectable, computed, signal } from '@angular/core';
-import type { ConversationView, MessageView, PresenceStatus, ReceiptEvent } from '@chat/shared-dto';
+import type {
+  ConversationView,
+  MessageView,
+  PresenceStatus,
+  ReceiptEvent,
+  UserUpdatedEvent,
+} from '@chat/shared-dto';
 import { applyReceipt } from '../messages/receipts';
 
 interface State {
@@ -218,6 +224,24 @@ export class ConversationsStore {
                   lastSeen:
                     lastSeen ?? (status === 'offline' ? new Date().toISOString() : member.lastSeen),
                 }
+              : member,
+          ),
+        });
+      }
+    });
+  }
+
+  /** Someone changed their name, status or picture: every conversation showing them follows. */
+  applyProfile(user: UserUpdatedEvent): void {
+    const { id, username, displayName, avatarUrl, statusMessage } = user;
+    this.patchItems((items) => {
+      for (const [key, conversation] of items) {
+        if (!conversation.members.some((member) => member.id === id)) continue;
+        items.set(key, {
+          ...conversation,
+          members: conversation.members.map((member) =>
+            member.id === id
+              ? { ...member, username, displayName, avatarUrl, statusMessage }
               : member,
           ),
         });

@@ -6,6 +6,7 @@ import {
   computed,
   inject,
   input,
+  output,
   signal,
   viewChild,
 } from '@angular/core';
@@ -57,6 +58,8 @@ interface MemberRow {
 })
 export class ConversationInfoComponent {
   readonly conversation = input.required<ConversationView>();
+  /** A member was clicked: show their profile card (over this panel). */
+  readonly openProfile = output<string>();
 
   private readonly api = inject(ConversationsApi);
   private readonly store = inject(ConversationsStore);
@@ -148,7 +151,7 @@ export class ConversationInfoComponent {
     void this.refresh();
   }
 
-  protected close(): void {
+  close(): void {
     const dialog = this.dialog().nativeElement;
     if (typeof dialog.close === 'function') dialog.close();
     else dialog.removeAttribute('open');

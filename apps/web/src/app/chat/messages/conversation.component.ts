@@ -31,6 +31,10 @@ import {
   typingText,
 } from '../shared/format';
 import { PageVisibility } from '../shared/page-visibility.service';
+import { collapsedMessages } from '../profile/blocked-messages';
+import { BlocksStore } from '../profile/blocks.store';
+import { ProfileCardComponent } from '../profile/profile-card.component';
+import { parseHttpError } from '../../core/http/http-error';
 import { ComposerComponent } from './composer.component';
 import { ImageViewerComponent } from './image-viewer.component';
 import { MessageActions } from './message-actions.service';
@@ -64,6 +68,7 @@ const LOAD_OLDER_AT_PX = 240;
     ConversationInfoComponent,
     MessageInfoDialogComponent,
     MuteMenuComponent,
+    ProfileCardComponent,
   ],
   providers: [MessageActions],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -99,6 +104,8 @@ export class ConversationComponent {
   private readonly viewer = viewChild.required(ImageViewerComponent);
   private readonly infoPanel = viewChild(ConversationInfoComponent);
   private readonly messageInfo = viewChild(MessageInfoDialogComponent);
+  private readonly profileCard = viewChild.required(ProfileCardComponent);
+  private readonly blocks = inject(BlocksStore);
 
   protected readonly dragging = signal(false);
   protected readonly atBottom = signal(true);
@@ -211,6 +218,19 @@ export class ConversationComponent {
     });
   });
 
+  /** Messages from blocked people the reader chose to see anyway, by timeline key. */
+  private readonly revealed = signal<ReadonlySet<string>>(new Set());
+  protected readonly collapsed = computed(() =>
+    collapsedMessages(this.timeline(), this.isGroup(), this.blocks.ids(), this.revealed()),
+  );
+  /** The other person of a direct conversation, when I blocked them: no composer then. */
+  protected readonly blockedOther = computed(() => {
+    const other = this.other();
+    return other && other.id !== this.selfId() && this.blocks.ids().has(other.id) ? other : null;
+  });
+  protected readonly unblocking = signal(false);
+  protected readonly unblockError = signal<string | null>(null);
+
   /** Scroll bookkeeping lives outside signals: it is read and written during rendering. */
   private stick = true;
   private anchor: { height: number; top: number; firstKey: string | undefined } | null = null;
@@ -268,6 +288,10 @@ export class ConversationComponent {
         if (!newest || seq <= this.announced.seq) return;
         this.announced = { id, seq };
         if (newest.senderId === this.selfId()) return;
+        if (this.isGroup() && this.blocks.isBlocked(newest.senderId)) {
+          this.announcement.set('Message from a blocked user');
+          return;
+        }
         const sender = displayName(
           this.conversation()?.members.find((member) => member.id === newest.senderId),
         );
@@ -362,6 +386,36 @@ export class ConversationComponent {
 
   protected openInfo(): void {
     this.infoPanel()?.open();
+  }
+
+  protected closeInfo(): void {
+    this.infoPanel()?.close();
+  }
+
+  protected openProfile(userId: string): void {
+    this.profileCard().open(userId);
+  }
+
+  protected openAvatar(): void {
+    const other = this.other();
+    if (other) this.openProfile(other.id);
+    else this.openInfo();
+  }
+
+  protected reveal(key: string): void {
+    this.revealed.update((keys) => new Set(keys).add(key));
+  }
+
+  protected async unblockOther(userId: string): Promise<void> {
+    this.unblocking.set(true);
+    this.unblockError.set(null);
+    try {
+      await this.blocks.unblock(userId);
+    } catch (err) {
+      this.unblockError.set(parseHttpError(err).message);
+    } finally {
+      this.unblocking.set(false);
+    }
   }
 
   protected showMessageInfo(message: DisplayMessage): void {

@@ -68,6 +68,8 @@ export class MessageBubbleComponent {
   readonly edit = output<DisplayMessage>();
   readonly remove = output<DisplayMessage>();
   readonly react = output<{ message: DisplayMessage; emoji: string }>();
+  /** The sender's name was clicked: show their profile (by user id). */
+  readonly openProfile = output<string>();
   /** Briefly marked after jumping to it from a reply. */
   readonly highlighted = input(false);
 
