@@ -189,6 +189,7 @@ test('blocking from a group member’s card collapses their group messages and c
   await openConversation(page, b.username);
   await expect(tid(page, 'blocked-bar')).toContainText(`You blocked @${b.username}.`);
   await expect(tid(page, 'composer-input')).toHaveCount(0);
+  await expect(tid(page, 'call-voice'), 'no calling them either').toHaveCount(0);
   const refused = await call(baseURL, b, 'POST', `/api/conversations/${direct.id}/messages`, {
     clientId: uniqueName('k'),
     content: 'let me in',
@@ -198,6 +199,7 @@ test('blocking from a group member’s card collapses their group messages and c
   await tid(page, 'blocked-bar-unblock').click();
   await expect(tid(page, 'composer-input')).toBeVisible();
   await expect(tid(page, 'blocked-bar')).toHaveCount(0);
+  await expect(tid(page, 'call-voice')).toBeVisible();
   const after = await call(baseURL, a, 'GET', '/api/users/blocked');
   expect(after.body as UserView[]).toEqual([]);
 });

@@ -140,10 +140,13 @@ export class ConversationComponent {
     return this.session.connection() === 'connected' ? ('live' as const) : ('connecting' as const);
   });
   protected readonly calls = inject(CallService);
-  /** Calls are 1:1: a direct conversation with someone else (not the notes-to-self one). */
+  /**
+   * Calls are 1:1: a direct conversation with someone else (not the notes-to-self one), and not
+   * someone I blocked (the server refuses that call too).
+   */
   protected readonly callable = computed(() => {
     const other = this.other();
-    return !!other && other.id !== this.selfId();
+    return !!other && other.id !== this.selfId() && !this.blockedOther();
   });
   protected readonly other = computed(() => {
     const conversation = this.conversation();

@@ -142,10 +142,14 @@ describe('ProfileCardComponent', () => {
     const { find, fixture } = await render('bo', list);
     const router = TestBed.inject(Router);
     const navigate = jest.spyOn(router, 'navigate').mockResolvedValue(true);
+    const navigated = jest.fn();
+    fixture.componentInstance.navigated.subscribe(navigated);
     find('profile-card-message')?.click();
     await fixture.whenStable();
     expect(conversationsApi.openDirect).not.toHaveBeenCalled();
     expect(navigate).toHaveBeenCalledWith(['/c', 'd1']);
+    // The conversation closes its info panel on this.
+    expect(navigated).toHaveBeenCalledTimes(1);
 
     fixture.componentInstance.open('cy');
     await fixture.whenStable();

@@ -94,7 +94,7 @@ function profileOf(user: UserView): Partial<UserView> {
                     <a
                       data-testid="profile-card-group"
                       [routerLink]="['/c', group.id]"
-                      (click)="close()"
+                      (click)="leave()"
                     >
                       <chat-avatar
                         [name]="group.title"
@@ -389,6 +389,12 @@ export class ProfileCardComponent {
     else dialog.removeAttribute('open');
   }
 
+  /** Off to another conversation: nothing opened over the current one should stay. */
+  protected leave(): void {
+    this.close();
+    this.navigated.emit();
+  }
+
   protected onClosed(): void {
     this.userId.set(null);
     this.confirmBlock.set(false);
@@ -405,8 +411,7 @@ export class ProfileCardComponent {
       );
     const id = known?.id ?? (await this.run(() => this.openDirect(user.id)));
     if (!id) return;
-    this.close();
-    this.navigated.emit();
+    this.leave();
     await this.router.navigate(['/c', id]);
   }
 
