@@ -147,7 +147,7 @@ export class UploadsService {
     if (!verdict.ok) {
       throw new UnsupportedMediaTypeException(
         'Accepted: JPEG, PNG, GIF and WebP images; PDF, plain text, CSV, zip, Office and ' +
-          'OpenDocument files',
+          'OpenDocument files; voice recordings (opus, AAC, MP3)',
       );
     }
     const mimeType: DocumentMimeType = verdict.mimeType;
