@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationView, MessageView, UploadView } from '@chat/shared-dto';
 import { DataSource } from 'typeorm';
-import { createTestApp, RegisteredUser, TestApp } from '../../test/integration/test-app';
+import {
+  bearer,
+  createTestApp,
+  RegisteredUser,
+  sessionCookie as cookie,
+  TestApp,
+} from '../../test/integration/test-app';
 import { OFFICE_ZIPS, PDF_HTML_POLYGLOT, zipBomb } from '../../test/upload/zip-fixtures';
-import { SESSION_COOKIE } from '../auth/session-cookie';
-
-const bearer = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
-const cookie = (u: RegisteredUser) => ({ Cookie: `${SESSION_COOKIE}=${u.token}` });
 
 /** Documents end to end on PostgreSQL: upload, file message, download, Range, bad input. */
 describe('document attachments (integration)', () => {

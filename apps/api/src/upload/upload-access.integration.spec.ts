@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Ack, ConversationView, MessageView, ImageUploadView } from '@chat/shared-dto';
 import { DataSource } from 'typeorm';
-import { createTestApp, RegisteredUser, TestApp } from '../../test/integration/test-app';
+import { bearer, createTestApp, RegisteredUser, TestApp } from '../../test/integration/test-app';
 import { solidImage } from '../../test/upload/image-fixtures';
 import { SESSION_COOKIE } from '../auth/session-cookie';
-
-const bearer = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
 
 /** Who may fetch an upload, judged by the requester's token or session cookie (integration). */
 describe('upload access (integration)', () => {

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationView, MessageView, UploadView } from '@chat/shared-dto';
 import { DataSource } from 'typeorm';
-import { createTestApp, RegisteredUser, TestApp } from '../../test/integration/test-app';
+import {
+  bearer,
+  createTestApp,
+  RegisteredUser,
+  sessionCookie as cookie,
+  TestApp,
+} from '../../test/integration/test-app';
 import { solidImage } from '../../test/upload/image-fixtures';
 import {
   CHROMIUM_WEBM,
@@ -9,10 +15,7 @@ import {
   tenHourWebm,
   vorbisWebm,
 } from '../../test/upload/voice-fixtures';
-import { SESSION_COOKIE } from '../auth/session-cookie';
 
-const bearer = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
-const cookie = (u: RegisteredUser) => ({ Cookie: `${SESSION_COOKIE}=${u.token}` });
 const WAVEFORM = Array.from({ length: 64 }, (_, i) => Math.abs(Math.sin(i / 5)));
 
 /** Voice messages end to end on PostgreSQL: upload, message, playback with Range, bad input. */

@@ -16,6 +16,7 @@ import {
   type EventPayload,
 } from '@chat/test-kit';
 import request from 'supertest';
+import { SESSION_COOKIE } from '../../src/auth/session-cookie';
 import { createApp } from '../../src/create-app';
 import { readServices } from './services';
 
@@ -49,6 +50,12 @@ export interface TestApp {
   ): Promise<ClientSocket>;
   close(): Promise<void>;
 }
+
+/** Request headers of a user's API client (bearer token) and of their browser (session cookie). */
+export const bearer = (user: { token: string }) => ({ Authorization: `Bearer ${user.token}` });
+export const sessionCookie = (user: { token: string }) => ({
+  Cookie: `${SESSION_COOKIE}=${user.token}`,
+});
 
 export const hasRedis = (): boolean => readServices().redisUrl !== null;
 
