@@ -308,3 +308,38 @@ test('regression: a lone surrogate in the register email is a 400, not a 500', a
     assert.equal(res.status, 400, `email ${JSON.stringify(email)} -> ${res.status} ${res.text}`);
   }
 });
+
+// Found by black-box testing: 2,500 levels of `{"a":{"a":...}}` overflowed the validator's
+// stack (a 500). Every route with a JSON body answers 400 naming the limit; a route that reads
+// no body ignores it. Valid ids in the paths, so that only the body can be wrong.
+test('a JSON body nested 2,500 levels deep is a 400 on every route that reads a body', async () => {
+  let nested: Json = 'x';
+  for (let i = 0; i < 2500; i++) nested = { a: nested };
+  const own = await registerUser(server, 'fzd');
+  const c = `/api/conversations/${conversation.id}`;
+  const g = `/api/conversations/${group.id}`;
+  const routes: [Method, string, string | undefined][] = [
+    ['POST', '/api/auth/register', undefined],
+    ['POST', '/api/auth/login', undefined],
+    ['POST', '/api/auth/password', own.token],
+    ['PATCH', '/api/users/me', own.token],
+    ['DELETE', '/api/users/me', own.token],
+    ['POST', '/api/conversations', me.token],
+    ['PATCH', g, me.token],
+    ['POST', `${g}/members`, me.token],
+    ['PATCH', `${g}/members/${other.id}`, me.token],
+    ['POST', `${c}/messages`, me.token],
+    ['PATCH', `${c}/messages/${message.id}`, me.token],
+    ['PATCH', `${c}/settings`, me.token],
+    ['POST', '/api/push/subscriptions', me.token],
+    ['DELETE', '/api/push/subscriptions', me.token],
+  ];
+  const wrong: string[] = [];
+  for (const [method, path, token] of routes) {
+    const res = await api(server, method, path, { token, body: nested as never });
+    if (res.status !== 400 || !/nests deeper than/.test(res.text))
+      wrong.push(`${method} ${path}: ${res.status} ${res.text.slice(0, 120)}`);
+  }
+  assert.deepEqual(wrong, [], 'every deep body is refused as too deep');
+  await assertAlive(server);
+});

@@ -344,3 +344,27 @@ test('regression: a NUL character in message:send content is BAD_REQUEST, not IN
   assert.equal(ack.ok, false);
   assert.equal(ackError(ack).code, 'BAD_REQUEST', JSON.stringify(ack));
 });
+
+// Found by black-box testing: a payload nested 2,500 levels deep overflowed the validator's
+// stack and the ack was INTERNAL. Every acknowledged event answers BAD_REQUEST instead.
+test('a payload nested 2,500 levels deep is BAD_REQUEST on every acknowledged event', async () => {
+  const socket = await connectSocket(server, me.token);
+  sockets.push(socket);
+  let nested: Json = 'x';
+  for (let i = 0; i < 2500; i++) nested = { a: nested };
+  const events = [
+    ...Object.keys(EVENTS),
+    'message:edit',
+    'message:delete',
+    'reaction:add',
+    'reaction:remove',
+  ].filter((event) => !event.startsWith('typing:'));
+  const wrong: string[] = [];
+  for (const event of events) {
+    const ack = await emitAck(socket, event, { conversationId: conversation.id, deep: nested });
+    if (ack.ok !== false || ackError(ack).code !== 'BAD_REQUEST')
+      wrong.push(`${event}: ${JSON.stringify(ack).slice(0, 160)}`);
+  }
+  assert.deepEqual(wrong, [], 'every deep payload is refused as a bad request');
+  await assertAlive(server);
+});
