@@ -361,8 +361,9 @@ test('a payload nested 2,500 levels deep is BAD_REQUEST on every acknowledged ev
   ].filter((event) => !event.startsWith('typing:'));
   const wrong: string[] = [];
   for (const event of events) {
-    const ack = await emitAck(socket, event, { conversationId: conversation.id, deep: nested });
-    if (ack.ok !== false || ackError(ack).code !== 'BAD_REQUEST')
+    const ack = await emitRaw(socket, event, [{ conversationId: conversation.id, deep: nested }]);
+    const code = (ack as { error?: { code?: string } } | null)?.error?.code;
+    if (!isContractAck(ack) || code !== 'BAD_REQUEST')
       wrong.push(`${event}: ${JSON.stringify(ack).slice(0, 160)}`);
   }
   assert.deepEqual(wrong, [], 'every deep payload is refused as a bad request');
