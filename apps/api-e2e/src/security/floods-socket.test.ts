@@ -228,6 +228,42 @@ describe('oversized frames', () => {
   });
 });
 
+describe('event flood', () => {
+  // Found by black-box testing: 3,000 unknown 60 KB events kept the socket connected and pushed
+  // /health to 307 ms. Every inbound packet and byte counts against a per-socket budget.
+  test('unknown 60 KB events get their socket closed by the server; others stay quick', async (t) => {
+    const f = await connectSocket(server, flooder.token);
+    const v = await connectSocket(server, victim.token);
+    sockets.push(f, v);
+    const closed = new Promise<string>((resolve) => f.once('disconnect', resolve));
+    const blob = 'x'.repeat(60 * 1024);
+    const untypedFlooder = f as unknown as { emit: (event: string, ...args: unknown[]) => void };
+    let sent = 0;
+    while (f.connected && sent < 3000) {
+      untypedFlooder.emit('no:such-event', blob);
+      sent += 1;
+      if (sent % 50 === 0) await sleep(5);
+    }
+    assert.equal(await closed, 'io server disconnect', 'the server ends the flooding connection');
+    const started = performance.now();
+    const health = await fetch(`${server.url}/health`);
+    const healthMs = performance.now() - started;
+    assert.equal(health.status, 200);
+    assert.ok(healthMs < 1000, `/health took ${Math.round(healthMs)} ms after the flood`);
+    const latencies = await timedSends(v, victimConversation.id, 'after-event-flood', 10);
+    reportFigure(t, 'event flood', {
+      eventsSentBeforeClose: sent,
+      healthMs: Math.round(healthMs),
+      victimP95Ms: Math.round(percentile(latencies, 95)),
+    });
+    assert.ok(sent < 3000, `closed after ${sent} of 3,000 events`);
+    // The same user may connect again at once: the budget is per connection.
+    const again = await connectSocket(server, flooder.token);
+    sockets.push(again);
+    assert.equal(again.connected, true);
+  });
+});
+
 describe('connection flood', () => {
   test('300 handshakes in a burst, authenticated or not, leave the server healthy', async (t) => {
     const started = Date.now();
