@@ -61,7 +61,6 @@ describe('MessageBubbleComponent', () => {
         segments: [],
         file: {
           url: '/api/uploads/0123456789abcdef0123456789abcdef.pdf',
-          kind: 'file',
           name: '<b>report</b>.pdf',
           size: 2048,
           mimeType: 'application/pdf',
