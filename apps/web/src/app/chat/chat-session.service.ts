@@ -143,7 +143,6 @@ export class ChatSession {
     });
   }
 
-  /** Uploads an image, then sends it as an image message. Returns an error for a refused file. */
   /**
    * Uploads a file, then sends it as the message its stored kind calls for (an image, a
    * document or a voice note). Returns why the file was refused before any upload, or null.

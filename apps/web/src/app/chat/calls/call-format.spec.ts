@@ -1,4 +1,5 @@
-import { callDuration, callLabel, mediaErrorText } from './call-format';
+import { clockDuration } from '../shared/format';
+import { callLabel, mediaErrorText } from './call-format';
 
 describe('call messages', () => {
   it('says what happened, with the length of a completed call', () => {
@@ -11,9 +12,9 @@ describe('call messages', () => {
   });
 
   it('formats durations like a phone', () => {
-    expect(callDuration(0)).toBe('0:00');
-    expect(callDuration(59_999)).toBe('0:59');
-    expect(callDuration(3_723_000)).toBe('1:02:03');
+    expect(clockDuration(0)).toBe('0:00');
+    expect(clockDuration(59_999)).toBe('0:59');
+    expect(clockDuration(3_723_000)).toBe('1:02:03');
   });
 
   it('explains refused devices', () => {

@@ -1,22 +1,14 @@
 import type { CallMedia, CallSummary } from '@chat/shared-dto';
+import { clockDuration } from '../shared/format';
 
 const noun = (media: CallMedia) => (media === 'video' ? 'video call' : 'voice call');
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
-/** "4:12", "1:02:03": a call's length as a phone shows it. */
-export function callDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
 
 /** What a `type: 'call'` message says: "Video call, 4:12", "Missed voice call". */
 export function callLabel(call: CallSummary): string {
   if (call.outcome === 'missed') return `Missed ${noun(call.media)}`;
   if (call.outcome === 'declined') return `Declined ${noun(call.media)}`;
-  return `${capital(noun(call.media))}, ${callDuration(call.durationMs)}`;
+  return `${capital(noun(call.media))}, ${clockDuration(call.durationMs)}`;
 }
 
 /** Why the browser refused the camera or microphone, in words a user can act on. */

@@ -14,7 +14,7 @@ import { AuthStore } from '../../core/auth/auth.store';
 import { ConversationsStore } from '../conversations/conversations.store';
 import { conversationTitle } from '../shared/format';
 import { AvatarComponent } from '../shared/avatar.component';
-import { callDuration } from './call-format';
+import { clockDuration } from '../shared/format';
 import { CallService } from './call.service';
 
 /** Plays a MediaStream in a <video> (srcObject is a property no template binding reaches). */
@@ -316,7 +316,7 @@ export class CallOverlayComponent {
   });
   protected readonly elapsed = computed(() => {
     const at = this.calls.call()?.connectedAt;
-    return at ? callDuration(this.now() - at) : '0:00';
+    return at ? clockDuration(this.now() - at) : '0:00';
   });
 
   constructor() {

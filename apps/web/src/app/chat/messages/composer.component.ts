@@ -14,6 +14,7 @@ import {
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { ConversationMemberView, ReplyPreview } from '@chat/shared-dto';
+import { clockDuration } from '../shared/format';
 import { IconComponent } from '../../shared/icon.component';
 import { ChatSession } from '../chat-session.service';
 import { AuthStore } from '../../core/auth/auth.store';
@@ -30,7 +31,6 @@ import { PICKER_ACCEPT, checkAttachment, likelyKind } from './upload.api';
 import { formatBytes } from './upload-limit';
 import type { VoiceRecording } from './voice-recorder.service';
 import { VoiceRecorderService } from './voice-recorder.service';
-import { formatClock } from './voice-waveform';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 const MAX_STAGED = 10;
@@ -103,7 +103,7 @@ export class ComposerComponent {
       this.staged().length === 0 &&
       this.editing() === null,
   );
-  protected readonly clock = formatClock;
+  protected readonly clock = clockDuration;
   protected readonly editing = signal<EditTarget | null>(null);
   protected readonly replying = signal<ReplyTarget | null>(null);
   protected readonly saving = signal(false);

@@ -10,8 +10,9 @@ import {
   viewChild,
 } from '@angular/core';
 import type { ElementRef } from '@angular/core';
+import { clockDuration } from '../shared/format';
 import { IconComponent } from '../../shared/icon.component';
-import { WAVEFORM_BARS, formatClock, resample } from './voice-waveform';
+import { WAVEFORM_BARS, resample } from './voice-waveform';
 
 interface Pausable {
   pause(): void;
@@ -239,9 +240,9 @@ export class VoicePlayerComponent implements Pausable {
   });
   /** At rest the length, as a list of messages shows it; once started, how far it has got. */
   protected readonly time = computed(() =>
-    formatClock(this.playing() || this.positionMs() > 0 ? this.positionMs() : this.totalMs()),
+    clockDuration(this.playing() || this.positionMs() > 0 ? this.positionMs() : this.totalMs()),
   );
-  protected readonly clock = formatClock;
+  protected readonly clock = clockDuration;
 
   constructor() {
     inject(DestroyRef).onDestroy(() => {

@@ -1,13 +1,8 @@
 // shared-dto's validator classes need the decorator metadata polyfill the API loads at boot.
 import 'reflect-metadata';
 import { WAVEFORM_BARS as CONTRACT_BARS } from '@chat/shared-dto';
-import {
-  WAVEFORM_BARS,
-  barsFromSamples,
-  formatClock,
-  meterLevel,
-  resample,
-} from './voice-waveform';
+import { clockDuration } from '../shared/format';
+import { WAVEFORM_BARS, barsFromSamples, meterLevel, resample } from './voice-waveform';
 
 const inRange = (levels: number[]) => levels.every((level) => level >= 0 && level <= 1);
 
@@ -86,12 +81,12 @@ describe('voice waveform', () => {
   });
 
   it('formats a clock as m:ss', () => {
-    expect(formatClock(3_400)).toBe('0:03');
-    expect(formatClock(65_000)).toBe('1:05');
-    expect(formatClock(720_000)).toBe('12:00');
-    expect(formatClock(0)).toBe('0:00');
-    expect(formatClock(-5)).toBe('0:00');
-    expect(formatClock(Infinity)).toBe('0:00');
+    expect(clockDuration(3_400)).toBe('0:03');
+    expect(clockDuration(65_000)).toBe('1:05');
+    expect(clockDuration(720_000)).toBe('12:00');
+    expect(clockDuration(0)).toBe('0:00');
+    expect(clockDuration(-5)).toBe('0:00');
+    expect(clockDuration(Infinity)).toBe('0:00');
   });
 
   it('reads a live meter level on a decibel scale', () => {

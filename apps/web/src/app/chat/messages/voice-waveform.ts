@@ -52,12 +52,6 @@ export function resample(levels: readonly number[], bars = WAVEFORM_BARS): numbe
   return normalise(out);
 }
 
-/** "0:03", "1:05", "12:00": a voice message's position or length (whole seconds, rounded down). */
-export function formatClock(ms: number): string {
-  const total = Number.isFinite(ms) ? Math.max(0, Math.floor(ms / 1000)) : 0;
-  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
-}
-
 /** Quieter than this reads as silence on the live meter. */
 const METER_FLOOR_DB = -60;
 
