@@ -17,6 +17,7 @@ export const USAGE = `npm run bench -- [flags]      (or: node --import ./libs/te
   --history-requests=N       history pages timed (full 3000, quick 1000)
   --search-rows=N            rows bulk-loaded for the search test (full 10000000, quick 1000000)
   --search-requests=N        searches timed per kind of term (full 500, quick 200)
+  --drop-indexes=a,b         drop these messages indexes before the throughput test (what an index costs the send path)
   --login-cost=12            bcrypt cost(s) for the login rate, comma separated
   --api-entry=main|cluster   the built entry to run for the throughput test (default main: one process)
   --profile                  CPU-profile the API during the throughput test (node --cpu-prof) and summarise it
@@ -64,6 +65,7 @@ export function parseOptions(argv) {
     'history-requests',
     'search-rows',
     'search-requests',
+    'drop-indexes',
     'login-cost',
     'log-level',
     'write-docs',
@@ -108,6 +110,7 @@ export function parseOptions(argv) {
     historyRequests: num(flags['history-requests'] ?? (quick ? 1000 : 3000)),
     searchRows: num(flags['search-rows'] ?? (quick ? 1_000_000 : 10_000_000)),
     searchRequests: num(flags['search-requests'] ?? (quick ? 200 : 500)),
+    dropIndexes: flags['drop-indexes'] ? list(flags['drop-indexes']) : [],
     loginCosts: list(flags['login-cost'] ?? '12').map(num),
     loginSeconds: quick ? 5 : 10,
     logLevel: flags['log-level'] ?? 'warn',

@@ -25,6 +25,21 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Users in pairs (one direct conversation each) and `groups` disjoint groups of `groupSize`
  * among the first users, created through the product's REST API.
  */
+/** After the API migrated: the send path without these indexes, to measure what they cost. */
+async function dropIndexes(database, names, log) {
+  const db = await dbClient(database);
+  try {
+    for (const name of names) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name))
+        throw new Error(`--drop-indexes: bad index name ${name}`);
+      await db.query(`DROP INDEX ${name}`);
+      log(`throughput: dropped index ${name}`);
+    }
+  } finally {
+    await db.end();
+  }
+}
+
 export async function buildWorld(url, { users: count, groups, groupSize, prefix, log }) {
   const t0 = Date.now();
   const users = await registerUsers(url, prefix, count);
@@ -266,6 +281,7 @@ export async function throughputScenario(ctx) {
       stepSeconds: opts.stepSeconds,
       workers: opts.workers,
       contentSize: opts.contentSize,
+      droppedIndexes: opts.dropIndexes,
     },
     targets: {},
   };
@@ -286,6 +302,7 @@ export async function throughputScenario(ctx) {
   });
   let world;
   try {
+    if (opts.dropIndexes.length > 0) await dropIndexes(ctx.database, opts.dropIndexes, log);
     world = await buildWorld(api.url, {
       users: opts.users,
       groups: opts.groups,

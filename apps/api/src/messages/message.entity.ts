@@ -22,6 +22,10 @@ import { UserEntity } from '../users/user.entity';
 @Index('messages_conversation_rev_uq', ['conversationId', 'rev'], { unique: true })
 /** Full-text search (an expression GIN index: written by its migration, not by TypeORM). */
 @Index('messages_search_idx', { synchronize: false })
+/** Search scans a member's newest live messages first (`SearchService`). */
+@Index('messages_conversation_created_idx', ['conversationId', 'createdAt', 'id'], {
+  where: 'deleted_at IS NULL',
+})
 /** Who may fetch an upload: the messages carrying it (`UploadsRepository.readableBy`). */
 @Index('messages_file_url_idx', ['fileUrl'], { where: 'file_url IS NOT NULL' })
 export class MessageEntity {

@@ -24,6 +24,29 @@ const SELECT_MESSAGES = `SELECT ${MESSAGE_COLUMNS.split(',')
   .map((c) => `m.${c.trim()}`)
   .join(', ')}, ${REPLY_OF_M} FROM messages m`;
 
+/**
+ * A place in the search order (newest first): `created_at`, then `id`. The time is the
+ * database's to the microsecond: a JavaScript Date would round it to the millisecond and a
+ * page boundary could then skip a message.
+ */
+export interface SearchPosition {
+  createdAt: string;
+  id: string;
+}
+
+/** A `timestamptz` as ISO 8601 text in UTC with its microseconds. */
+const EXACT_TIME = (column: string): string =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** What one window of the search's newest-first scan read and found. */
+export interface SearchWindow {
+  scanned: number;
+  /** The matches among the rows read, newest first. */
+  hits: SearchPosition[];
+  /** Where the scan stopped when the budget cut the window short. */
+  oldest: SearchPosition | null;
+}
+
 /** One message of a batch, in the column order of the batch statement. */
 export interface BatchRow {
   conversationId: string;
@@ -250,24 +273,100 @@ export class MessagesRepository {
   }
 
   /**
-   * Live messages of these conversations whose words match `tsQuery` (a `to_tsquery` text in
-   * the `chat_search` configuration), newest first, older than the cursor when one is given.
-   * Served by `messages_search_idx`.
+   * The oldest live message's time over these conversations: one index descent each on
+   * `messages_conversation_created_idx`, null when they hold no live message.
    */
-  search(
+  async earliestLive(conversationIds: string[]): Promise<Date | null> {
+    const [row] = await this.messages.query<{ earliest: Date | null }[]>(
+      `SELECT min(f.created_at) AS earliest
+         FROM unnest($1::uuid[]) AS c(id)
+         CROSS JOIN LATERAL (
+           SELECT m.created_at FROM messages m
+            WHERE m.conversation_id = c.id AND m.deleted_at IS NULL
+            ORDER BY m.created_at LIMIT 1) f`,
+      [conversationIds],
+    );
+    return row?.earliest ?? null;
+  }
+
+  /**
+   * Reads the newest live messages of these conversations in `[from, before)` (at most
+   * `budget` of them, by `messages_conversation_created_idx`) and returns which of them match
+   * `tsQuery`, newest first. `oldest` is the last position read when the budget cut the window
+   * short, so the caller knows how far the scan is complete. The CTE is materialized so that
+   * the word filter runs on these rows only and never turns into a GIN scan.
+   */
+  async scanWindow(
     conversationIds: string[],
     tsQuery: string,
-    cursor: { createdAt: string; id: string } | null,
+    from: string | null,
+    before: SearchPosition,
+    budget: number,
+  ): Promise<SearchWindow> {
+    const [row] = await this.messages.query<
+      {
+        scanned: number;
+        hit_ids: string[] | null;
+        hit_at: string[] | null;
+        oldest: string[] | null;
+      }[]
+    >(
+      `WITH scanned AS MATERIALIZED (
+         SELECT m.id, m.created_at, m.content FROM messages m
+          WHERE m.conversation_id = ANY($1::uuid[]) AND m.deleted_at IS NULL
+            AND ($3::timestamptz IS NULL OR m.created_at >= $3::timestamptz)
+            AND (m.created_at, m.id) < ($4::timestamptz, $5::uuid)
+          ORDER BY m.created_at DESC, m.id DESC
+          LIMIT $6),
+       matched AS (
+         SELECT s.id, s.created_at FROM scanned s
+          WHERE to_tsvector('chat_search'::regconfig, s.content) @@ to_tsquery('chat_search', $2))
+       SELECT (SELECT count(*)::int FROM scanned) AS scanned,
+              (SELECT array_agg(id ORDER BY created_at DESC, id DESC) FROM matched) AS hit_ids,
+              (SELECT array_agg(${EXACT_TIME('created_at')} ORDER BY created_at DESC, id DESC)
+                 FROM matched) AS hit_at,
+              (SELECT ARRAY[${EXACT_TIME('created_at')}, id::text] FROM scanned
+                ORDER BY created_at, id LIMIT 1) AS oldest`,
+      [conversationIds, tsQuery, from, before.createdAt, before.id, budget],
+    );
+    const scanned = row?.scanned ?? 0;
+    const hitAt = row?.hit_at ?? [];
+    const [oldestAt, oldestId] = row?.oldest ?? [];
+    return {
+      scanned,
+      hits: (row?.hit_ids ?? []).map((id, i) => ({ id, createdAt: hitAt[i] ?? '' })),
+      oldest:
+        scanned === budget && oldestAt && oldestId ? { createdAt: oldestAt, id: oldestId } : null,
+    };
+  }
+
+  /**
+   * Live messages older than `before` whose words match `tsQuery`, newest first, by
+   * `messages_search_idx`: what a rare word needs, where scanning by time would read too much.
+   */
+  async searchIds(
+    conversationIds: string[],
+    tsQuery: string,
+    before: SearchPosition,
     limit: number,
-  ): Promise<MessageRow[]> {
-    return this.messages.query<MessageRow[]>(
-      `${SELECT_MESSAGES}
+  ): Promise<SearchPosition[]> {
+    const rows = await this.messages.query<{ id: string; at: string }[]>(
+      `SELECT m.id, ${EXACT_TIME('m.created_at')} AS at FROM messages m
         WHERE m.conversation_id = ANY($1::uuid[]) AND m.deleted_at IS NULL
           AND to_tsvector('chat_search'::regconfig, m.content) @@ to_tsquery('chat_search', $2)
-          AND ($3::timestamptz IS NULL OR (m.created_at, m.id) < ($3::timestamptz, $4::uuid))
+          AND (m.created_at, m.id) < ($3::timestamptz, $4::uuid)
         ORDER BY m.created_at DESC, m.id DESC
         LIMIT $5`,
-      [conversationIds, tsQuery, cursor?.createdAt ?? null, cursor?.id ?? null, limit],
+      [conversationIds, tsQuery, before.createdAt, before.id, limit],
+    );
+    return rows.map((r) => ({ id: r.id, createdAt: r.at }));
+  }
+
+  /** These messages, newest first. */
+  byIdsNewestFirst(ids: string[]): Promise<MessageRow[]> {
+    return this.messages.query<MessageRow[]>(
+      `${SELECT_MESSAGES} WHERE m.id = ANY($1::uuid[]) ORDER BY m.created_at DESC, m.id DESC`,
+      [ids],
     );
   }
 

@@ -25,7 +25,8 @@ import { textContent } from './message-content';
 import { MessageRow, toMessageView } from './message.mapper';
 import { mentionedUsernames } from './mentions';
 import { MessageWriter } from './message-writer';
-import { MessagesRepository } from './messages.repository';
+import { searchPositions } from './message-search';
+import { MessagesRepository, SearchPosition } from './messages.repository';
 
 export interface SendResult {
   message: MessageView;
@@ -168,15 +169,34 @@ export class MessagesService {
     return new Map(views.map((view) => [view.conversationId, view]));
   }
 
-  /** Full-text matches in these conversations, newest first (see `MessagesRepository.search`). */
+  /**
+   * Full-text matches in these conversations, newest first, each with its exact place in that
+   * order (the next page's cursor). See `searchPositions` for how they are found.
+   */
   async search(
     conversationIds: string[],
     tsQuery: string,
-    cursor: { createdAt: string; id: string } | null,
+    cursor: SearchPosition | null,
     limit: number,
-  ): Promise<MessageView[]> {
+  ): Promise<{ message: MessageView; position: SearchPosition }[]> {
     if (conversationIds.length === 0) return [];
-    return this.views(await this.repository.search(conversationIds, tsQuery, cursor, limit));
+    const positions = await searchPositions(
+      this.repository,
+      conversationIds,
+      tsQuery,
+      cursor,
+      limit,
+    );
+    if (positions.length === 0) return [];
+    const views = await this.views(
+      await this.repository.byIdsNewestFirst(positions.map((p) => p.id)),
+    );
+    const byId = new Map(views.map((view) => [view.id, view]));
+    // A match deleted between the two reads is left out rather than shown empty.
+    return positions.flatMap((position) => {
+      const message = byId.get(position.id);
+      return message && !message.deletedAt ? [{ message, position }] : [];
+    });
   }
 
   /**

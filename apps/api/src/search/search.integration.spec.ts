@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationView, MessageView, SearchMessagesResponse } from '@chat/shared-dto';
 import { createTestApp, RegisteredUser, TestApp } from '../../test/integration/test-app';
+import { SEARCH_PLAN_DEFAULTS, searchPositions } from '../messages/message-search';
+import { MessagesRepository } from '../messages/messages.repository';
 
 const auth = (u: RegisteredUser) => ({ Authorization: `Bearer ${u.token}` });
 
@@ -125,6 +127,29 @@ describe('message search (integration)', () => {
       sent[2].seq,
       sent[3].seq,
     ]);
+  });
+
+  it('finds the same messages whether the newest-first scan or the word index answers', async () => {
+    const [a, b] = [await t.register('sh'), await t.register('si')];
+    const conv = await group(a, [b]);
+    const sent: MessageView[] = [];
+    for (let i = 0; i < 12; i++)
+      sent.push(await send(a, conv.id, i % 3 === 0 ? `needle ${i}` : `hay ${i}`));
+    const needles = sent.filter((m) => m.content.startsWith('needle')).reverse();
+    const repository = t.app.get(MessagesRepository);
+    const find = (scanBudget: number, cursor = null as Parameters<typeof searchPositions>[3]) =>
+      searchPositions(repository, [conv.id], "'needle'", cursor, 3, {
+        ...SEARCH_PLAN_DEFAULTS,
+        scanBudget,
+      });
+    // Budget 2: the scan stops after the two newest rows and the GIN index finds the rest.
+    for (const budget of [1000, 2]) {
+      const first = await find(budget);
+      expect(first.map((p) => p.id)).toEqual(needles.slice(0, 3).map((m) => m.id));
+      expect(first[0]?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      const rest = await find(budget, first[2] ?? null);
+      expect(rest.map((p) => p.id)).toEqual(needles.slice(3).map((m) => m.id));
+    }
   });
 
   it('treats operators, quotes and markup as plain text and escapes snippets', async () => {

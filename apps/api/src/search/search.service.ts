@@ -46,10 +46,11 @@ export class SearchService {
     const page = found.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      results: page.map((message) => ({ message, snippet: snippet(message.content, query.query) })),
-      ...(found.length > limit && last
-        ? { next: encodeCursor({ createdAt: last.createdAt, id: last.id }) }
-        : {}),
+      results: page.map(({ message }) => ({
+        message,
+        snippet: snippet(message.content, query.query),
+      })),
+      ...(found.length > limit && last ? { next: encodeCursor(last.position) } : {}),
     };
   }
 }
