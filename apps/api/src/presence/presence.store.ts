@@ -52,15 +52,19 @@ export const INSTANCE_TTL_MS = 15_000;
  */
 export class RedisPresenceStore implements PresenceStore {
   readonly instanceId = randomUUID();
+  /** This instance's devices per user: who is surely connected, without asking Redis. */
+  private readonly local = new MemoryPresenceStore();
 
   constructor(private readonly redis: Redis) {}
 
   async connect(userId: string): Promise<number> {
+    await this.local.connect(userId);
     await this.redis.sadd(instanceUsersKey(this.instanceId), userId);
     return Number(await this.redis.eval(CHANGE, 1, presenceKey(userId), this.instanceId, 1));
   }
 
   async disconnect(userId: string): Promise<number> {
+    await this.local.disconnect(userId);
     return Number(await this.redis.eval(CHANGE, 1, presenceKey(userId), this.instanceId, -1));
   }
 
@@ -69,12 +73,17 @@ export class RedisPresenceStore implements PresenceStore {
     return values.reduce((sum, v) => sum + Number(v), 0);
   }
 
+  /**
+   * A user with a device on this instance is connected: only the others cost a look-up (none
+   * at all when every recipient of a message is connected here, the common case).
+   */
   async away(userIds: string[]): Promise<string[]> {
-    if (userIds.length === 0) return [];
+    const unknown = await this.local.away(userIds);
+    if (unknown.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of userIds) pipeline.hvals(presenceKey(id));
+    for (const id of unknown) pipeline.hvals(presenceKey(id));
     const results = (await pipeline.exec()) ?? [];
-    return userIds.filter((_id, i) => {
+    return unknown.filter((_id, i) => {
       const [err, values] = results[i] ?? [null, []];
       if (err) throw err;
       return (values as string[]).reduce((sum, v) => sum + Number(v), 0) === 0;
