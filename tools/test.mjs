@@ -73,6 +73,9 @@ const steps = [
   },
   {
     ...jest('integration:api', 'apps/api/jest.integration.config.ts', ['--runInBand']),
+    // The embedded PGlite loads its WebAssembly with a dynamic import, which jest's VM allows
+    // only with this flag.
+    env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim() },
     note:
       postgres && redis
         ? 'PostgreSQL + Redis'
@@ -117,7 +120,7 @@ for (const step of steps) {
   }
   process.stdout.write(`\n━━━ ${step.name} ━━━\n`);
   const started = Date.now();
-  const { code, tail } = await runCapturing(step.command);
+  const { code, tail } = await runCapturing(step.command, step.env);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const counts = step.count?.() ?? countFromOutput(tail);
   if (counts) {
@@ -176,11 +179,11 @@ function readCount(file) {
 }
 
 /** Runs a step with its output passed through, keeping the end of it for counting. */
-function runCapturing([command, ...args]) {
+function runCapturing([command, ...args], env = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd: ROOT,
-      env: { ...process.env, ...NX_ENV },
+      env: { ...process.env, ...NX_ENV, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let tail = '';
