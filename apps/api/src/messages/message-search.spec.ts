@@ -38,7 +38,7 @@ function readsOver(stored: Stored[]) {
     scanWindow: async (_ids, _q, from, before, budget): Promise<SearchWindow> => {
       calls.windows++;
       const rows = sorted
-        .filter((m) => (from === null || m.at >= Date.parse(from)) && olderThan(m, before))
+        .filter((m) => (from === '-infinity' || m.at >= Date.parse(from)) && olderThan(m, before))
         .slice(0, budget);
       calls.scanned += rows.length;
       const last = rows[rows.length - 1];

@@ -6,7 +6,7 @@ export interface SearchReads {
   scanWindow(
     conversationIds: string[],
     tsQuery: string,
-    from: string | null,
+    from: string,
     before: SearchPosition,
     budget: number,
   ): Promise<SearchWindow>;
@@ -71,7 +71,8 @@ export async function searchPositions(
   for (;;) {
     const fromMs = windowEnd - windowLength;
     const reachesStart = fromMs <= earliest.getTime();
-    const from = reachesStart ? null : new Date(fromMs).toISOString();
+    // Always a bound, never "no bound": `created_at >= $from` must stay an index condition.
+    const from = reachesStart ? '-infinity' : new Date(fromMs).toISOString();
     const window = await reads.scanWindow(conversationIds, tsQuery, from, before, budget);
     hits.push(...window.hits);
     if (hits.length >= limit) return hits.slice(0, limit);
@@ -79,7 +80,7 @@ export async function searchPositions(
       before = window.oldest;
       break;
     }
-    if (from === null) return hits;
+    if (reachesStart) return hits;
     budget -= window.scanned;
     before = { createdAt: from, id: LOWEST_ID };
     // Next window: about twice the rows the matches so far say the page still needs, within

@@ -299,7 +299,7 @@ export class MessagesRepository {
   async scanWindow(
     conversationIds: string[],
     tsQuery: string,
-    from: string | null,
+    from: string,
     before: SearchPosition,
     budget: number,
   ): Promise<SearchWindow> {
@@ -314,7 +314,7 @@ export class MessagesRepository {
       `WITH scanned AS MATERIALIZED (
          SELECT m.id, m.created_at, m.content FROM messages m
           WHERE m.conversation_id = ANY($1::uuid[]) AND m.deleted_at IS NULL
-            AND ($3::timestamptz IS NULL OR m.created_at >= $3::timestamptz)
+            AND m.created_at >= $3::timestamptz
             AND (m.created_at, m.id) < ($4::timestamptz, $5::uuid)
           ORDER BY m.created_at DESC, m.id DESC
           LIMIT $6),
@@ -343,6 +343,8 @@ export class MessagesRepository {
   /**
    * Live messages older than `before` whose words match `tsQuery`, newest first, by
    * `messages_search_idx`: what a rare word needs, where scanning by time would read too much.
+   * One index search per conversation, so that GIN intersects the conversation's key with the
+   * words' (`= ANY` is no GIN key: the word's matches in every conversation would be read).
    */
   async searchIds(
     conversationIds: string[],
@@ -351,11 +353,16 @@ export class MessagesRepository {
     limit: number,
   ): Promise<SearchPosition[]> {
     const rows = await this.messages.query<{ id: string; at: string }[]>(
-      `SELECT m.id, ${EXACT_TIME('m.created_at')} AS at FROM messages m
-        WHERE m.conversation_id = ANY($1::uuid[]) AND m.deleted_at IS NULL
-          AND to_tsvector('chat_search'::regconfig, m.content) @@ to_tsquery('chat_search', $2)
-          AND (m.created_at, m.id) < ($3::timestamptz, $4::uuid)
-        ORDER BY m.created_at DESC, m.id DESC
+      `SELECT x.id, ${EXACT_TIME('x.created_at')} AS at
+         FROM unnest($1::uuid[]) AS c(id)
+         CROSS JOIN LATERAL (
+           SELECT m.id, m.created_at FROM messages m
+            WHERE m.conversation_id = c.id AND m.deleted_at IS NULL
+              AND to_tsvector('chat_search'::regconfig, m.content) @@ to_tsquery('chat_search', $2)
+              AND (m.created_at, m.id) < ($3::timestamptz, $4::uuid)
+            ORDER BY m.created_at DESC, m.id DESC
+            LIMIT $5) x
+        ORDER BY x.created_at DESC, x.id DESC
         LIMIT $5`,
       [conversationIds, tsQuery, before.createdAt, before.id, limit],
     );
