@@ -8,7 +8,10 @@ import { round, summarize } from '../lib/stats.mjs';
 const CONVERSATIONS = 2000;
 const SEARCHER_IN = 50;
 const CHUNK = 1_000_000;
-/** Two of these per message: each word is in about one message in ten. */
+/**
+ * Two of these per message, cycling with the message's seq in every conversation: each word is
+ * in about one message in ten of each conversation (the searcher's included).
+ */
 const WORDS = [
   'deploy',
   'release',
@@ -33,9 +36,15 @@ const WORDS = [
 ];
 /** In one message in 997: a word a user looks for because it is rare. */
 const RARE = 'zanzibar';
+/**
+ * In one message in seven of the conversations the searcher is not in, none of theirs: a word
+ * the word index holds a long list of, none of which the searcher may see.
+ */
+const ELSEWHERE = 'offsite';
 const TERMS = {
   common: ['deploy', 'lunch', 'review', 'merge', 'weekend'],
   rare: [RARE],
+  elsewhere: [ELSEWHERE],
   // The last word typed so far: a prefix match ("depl" finds "deploy").
   prefix: ['depl', 'rele', 'meet', 'stag', 'tomo'],
 };
@@ -69,13 +78,25 @@ async function bulkLoad(db, { rows, senderId, searcherId, log }) {
     await db.query(
       `INSERT INTO messages (id, conversation_id, seq, rev, sender_id, content, message_type, client_id, created_at)
        SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, c.id, (g / $3) + 1, (g / $3) + 1, $4,
-              ($6::text[])[1 + (g * 7) % 20] || ' ' || ($6::text[])[1 + (g * 13 + 5) % 20] || ' item ' || g
-                || CASE WHEN g % 997 = 0 THEN ' ' || $7 ELSE '' END,
+              ($6::text[])[1 + ((g / $3) * 7 + g % $3) % 20] || ' '
+                || ($6::text[])[1 + ((g / $3) * 13 + 3 * (g % $3) + 5) % 20] || ' item ' || g
+                || CASE WHEN g % 997 = 0 THEN ' ' || $7 ELSE '' END
+                || CASE WHEN g % $9 <> 0 AND g % 7 = 0 THEN ' ' || $8 ELSE '' END,
               'text', 's' || g,
               now() - interval '365 days' + (g::float8 / $5) * interval '365 days'
          FROM generate_series($1::int, $2::int) g JOIN conv_index c ON c.idx = g % $3
         ORDER BY g`,
-      [from, to, CONVERSATIONS, senderId, rows, WORDS, RARE],
+      [
+        from,
+        to,
+        CONVERSATIONS,
+        senderId,
+        rows,
+        WORDS,
+        RARE,
+        ELSEWHERE,
+        CONVERSATIONS / SEARCHER_IN,
+      ],
     );
     log(`search: loaded ${to + 1} / ${rows} rows (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }

@@ -34,7 +34,10 @@ function readsOver(stored: Stored[]) {
   const calls = { windows: 0, scanned: 0, index: 0 };
   const sorted = [...stored].sort(newestFirst);
   const reads: SearchReads = {
-    earliestLive: async () => (sorted.length ? new Date(sorted[sorted.length - 1]!.at) : null),
+    earliestLive: async () => {
+      const oldest = sorted[sorted.length - 1];
+      return oldest ? new Date(oldest.at) : null;
+    },
     scanWindow: async (_ids, _q, from, before, budget): Promise<SearchWindow> => {
       calls.windows++;
       const rows = sorted
@@ -60,6 +63,7 @@ function readsOver(stored: Stored[]) {
 }
 
 const options = { ...SEARCH_PLAN_DEFAULTS, now: () => NOW };
+const WORDS = { terms: ['q'], tsQuery: "'q':*" };
 const expected = (stored: Stored[]) =>
   [...stored]
     .sort(newestFirst)
@@ -71,10 +75,10 @@ async function allPages(stored: Stored[], limit: number): Promise<string[]> {
   const seen: string[] = [];
   let cursor: SearchPosition | null = null;
   for (let page = 0; page < 1000; page++) {
-    const found = await searchPositions(reads, ['c'], 'q', cursor, limit + 1, options);
+    const found = await searchPositions(reads, ['c'], WORDS, cursor, limit + 1, options);
     seen.push(...found.slice(0, limit).map((p) => p.id));
     if (found.length <= limit) return seen;
-    cursor = found[limit - 1]!;
+    cursor = found[limit - 1] ?? null;
   }
   throw new Error('paging did not end');
 }
@@ -83,7 +87,7 @@ describe('searchPositions', () => {
   it('fills a page of a common word from the newest rows, without the word index', async () => {
     const stored = history(100_000, 60_000, 10);
     const { reads, calls } = readsOver(stored);
-    const found = await searchPositions(reads, ['c'], 'q', null, 21, options);
+    const found = await searchPositions(reads, ['c'], WORDS, null, 21, options);
     expect(found.map((p) => p.id)).toEqual(expected(stored).slice(0, 21));
     expect(calls.index).toBe(0);
     expect(calls.scanned).toBeLessThan(500);
@@ -92,7 +96,7 @@ describe('searchPositions', () => {
   it('hands a rare word to the word index once the scan budget is spent', async () => {
     const stored = history(100_000, 60_000, 997);
     const { reads, calls } = readsOver(stored);
-    const found = await searchPositions(reads, ['c'], 'q', null, 21, options);
+    const found = await searchPositions(reads, ['c'], WORDS, null, 21, options);
     expect(found.map((p) => p.id)).toEqual(expected(stored).slice(0, 21));
     expect(calls.index).toBe(1);
     expect(calls.scanned).toBeLessThanOrEqual(SEARCH_PLAN_DEFAULTS.scanBudget);
@@ -101,7 +105,7 @@ describe('searchPositions', () => {
   it('reads everything of quiet conversations by scanning alone', async () => {
     const stored = history(300, 7 * 24 * HOUR, 50);
     const { reads, calls } = readsOver(stored);
-    const found = await searchPositions(reads, ['c'], 'q', null, 21, options);
+    const found = await searchPositions(reads, ['c'], WORDS, null, 21, options);
     expect(found.map((p) => p.id)).toEqual(expected(stored));
     expect(calls.index).toBe(0);
   });
@@ -110,7 +114,7 @@ describe('searchPositions', () => {
     // 5,000 messages within the first hour: the first window alone is over budget.
     const stored = history(5000, 500, 400);
     const { reads, calls } = readsOver(stored);
-    const found = await searchPositions(reads, ['c'], 'q', null, 21, options);
+    const found = await searchPositions(reads, ['c'], WORDS, null, 21, options);
     expect(found.map((p) => p.id)).toEqual(expected(stored).slice(0, 13));
     expect(calls.windows).toBe(1);
     expect(calls.index).toBe(1);
@@ -118,7 +122,7 @@ describe('searchPositions', () => {
 
   it('returns nothing for conversations without live messages', async () => {
     const { reads, calls } = readsOver([]);
-    expect(await searchPositions(reads, ['c'], 'q', null, 21, options)).toEqual([]);
+    expect(await searchPositions(reads, ['c'], WORDS, null, 21, options)).toEqual([]);
     expect(calls.windows).toBe(0);
   });
 

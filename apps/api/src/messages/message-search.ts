@@ -1,4 +1,4 @@
-import type { SearchPosition, SearchWindow } from './messages.repository';
+import type { SearchPosition, SearchWindow, WordQuery } from './messages.repository';
 
 /** The reads the search plan is made of (`MessagesRepository`'s). */
 export interface SearchReads {
@@ -12,7 +12,7 @@ export interface SearchReads {
   ): Promise<SearchWindow>;
   searchIds(
     conversationIds: string[],
-    tsQuery: string,
+    terms: string[],
     before: SearchPosition,
     limit: number,
   ): Promise<SearchPosition[]>;
@@ -42,7 +42,7 @@ const FIRST_POSITION: SearchPosition = {
 const LOWEST_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
- * The newest `limit` live messages of these conversations that match `tsQuery`, older than
+ * The newest `limit` live messages of these conversations that match `words`, older than
  * `cursor`, as positions in the search order.
  *
  * A GIN index cannot yield matches in time order: for a word in one message in ten it would
@@ -56,7 +56,7 @@ const LOWEST_ID = '00000000-0000-0000-0000-000000000000';
 export async function searchPositions(
   reads: SearchReads,
   conversationIds: string[],
-  tsQuery: string,
+  words: WordQuery,
   cursor: SearchPosition | null,
   limit: number,
   options: SearchPlanOptions = SEARCH_PLAN_DEFAULTS,
@@ -73,7 +73,7 @@ export async function searchPositions(
     const reachesStart = fromMs <= earliest.getTime();
     // Always a bound, never "no bound": `created_at >= $from` must stay an index condition.
     const from = reachesStart ? '-infinity' : new Date(fromMs).toISOString();
-    const window = await reads.scanWindow(conversationIds, tsQuery, from, before, budget);
+    const window = await reads.scanWindow(conversationIds, words.tsQuery, from, before, budget);
     hits.push(...window.hits);
     if (hits.length >= limit) return hits.slice(0, limit);
     if (window.oldest) {
@@ -95,6 +95,6 @@ export async function searchPositions(
     windowEnd = fromMs;
     windowLength = Math.min(Math.max(wantedLength, windowLength), windowLength * options.maxGrowth);
   }
-  const older = await reads.searchIds(conversationIds, tsQuery, before, limit - hits.length);
+  const older = await reads.searchIds(conversationIds, words.terms, before, limit - hits.length);
   return [...hits, ...older];
 }

@@ -38,6 +38,12 @@ export interface SearchPosition {
 const EXACT_TIME = (column: string): string =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/** A search's words: as typed (letters and digits), and as a `to_tsquery` text of them. */
+export interface WordQuery {
+  terms: string[];
+  tsQuery: string;
+}
+
 /** What one window of the search's newest-first scan read and found. */
 export interface SearchWindow {
   scanned: number;
@@ -341,30 +347,42 @@ export class MessagesRepository {
   }
 
   /**
-   * Live messages older than `before` whose words match `tsQuery`, newest first, by
-   * `messages_search_idx`: what a rare word needs, where scanning by time would read too much.
-   * One index search per conversation, so that GIN intersects the conversation's key with the
-   * words' (`= ANY` is no GIN key: the word's matches in every conversation would be read).
+   * Live messages older than `before` with every word of `terms` (the last one also as a
+   * prefix), newest first, by `messages_search_idx`: what a rare word needs, where scanning by
+   * time would read too much. The query names each word once per conversation, under that
+   * conversation's key, so GIN reads only these conversations' posting lists. The conversation
+   * filter (against a key collision) runs behind a fence: as an index condition the planner
+   * would AND the GIN result with every row of these conversations from a btree index.
    */
   async searchIds(
     conversationIds: string[],
-    tsQuery: string,
+    terms: string[],
     before: SearchPosition,
     limit: number,
   ): Promise<SearchPosition[]> {
     const rows = await this.messages.query<{ id: string; at: string }[]>(
-      `SELECT x.id, ${EXACT_TIME('x.created_at')} AS at
-         FROM unnest($1::uuid[]) AS c(id)
-         CROSS JOIN LATERAL (
-           SELECT m.id, m.created_at FROM messages m
-            WHERE m.conversation_id = c.id AND m.deleted_at IS NULL
-              AND to_tsvector('chat_search'::regconfig, m.content) @@ to_tsquery('chat_search', $2)
-              AND (m.created_at, m.id) < ($3::timestamptz, $4::uuid)
-            ORDER BY m.created_at DESC, m.id DESC
-            LIMIT $5) x
-        ORDER BY x.created_at DESC, x.id DESC
+      `WITH words AS (
+         SELECT w.lexeme, t.i = cardinality($2::text[]) AS last
+           FROM unnest($2::text[]) WITH ORDINALITY AS t(term, i)
+           CROSS JOIN LATERAL unnest(to_tsvector('chat_search'::regconfig, t.term)) AS w),
+       per_conversation AS (
+         SELECT string_agg(
+                  quote_literal(chat_search_key(c.id) || words.lexeme)
+                    || CASE WHEN words.last THEN ':*' ELSE '' END,
+                  ' & ') AS q
+           FROM unnest($1::uuid[]) AS c(id) CROSS JOIN words
+          GROUP BY c.id),
+       found AS MATERIALIZED (
+         SELECT m.id, m.created_at, m.conversation_id FROM messages m
+          WHERE chat_search_keys(m.conversation_id, m.content)
+                  @@ (SELECT string_agg('(' || q || ')', ' | ')::tsquery FROM per_conversation)
+            AND m.deleted_at IS NULL
+            AND (m.created_at, m.id) < ($3::timestamptz, $4::uuid))
+       SELECT f.id, ${EXACT_TIME('f.created_at')} AS at FROM found f
+        WHERE f.conversation_id = ANY($1::uuid[])
+        ORDER BY f.created_at DESC, f.id DESC
         LIMIT $5`,
-      [conversationIds, tsQuery, before.createdAt, before.id, limit],
+      [conversationIds, terms, before.createdAt, before.id, limit],
     );
     return rows.map((r) => ({ id: r.id, createdAt: r.at }));
   }

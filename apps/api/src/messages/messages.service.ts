@@ -26,7 +26,7 @@ import { MessageRow, toMessageView } from './message.mapper';
 import { mentionedUsernames } from './mentions';
 import { MessageWriter } from './message-writer';
 import { searchPositions } from './message-search';
-import { MessagesRepository, SearchPosition } from './messages.repository';
+import { MessagesRepository, SearchPosition, WordQuery } from './messages.repository';
 
 export interface SendResult {
   message: MessageView;
@@ -175,18 +175,12 @@ export class MessagesService {
    */
   async search(
     conversationIds: string[],
-    tsQuery: string,
+    words: WordQuery,
     cursor: SearchPosition | null,
     limit: number,
   ): Promise<{ message: MessageView; position: SearchPosition }[]> {
     if (conversationIds.length === 0) return [];
-    const positions = await searchPositions(
-      this.repository,
-      conversationIds,
-      tsQuery,
-      cursor,
-      limit,
-    );
+    const positions = await searchPositions(this.repository, conversationIds, words, cursor, limit);
     if (positions.length === 0) return [];
     const views = await this.views(
       await this.repository.byIdsNewestFirst(positions.map((p) => p.id)),

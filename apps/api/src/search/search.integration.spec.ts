@@ -132,23 +132,32 @@ describe('message search (integration)', () => {
   it('finds the same messages whether the newest-first scan or the word index answers', async () => {
     const [a, b] = [await t.register('sh'), await t.register('si')];
     const conv = await group(a, [b]);
+    const other = await group(a, [b], 'other');
+    await send(a, other.id, 'needle déploiement elsewhere');
     const sent: MessageView[] = [];
     for (let i = 0; i < 12; i++)
-      sent.push(await send(a, conv.id, i % 3 === 0 ? `needle ${i}` : `hay ${i}`));
-    const needles = sent.filter((m) => m.content.startsWith('needle')).reverse();
+      sent.push(await send(a, conv.id, i % 3 === 0 ? `Needle Déploiement ${i}` : `hay ${i}`));
+    const needles = sent.filter((m) => m.content.startsWith('Needle')).reverse();
     const repository = t.app.get(MessagesRepository);
-    const find = (scanBudget: number, cursor = null as Parameters<typeof searchPositions>[3]) =>
-      searchPositions(repository, [conv.id], "'needle'", cursor, 3, {
-        ...SEARCH_PLAN_DEFAULTS,
-        scanBudget,
-      });
-    // Budget 2: the scan stops after the two newest rows and the GIN index finds the rest.
-    for (const budget of [1000, 2]) {
-      const first = await find(budget);
-      expect(first.map((p) => p.id)).toEqual(needles.slice(0, 3).map((m) => m.id));
-      expect(first[0]?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
-      const rest = await find(budget, first[2] ?? null);
-      expect(rest.map((p) => p.id)).toEqual(needles.slice(3).map((m) => m.id));
+    const queries = [
+      { terms: ['needle'], tsQuery: "'needle':*" },
+      // Folded like the index (accent, case), all words required, the last one as a prefix.
+      { terms: ['deploiement', 'NEED'], tsQuery: "'deploiement' & 'NEED':*" },
+    ];
+    for (const words of queries) {
+      // Budget 2: the scan stops after the two newest rows and the word index finds the rest.
+      for (const scanBudget of [1000, 2]) {
+        const find = (cursor: Parameters<typeof searchPositions>[3]) =>
+          searchPositions(repository, [conv.id], words, cursor, 3, {
+            ...SEARCH_PLAN_DEFAULTS,
+            scanBudget,
+          });
+        const first = await find(null);
+        expect(first.map((p) => p.id)).toEqual(needles.slice(0, 3).map((m) => m.id));
+        expect(first[0]?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+        const rest = await find(first[2] ?? null);
+        expect(rest.map((p) => p.id)).toEqual(needles.slice(3).map((m) => m.id));
+      }
     }
   });
 

@@ -39,7 +39,7 @@ export class SearchService {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const found = await this.messages.search(
       own.map((o) => o.conversation_id),
-      tsQueryText(terms),
+      { terms, tsQuery: tsQueryText(terms) },
       query.before ? decodeCursor(query.before) : null,
       limit + 1,
     );

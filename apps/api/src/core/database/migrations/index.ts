@@ -12,6 +12,7 @@ import { DocumentUploads1765320000100 } from './1765320000100-DocumentUploads';
 import { DirectMessagePolicy1765330000000 } from './1765330000000-DirectMessagePolicy';
 import { VoiceUploads1765340000000 } from './1765340000000-VoiceUploads';
 import { SearchRecencyIndex1765350000000 } from './1765350000000-SearchRecencyIndex';
+import { SearchKeysPerConversation1765360000000 } from './1765360000000-SearchKeysPerConversation';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   DirectMessagePolicy1765330000000,
   VoiceUploads1765340000000,
   SearchRecencyIndex1765350000000,
+  SearchKeysPerConversation1765360000000,
 ];
