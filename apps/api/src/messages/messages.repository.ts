@@ -360,8 +360,12 @@ export class MessagesRepository {
     before: SearchPosition,
     limit: number,
   ): Promise<SearchPosition[]> {
-    const rows = await this.messages.query<{ id: string; at: string }[]>(
-      `WITH words AS (
+    // The planner cannot see the query it builds (an InitPlan), assumes tens of thousands of
+    // matches and would start parallel workers, which costs 10-90 ms for the few rows found.
+    const rows = await this.messages.manager.transaction(async (tx) => {
+      await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
+      return tx.query<{ id: string; at: string }[]>(
+        `WITH words AS (
          SELECT w.lexeme, t.i = cardinality($2::text[]) AS last
            FROM unnest($2::text[]) WITH ORDINALITY AS t(term, i)
            CROSS JOIN LATERAL unnest(to_tsvector('chat_search'::regconfig, t.term)) AS w),
@@ -382,8 +386,9 @@ export class MessagesRepository {
         WHERE f.conversation_id = ANY($1::uuid[])
         ORDER BY f.created_at DESC, f.id DESC
         LIMIT $5`,
-      [conversationIds, terms, before.createdAt, before.id, limit],
-    );
+        [conversationIds, terms, before.createdAt, before.id, limit],
+      );
+    });
     return rows.map((r) => ({ id: r.id, createdAt: r.at }));
   }
 
