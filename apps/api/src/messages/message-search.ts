@@ -29,7 +29,7 @@ export interface SearchPlanOptions {
 }
 
 export const SEARCH_PLAN_DEFAULTS: SearchPlanOptions = {
-  scanBudget: 2000,
+  scanBudget: 1000,
   firstWindowMs: 60 * 60 * 1000,
   maxGrowth: 16,
   now: Date.now,
