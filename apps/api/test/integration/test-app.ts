@@ -60,6 +60,13 @@ export const sessionCookie = (user: { token: string }) => ({
 export const hasRedis = (): boolean => readServices().redisUrl !== null;
 
 /**
+ * One database under every app of this run. Without it each app boots its own embedded PGlite:
+ * apps see different data, and as passport's strategies are process-wide, the app built last
+ * checks every app's tokens against its own sessions.
+ */
+export const hasSharedDatabase = (): boolean => readServices().databaseUrl !== null;
+
+/**
  * Boots the real application on a random port over this run's database (and Redis when asked),
  * with limits off unless `env` sets them. Environment is restored once the app is built.
  */
