@@ -66,6 +66,9 @@ export const hasRedis = (): boolean => readServices().redisUrl !== null;
  */
 export const hasSharedDatabase = (): boolean => readServices().databaseUrl !== null;
 
+/** Two instances as deployed side by side: one database, and Redis between them. */
+export const hasTwoInstances = (): boolean => hasRedis() && hasSharedDatabase();
+
 /**
  * Boots the real application on a random port over this run's database (and Redis when asked),
  * with limits off unless `env` sets them. Environment is restored once the app is built.
