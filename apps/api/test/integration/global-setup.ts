@@ -38,7 +38,7 @@ export default async function globalSetup(): Promise<void> {
 
   if (!pgUp)
     process.stdout.write(
-      '\n[integration] SKIPPED real PostgreSQL (not reachable): using embedded PGlite\n',
+      '\n[integration] SKIPPED real PostgreSQL (not reachable): each app on its own embedded PGlite, tests of two instances on one database skipped\n',
     );
   if (!redisUp)
     process.stdout.write(
