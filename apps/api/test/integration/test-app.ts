@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -77,6 +77,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const services = readServices();
   if (options.redis && !services.redisUrl) throw new Error('this run has no Redis');
   const dataDir = services.databaseUrl ? null : mkdtempSync(join(tmpdir(), 'chat-it-'));
+  if (dataDir && services.embeddedTemplate)
+    cpSync(services.embeddedTemplate, dataDir, { recursive: true });
   const env: Record<string, string | undefined> = {
     NODE_ENV: 'test',
     PORT: '0',
