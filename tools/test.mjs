@@ -79,7 +79,12 @@ const steps = [
     note:
       postgres && redis
         ? 'PostgreSQL + Redis'
-        : `${postgres ? '' : 'PGlite instead of PostgreSQL; '}${redis ? '' : 'Redis tests skipped'}`,
+        : [
+            postgres ? null : 'PGlite instead of PostgreSQL, two-instance tests skipped',
+            redis ? null : 'Redis tests skipped',
+          ]
+            .filter(Boolean)
+            .join('; '),
   },
   {
     name: 'e2e:api',
@@ -133,21 +138,32 @@ for (const step of steps) {
   if (code !== 0 && counts && counts.failed === 0) failed += 1; // a crash outside any test
   const detail = [
     counts ? `${counts.passed} passed, ${counts.failed} failed` : null,
+    counts?.skipped?.length ? `${counts.skipped.length} skipped` : null,
     step.note,
     `${seconds}s`,
   ]
     .filter(Boolean)
     .join(' · ');
-  summary.push({ name: step.name, status: code === 0 ? 'PASS' : 'FAIL', detail });
+  summary.push({
+    name: step.name,
+    status: code === 0 ? 'PASS' : 'FAIL',
+    detail,
+    skipped: counts?.skipped ?? [],
+  });
 }
 
 process.stdout.write('\n━━━ summary ━━━\n');
 for (const { name, status, detail } of summary)
   process.stdout.write(`${status.padEnd(8)} ${name.padEnd(18)} ${detail ?? ''}\n`);
+// Named, so that a run on a laptop shows what it did not prove.
+for (const { name, skipped } of summary.filter((s) => s.skipped?.length)) {
+  process.stdout.write(`\nskipped in ${name}:\n`);
+  for (const test of skipped) process.stdout.write(`  ${test}\n`);
+}
 if (!CI) {
   if (!postgres)
     process.stdout.write(
-      'note: PostgreSQL not reachable on 127.0.0.1:5432: integration ran on embedded PGlite\n',
+      'note: PostgreSQL not reachable on 127.0.0.1:5432: integration ran on embedded PGlite, one database per app, so tests of two instances on one database were skipped\n',
     );
   if (!redis)
     process.stdout.write(
@@ -163,6 +179,11 @@ function countJest(file) {
   return {
     passed: report.numPassedTests,
     failed: report.numFailedTests + report.numRuntimeErrorTestSuites,
+    skipped: report.testResults.flatMap((file) =>
+      file.assertionResults
+        .filter((test) => test.status === 'pending' || test.status === 'todo')
+        .map((test) => test.fullName),
+    ),
   };
 }
 

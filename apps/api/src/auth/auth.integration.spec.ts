@@ -1,7 +1,7 @@
 import { sign } from 'jsonwebtoken';
 import {
   createTestApp,
-  hasRedis,
+  hasTwoInstances,
   TEST_JWT_SECRET,
   TestApp,
   uniqueName,
@@ -355,42 +355,45 @@ describe('brute-force and request limits (integration)', () => {
   });
 });
 
-(hasRedis() ? describe : describe.skip)('auth across two instances on Redis (integration)', () => {
-  let a: TestApp;
-  let b: TestApp;
+(hasTwoInstances() ? describe : describe.skip)(
+  'auth across two instances on Redis (integration)',
+  () => {
+    let a: TestApp;
+    let b: TestApp;
 
-  beforeAll(async () => {
-    a = await createTestApp({ redis: true, env: { THROTTLE_USER_LIMIT: '4' } });
-    b = await createTestApp({ redis: true, env: { THROTTLE_USER_LIMIT: '4' } });
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-  });
+    beforeAll(async () => {
+      a = await createTestApp({ redis: true, env: { THROTTLE_USER_LIMIT: '4' } });
+      b = await createTestApp({ redis: true, env: { THROTTLE_USER_LIMIT: '4' } });
+    });
+    afterAll(async () => {
+      await a.close();
+      await b.close();
+    });
 
-  it('a logout on one instance closes the session’s socket on the other', async () => {
-    const u = await a.register('cross');
-    const socketOnB = await b.connect(u.token);
-    const closed = new Promise<string>((resolve) => socketOnB.once('disconnect', resolve));
-    await a.http().post('/api/auth/logout').set('Authorization', `Bearer ${u.token}`).expect(204);
-    expect(await closed).toBe('io server disconnect');
-    await b.http().get('/api/auth/me').set('Authorization', `Bearer ${u.token}`).expect(401);
-  });
+    it('a logout on one instance closes the session’s socket on the other', async () => {
+      const u = await a.register('cross');
+      const socketOnB = await b.connect(u.token);
+      const closed = new Promise<string>((resolve) => socketOnB.once('disconnect', resolve));
+      await a.http().post('/api/auth/logout').set('Authorization', `Bearer ${u.token}`).expect(204);
+      expect(await closed).toBe('io server disconnect');
+      await b.http().get('/api/auth/me').set('Authorization', `Bearer ${u.token}`).expect(401);
+    });
 
-  it('holds the per-user request limit across instances', async () => {
-    const u = await a.register('quota');
-    const auth = `Bearer ${u.token}`;
-    await a.http().get('/api/auth/me').set('Authorization', auth).expect(200);
-    await b.http().get('/api/auth/me').set('Authorization', auth).expect(200);
-    await a.http().get('/api/auth/me').set('Authorization', auth).expect(200);
-    await b.http().get('/api/auth/me').set('Authorization', auth).expect(200);
-    await a.http().get('/api/auth/me').set('Authorization', auth).expect(429);
-  });
+    it('holds the per-user request limit across instances', async () => {
+      const u = await a.register('quota');
+      const auth = `Bearer ${u.token}`;
+      await a.http().get('/api/auth/me').set('Authorization', auth).expect(200);
+      await b.http().get('/api/auth/me').set('Authorization', auth).expect(200);
+      await a.http().get('/api/auth/me').set('Authorization', auth).expect(200);
+      await b.http().get('/api/auth/me').set('Authorization', auth).expect(200);
+      await a.http().get('/api/auth/me').set('Authorization', auth).expect(429);
+    });
 
-  it('keeps sessions in Redis: a session made on one instance works on the other', async () => {
-    const u = await a.register('shared');
-    const socket = await b.connect(u.token);
-    expect(socket.connected).toBe(true);
-    await b.http().get('/api/auth/me').set('Authorization', `Bearer ${u.token}`).expect(200);
-  });
-});
+    it('keeps sessions in Redis: a session made on one instance works on the other', async () => {
+      const u = await a.register('shared');
+      const socket = await b.connect(u.token);
+      expect(socket.connected).toBe(true);
+      await b.http().get('/api/auth/me').set('Authorization', `Bearer ${u.token}`).expect(200);
+    });
+  },
+);

@@ -4,7 +4,7 @@ import { CALL_LIMITS } from '@chat/shared-dto';
 import {
   ClientSocket,
   createTestApp,
-  hasRedis,
+  hasTwoInstances,
   nextEvent,
   noEvent,
   RegisteredUser,
@@ -38,10 +38,7 @@ const callMessage = async (socket: ClientSocket, callId: string): Promise<Messag
 
 // Once in memory on one instance (embedded mode), once over Redis with the caller and the
 // callee on different instances (scaled mode).
-const modes: [string, boolean][] = [['one instance, in-memory call state', false]];
-if (hasRedis()) modes.push(['two instances, call state in Redis', true]);
-
-describe.each(modes)('calls (integration): %s', (_name, redis) => {
+const calls = (_name: string, redis: boolean) => {
   let a: TestApp;
   let b: TestApp;
 
@@ -260,4 +257,12 @@ describe.each(modes)('calls (integration): %s', (_name, redis) => {
       .expect(200);
     expect(res.body).toEqual({ iceServers: expect.any(Array) });
   });
-});
+};
+
+describe.each<[string, boolean]>([['one instance, in-memory call state', false]])(
+  'calls (integration): %s',
+  calls,
+);
+(hasTwoInstances() ? describe : describe.skip).each<[string, boolean]>([
+  ['two instances, call state in Redis', true],
+])('calls (integration): %s', calls);

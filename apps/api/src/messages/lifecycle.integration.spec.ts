@@ -3,7 +3,7 @@ import type { Ack, ConversationView, MessageView, ImageUploadView } from '@chat/
 import {
   ClientSocket,
   createTestApp,
-  hasRedis,
+  hasTwoInstances,
   nextEvent,
   noEvent,
   RegisteredUser,
@@ -363,7 +363,7 @@ describe('message lifecycle: edit, delete, replies, reactions, mentions (integra
       .expect(404);
   });
 
-  (hasRedis() ? it : it.skip)(
+  (hasTwoInstances() ? it : it.skip)(
     'across two instances: an edit on A reaches B live, and a device away during edit, delete and reactions replays each once',
     async () => {
       const [one, two] = [

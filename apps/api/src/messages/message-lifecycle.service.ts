@@ -81,7 +81,7 @@ export class MessageLifecycleService {
       const rev = await this.repository.nextRev(tx, conversationId);
       await this.repository.tombstone(tx, messageId, rev);
       const fileUrl = message.file_url;
-      const shared = fileUrl ? await this.repository.fileInUse(fileUrl, messageId) : false;
+      const shared = fileUrl ? await this.repository.fileInUse(tx, fileUrl, messageId) : false;
       return { changed: true, releasedFileUrl: fileUrl && !shared ? fileUrl : undefined };
     });
   }

@@ -3,7 +3,7 @@ import type { Ack, ConversationView, MessageView } from '@chat/shared-dto';
 import {
   ClientSocket,
   createTestApp,
-  hasRedis,
+  hasTwoInstances,
   RegisteredUser,
   TestApp,
 } from '../../test/integration/test-app';
@@ -70,44 +70,47 @@ describe('one message rate per user, REST and socket (integration)', () => {
   });
 });
 
-(hasRedis() ? describe : describe.skip)('message rate across two instances (integration)', () => {
-  let a: TestApp;
-  let b: TestApp;
-  beforeAll(async () => {
-    a = await createTestApp({ redis: true, env: LIMITS });
-    b = await createTestApp({ redis: true, env: LIMITS });
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-  });
+(hasTwoInstances() ? describe : describe.skip)(
+  'message rate across two instances (integration)',
+  () => {
+    let a: TestApp;
+    let b: TestApp;
+    beforeAll(async () => {
+      a = await createTestApp({ redis: true, env: LIMITS });
+      b = await createTestApp({ redis: true, env: LIMITS });
+    });
+    afterAll(async () => {
+      await a.close();
+      await b.close();
+    });
 
-  it('gives two devices of one user on two instances one burst between them', async () => {
-    const [u, v] = [await a.register('rx'), await a.register('rx2')];
-    const conv = await direct(a, u, v);
-    const [onA, onB] = [await a.connect(u.token), await b.connect(u.token)];
-    const acks = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => socketSend(i % 2 ? onB : onA, conv.id)),
-    );
-    const more = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => socketSend(i % 2 ? onB : onA, conv.id)),
-    );
-    const all = [...acks, ...more];
-    // Burst 10 plus at most a couple of tokens refilled during the test, not 10 per instance.
-    expect(all.filter((x) => x.ok).length).toBeLessThanOrEqual(12);
-    expect(
-      all.filter((x) => !x.ok && x.error.code === 'RATE_LIMITED').length,
-    ).toBeGreaterThanOrEqual(8);
-  });
+    it('gives two devices of one user on two instances one burst between them', async () => {
+      const [u, v] = [await a.register('rx'), await a.register('rx2')];
+      const conv = await direct(a, u, v);
+      const [onA, onB] = [await a.connect(u.token), await b.connect(u.token)];
+      const acks = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => socketSend(i % 2 ? onB : onA, conv.id)),
+      );
+      const more = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => socketSend(i % 2 ? onB : onA, conv.id)),
+      );
+      const all = [...acks, ...more];
+      // Burst 10 plus at most a couple of tokens refilled during the test, not 10 per instance.
+      expect(all.filter((x) => x.ok).length).toBeLessThanOrEqual(12);
+      expect(
+        all.filter((x) => !x.ok && x.error.code === 'RATE_LIMITED').length,
+      ).toBeGreaterThanOrEqual(8);
+    });
 
-  it('shares the budget between REST on one instance and a socket on the other', async () => {
-    const [u, v] = [await a.register('ry'), await a.register('ry2')];
-    const conv = await direct(a, u, v);
-    const onB = await b.connect(u.token);
-    const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await restSend(a, u, conv.id)).status);
-    expect(statuses.filter((s) => s === 201).length).toBe(10);
-    const acks = await Promise.all(Array.from({ length: 5 }, () => socketSend(onB, conv.id)));
-    expect(acks.filter((x) => x.ok).length).toBeLessThanOrEqual(2);
-  });
-});
+    it('shares the budget between REST on one instance and a socket on the other', async () => {
+      const [u, v] = [await a.register('ry'), await a.register('ry2')];
+      const conv = await direct(a, u, v);
+      const onB = await b.connect(u.token);
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) statuses.push((await restSend(a, u, conv.id)).status);
+      expect(statuses.filter((s) => s === 201).length).toBe(10);
+      const acks = await Promise.all(Array.from({ length: 5 }, () => socketSend(onB, conv.id)));
+      expect(acks.filter((x) => x.ok).length).toBeLessThanOrEqual(2);
+    });
+  },
+);

@@ -400,9 +400,12 @@ export class MessagesRepository {
     );
   }
 
-  /** Another live message still shows this file. */
-  async fileInUse(fileUrl: string, exceptId: string): Promise<boolean> {
-    const [row] = await this.messages.query<unknown[]>(
+  /**
+   * Another live message still shows this file. On the caller's transaction: the embedded
+   * database's pool is its one connection, which that transaction holds.
+   */
+  async fileInUse(manager: EntityManager, fileUrl: string, exceptId: string): Promise<boolean> {
+    const [row] = await manager.query<unknown[]>(
       'SELECT 1 FROM messages WHERE file_url = $1 AND id <> $2 AND deleted_at IS NULL LIMIT 1',
       [fileUrl, exceptId],
     );

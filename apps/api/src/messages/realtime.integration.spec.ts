@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import {
   ClientSocket,
   createTestApp,
-  hasRedis,
+  hasTwoInstances,
   nextEvent,
   noEvent,
   RegisteredUser,
@@ -560,7 +560,7 @@ describe('socket send rate limit (integration)', () => {
   });
 });
 
-(hasRedis() ? describe : describe.skip)(
+(hasTwoInstances() ? describe : describe.skip)(
   'two instances on one PostgreSQL and Redis (integration)',
   () => {
     let a: TestApp;

@@ -4,7 +4,7 @@ import type { Ack, ConversationView, MessageView } from '@chat/shared-dto';
 import {
   ClientSocket,
   createTestApp,
-  hasRedis,
+  hasTwoInstances,
   RegisteredUser,
   TestApp,
 } from '../../test/integration/test-app';
@@ -73,7 +73,7 @@ describe('a send and the sender’s removal (integration)', () => {
     }
   });
 
-  (hasRedis() ? it : it.skip)(
+  (hasTwoInstances() ? it : it.skip)(
     'across two instances, nothing is stored for a member after the removal returned, and every ok ack is stored',
     async () => {
       const [one, two] = [

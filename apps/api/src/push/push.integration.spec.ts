@@ -14,6 +14,7 @@ import { PresenceService } from '../presence/presence.service';
 import {
   createTestApp,
   hasRedis,
+  hasSharedDatabase,
   nextEvent,
   RegisteredUser,
   TestApp,
@@ -143,24 +144,19 @@ function verifyVapid(headers: IncomingHttpHeaders, publicKey: string, audience: 
   expect(body.exp * 1000).toBeGreaterThan(Date.now());
 }
 
+const auth = (user: { token: string }) => ({ Authorization: `Bearer ${user.token}` });
+const subscribe = (app: TestApp, user: { token: string }, endpoint: string, keys = browserKeys()) =>
+  app.http().post('/api/push/subscriptions').set(auth(user)).send({ endpoint, keys: keys.json });
+
 describe('web push (integration)', () => {
   const pushService = new FakePushService();
   let t: TestApp;
-  let strict: TestApp;
   let alice: RegisteredUser;
   let bob: RegisteredUser;
   let direct: ConversationView;
   let publicKey: string;
   const users: string[] = [];
 
-  const auth = (user: { token: string }) => ({ Authorization: `Bearer ${user.token}` });
-  const subscribe = (
-    app: TestApp,
-    user: { token: string },
-    endpoint: string,
-    keys = browserKeys(),
-  ) =>
-    app.http().post('/api/push/subscriptions').set(auth(user)).send({ endpoint, keys: keys.json });
   const send = async (from: RegisteredUser, conversationId: string, content: string) => {
     const res = await t
       .http()
@@ -192,7 +188,6 @@ describe('web push (integration)', () => {
   beforeAll(async () => {
     await pushService.start();
     t = await createTestApp({ env: { PUSH_ALLOW_INSECURE_ENDPOINTS: 'true' } });
-    strict = await createTestApp();
     [alice, bob] = await Promise.all([register('alice'), register('bob')]);
     direct = (
       await t
@@ -212,19 +207,12 @@ describe('web push (integration)', () => {
     await t.app
       .get(DataSource)
       .query('DELETE FROM push_subscriptions WHERE user_id = ANY($1)', [users]);
-    await strict.close();
     await t.close();
     await pushService.stop();
   });
 
-  it('serves one VAPID public key, the same on every instance, to signed-in users only', async () => {
+  it('serves a VAPID public key to signed-in users only', async () => {
     expect(Buffer.from(publicKey, 'base64url')).toHaveLength(65);
-    const other = await strict
-      .http()
-      .get('/api/push/vapid-public-key')
-      .set(auth(alice))
-      .expect(200);
-    expect((other.body as VapidPublicKeyView).publicKey).toBe(publicKey);
     await t.http().get('/api/push/vapid-public-key').expect(401);
   });
 
@@ -469,36 +457,9 @@ describe('web push (integration)', () => {
       .expect(400);
   });
 
-  describe('endpoints that would make the server call an internal address (SSRF)', () => {
-    it.each([
-      ['http, not https', 'http://push.example.com/send/1'],
-      ['not a URL', 'push.example.com/send/1'],
-      ['credentials in the URL', 'https://user:pw@8.8.8.8/send/1'],
-      ['loopback', 'https://127.0.0.1/send/1'],
-      ['loopback, another form', 'https://0x7f.1/send/1'],
-      ['private', 'https://10.1.2.3/send/1'],
-      ['private 192.168', 'https://192.168.0.10/send/1'],
-      ['link-local (cloud metadata)', 'https://169.254.169.254/latest/meta-data'],
-      ['unspecified', 'https://0.0.0.0/send/1'],
-      ['IPv6 loopback', 'https://[::1]/send/1'],
-      ['IPv6 unique-local', 'https://[fd12:3456::1]/send/1'],
-      ['IPv6 link-local', 'https://[fe80::1]/send/1'],
-      ['IPv4-mapped loopback', 'https://[::ffff:127.0.0.1]/send/1'],
-      ['a name that resolves to loopback', 'https://localhost:4430/send/1'],
-    ])('refuses %s', async (_what, endpoint) => {
-      const res = await subscribe(strict, alice, endpoint).expect(400);
-      expect(res.body).toMatchObject({ statusCode: 400 });
-    });
-
-    it('refuses private addresses even where insecure test endpoints are allowed', async () => {
-      await subscribe(t, alice, 'http://10.1.2.3/send/1').expect(400);
-      await subscribe(t, alice, 'http://[fd12::1]/send/1').expect(400);
-    });
-
-    it('says why a name was refused', async () => {
-      const res = await subscribe(strict, alice, 'https://localhost/send/1').expect(400);
-      expect((res.body as { message: string }).message).toMatch(/non-public address/);
-    });
+  it('refuses private addresses even where insecure test endpoints are allowed', async () => {
+    await subscribe(t, alice, 'http://10.1.2.3/send/1').expect(400);
+    await subscribe(t, alice, 'http://[fd12::1]/send/1').expect(400);
   });
 
   (hasRedis() ? describe : describe.skip)('with Redis (BullMQ queue)', () => {
@@ -538,3 +499,69 @@ describe('web push (integration)', () => {
     });
   });
 });
+
+/** An instance as deployed: only https endpoints on public addresses. */
+describe('web push endpoints that would make the server call an internal address (SSRF) (integration)', () => {
+  let strict: TestApp;
+  let user: RegisteredUser;
+
+  beforeAll(async () => {
+    strict = await createTestApp();
+    user = await strict.register('ssrf');
+  });
+
+  afterAll(() => strict.close());
+
+  it.each([
+    ['http, not https', 'http://push.example.com/send/1'],
+    ['not a URL', 'push.example.com/send/1'],
+    ['credentials in the URL', 'https://user:pw@8.8.8.8/send/1'],
+    ['loopback', 'https://127.0.0.1/send/1'],
+    ['loopback, another form', 'https://0x7f.1/send/1'],
+    ['private', 'https://10.1.2.3/send/1'],
+    ['private 192.168', 'https://192.168.0.10/send/1'],
+    ['link-local (cloud metadata)', 'https://169.254.169.254/latest/meta-data'],
+    ['unspecified', 'https://0.0.0.0/send/1'],
+    ['IPv6 loopback', 'https://[::1]/send/1'],
+    ['IPv6 unique-local', 'https://[fd12:3456::1]/send/1'],
+    ['IPv6 link-local', 'https://[fe80::1]/send/1'],
+    ['IPv4-mapped loopback', 'https://[::ffff:127.0.0.1]/send/1'],
+    ['a name that resolves to loopback', 'https://localhost:4430/send/1'],
+  ])('refuses %s', async (_what, endpoint) => {
+    const res = await subscribe(strict, user, endpoint).expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400 });
+  });
+
+  it('says why a name was refused', async () => {
+    const res = await subscribe(strict, user, 'https://localhost/send/1').expect(400);
+    expect((res.body as { message: string }).message).toMatch(/non-public address/);
+  });
+});
+
+(hasSharedDatabase() ? describe : describe.skip)(
+  'web push across two instances on one database (integration)',
+  () => {
+    let a: TestApp;
+    let b: TestApp;
+
+    beforeAll(async () => {
+      a = await createTestApp();
+      b = await createTestApp();
+    });
+
+    afterAll(async () => {
+      await a.close();
+      await b.close();
+    });
+
+    it('serves the same VAPID public key on every instance', async () => {
+      const user = await a.register('vapid');
+      const keyOn = async (app: TestApp) =>
+        (
+          (await app.http().get('/api/push/vapid-public-key').set(auth(user)).expect(200))
+            .body as VapidPublicKeyView
+        ).publicKey;
+      expect(await keyOn(b)).toBe(await keyOn(a));
+    });
+  },
+);

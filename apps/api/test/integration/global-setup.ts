@@ -1,8 +1,12 @@
 import 'reflect-metadata';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/core/database/data-source-options';
+import { EmbeddedPostgres } from '../../src/core/database/embedded-postgres';
 import { reachable, SERVICES_ENV, TestServices } from './services';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -30,6 +34,7 @@ export default async function globalSetup(): Promise<void> {
   const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const services: TestServices = {
     databaseUrl: pgUp ? await createDatabase(ADMIN_URL, `chat_it_${run}`) : null,
+    embeddedTemplate: pgUp ? null : await migratedEmbeddedTemplate(),
     redisUrl: redisUp ? REDIS_URL : null,
     redisPrefix: `chat-it-${run}:`,
   };
@@ -38,7 +43,7 @@ export default async function globalSetup(): Promise<void> {
 
   if (!pgUp)
     process.stdout.write(
-      '\n[integration] SKIPPED real PostgreSQL (not reachable): using embedded PGlite\n',
+      '\n[integration] SKIPPED real PostgreSQL (not reachable): each app on its own embedded PGlite, tests of two instances on one database skipped\n',
     );
   if (!redisUp)
     process.stdout.write(
@@ -76,6 +81,24 @@ async function provenMigrations(url: string): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
+}
+
+/**
+ * Migrating a fresh PGlite takes most of an app's boot, long enough on a busy machine to pass
+ * the hook timeout: it is done once here, and every app starts from a copy.
+ */
+async function migratedEmbeddedTemplate(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-it-pglite-'));
+  const embedded = new EmbeddedPostgres(dir, 1);
+  const dataSource = new DataSource(dataSourceOptions(await embedded.start(), 1));
+  try {
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'all' });
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded.stop();
+  }
+  return dir;
 }
 
 async function assertRedis(url: string): Promise<void> {

@@ -1,10 +1,13 @@
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { readServices } from './services';
 
-/** Drops this run's database and Redis keys. */
+/** Drops this run's database (or embedded template) and Redis keys. */
 export default async function globalTeardown(): Promise<void> {
   const services = readServices();
+  if (services.embeddedTemplate)
+    rmSync(services.embeddedTemplate, { recursive: true, force: true });
   if (services.databaseUrl) {
     const url = new URL(services.databaseUrl);
     const name = url.pathname.slice(1);

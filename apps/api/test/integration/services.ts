@@ -4,6 +4,8 @@ import { connect } from 'node:net';
 export interface TestServices {
   /** A fresh database for this run, or null: each app then boots its own embedded PGlite. */
   databaseUrl: string | null;
+  /** Without `databaseUrl`: a migrated PGlite data dir that each app boots from a copy of. */
+  embeddedTemplate: string | null;
   /** Redis, or null when unreachable outside CI (Redis-only tests are skipped). */
   redisUrl: string | null;
   /** A key prefix unique to this run, so parallel runs never see each other's keys. */

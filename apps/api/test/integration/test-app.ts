@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -60,6 +60,16 @@ export const sessionCookie = (user: { token: string }) => ({
 export const hasRedis = (): boolean => readServices().redisUrl !== null;
 
 /**
+ * One database under every app of this run. Without it each app boots its own embedded PGlite:
+ * apps see different data, and as passport's strategies are process-wide, the app built last
+ * checks every app's tokens against its own sessions.
+ */
+export const hasSharedDatabase = (): boolean => readServices().databaseUrl !== null;
+
+/** Two instances as deployed side by side: one database, and Redis between them. */
+export const hasTwoInstances = (): boolean => hasRedis() && hasSharedDatabase();
+
+/**
  * Boots the real application on a random port over this run's database (and Redis when asked),
  * with limits off unless `env` sets them. Environment is restored once the app is built.
  */
@@ -67,6 +77,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const services = readServices();
   if (options.redis && !services.redisUrl) throw new Error('this run has no Redis');
   const dataDir = services.databaseUrl ? null : mkdtempSync(join(tmpdir(), 'chat-it-'));
+  if (dataDir && services.embeddedTemplate)
+    cpSync(services.embeddedTemplate, dataDir, { recursive: true });
   const env: Record<string, string | undefined> = {
     NODE_ENV: 'test',
     PORT: '0',
