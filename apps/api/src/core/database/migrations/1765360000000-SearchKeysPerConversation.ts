@@ -13,6 +13,13 @@ export class SearchKeysPerConversation1765360000000 implements MigrationInterfac
   name = 'SearchKeysPerConversation1765360000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // Schema-qualified inside the bodies: PostgreSQL 17 (the embedded PGlite) runs index
+    // builds and maintenance with search_path = pg_catalog, where `chat_search` is not found;
+    // a `SET search_path` clause instead would cost a setting change on every row.
+    const [{ schema }] = (await q.query(`SELECT current_schema() AS schema`)) as {
+      schema: string;
+    }[];
+    const ns = `"${schema.replace(/"/g, '""')}"`;
     await q.query(`
       CREATE FUNCTION chat_search_key(conversation uuid) RETURNS text
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -21,9 +28,10 @@ export class SearchKeysPerConversation1765360000000 implements MigrationInterfac
       CREATE FUNCTION chat_search_keys(conversation uuid, content text) RETURNS tsvector
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
         AS $$
-          SELECT coalesce(array_to_tsvector(array_agg(chat_search_key(conversation) || w.lexeme)),
-                          ''::tsvector)
-            FROM unnest(to_tsvector('chat_search'::regconfig, content)) AS w
+          SELECT coalesce(
+                   array_to_tsvector(array_agg(${ns}.chat_search_key(conversation) || w.lexeme)),
+                   ''::tsvector)
+            FROM unnest(to_tsvector('${ns}.chat_search'::regconfig, content)) AS w
         $$`);
     await q.query(`DROP INDEX messages_search_idx`);
     await q.query(`
