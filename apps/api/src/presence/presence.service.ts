@@ -83,8 +83,11 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     }
     if (devices === 1) {
       await this.users.setOnline(userId);
-      const notify = await this.audience(userId);
-      this.events.emit(PRESENCE_CHANGED, { userId, online: true, notify });
+      this.events.emit(PRESENCE_CHANGED, {
+        userId,
+        online: true,
+        ...(await this.audience(userId)),
+      });
     }
   }
 
@@ -112,13 +115,16 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     return this.store.away(userIds);
   }
 
-  /** Everyone who shares a conversation with the user, except those the user blocked. */
-  private async audience(userId: string): Promise<string[]> {
-    const [contacts, blocked] = await Promise.all([
-      this.membership.contactsOf(userId),
+  /**
+   * Everyone who shares a conversation with the user, except those the user blocked: the rooms
+   * of the user's conversations, so that a 10,000-member group is one room, not 10,000 users.
+   */
+  private async audience(userId: string): Promise<{ conversationIds: string[]; except: string[] }> {
+    const [conversationIds, blocked] = await Promise.all([
+      this.membership.conversationIdsOf(userId),
       this.blocks.blockedBy(userId),
     ]);
-    return contacts.filter((id) => !blocked.has(id));
+    return { conversationIds, except: [userId, ...blocked] };
   }
 
   private async offlineIfGone(userId: string): Promise<void> {
@@ -138,12 +144,11 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
       await this.users.setOnline(userId);
       return;
     }
-    const notify = await this.audience(userId);
     this.events.emit(PRESENCE_CHANGED, {
       userId,
       online: false,
       lastSeen: lastSeen.toISOString(),
-      notify,
+      ...(await this.audience(userId)),
     });
   }
 }

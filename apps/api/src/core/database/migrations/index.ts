@@ -11,6 +11,7 @@ import { UploadAccess1765320000000 } from './1765320000000-UploadAccess';
 import { DocumentUploads1765320000100 } from './1765320000100-DocumentUploads';
 import { DirectMessagePolicy1765330000000 } from './1765330000000-DirectMessagePolicy';
 import { VoiceUploads1765340000000 } from './1765340000000-VoiceUploads';
+import { MembersJoinedOrder1765350000000 } from './1765350000000-MembersJoinedOrder';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   DocumentUploads1765320000100,
   DirectMessagePolicy1765330000000,
   VoiceUploads1765340000000,
+  MembersJoinedOrder1765350000000,
 ];
