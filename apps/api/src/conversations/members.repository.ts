@@ -163,6 +163,21 @@ export class MembersRepository {
     return rows.map((r) => r.user_id);
   }
 
+  /**
+   * The user's conversations with at most `maxMembers` members. Each count stops at
+   * `maxMembers + 1` rows, so a 10,000-member group costs no more than a small one.
+   */
+  async conversationIdsUpTo(userId: string, maxMembers: number): Promise<string[]> {
+    const rows = await this.members.query<{ conversation_id: string }[]>(
+      `SELECT mine.conversation_id FROM conversation_members mine
+        WHERE mine.user_id = $1
+          AND (SELECT count(*) FROM (SELECT 1 FROM conversation_members o
+                 WHERE o.conversation_id = mine.conversation_id LIMIT $2 + 1) n) <= $2`,
+      [userId, maxMembers],
+    );
+    return rows.map((r) => r.conversation_id);
+  }
+
   /** Which of `userIds` share at least one conversation with the user. */
   async sharingWith(userId: string, userIds: string[]): Promise<string[]> {
     const rows = await this.members.query<{ user_id: string }[]>(

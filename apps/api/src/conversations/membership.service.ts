@@ -162,6 +162,11 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
     return new Set(await this.repository.mutedAmong(conversationId, userIds));
   }
 
+  /** The user's conversations of at most `maxMembers` members (direct ones included). */
+  conversationIdsUpTo(userId: string, maxMembers: number): Promise<string[]> {
+    return this.repository.conversationIdsUpTo(userId, maxMembers);
+  }
+
   /** The conversations the user belongs to: the rooms their sockets sit in. */
   async conversationIdsOf(userId: string): Promise<string[]> {
     return (await this.repository.ownRows(userId)).map((r) => r.conversation_id);

@@ -32,7 +32,7 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('PresenceService', () => {
   let users: jest.Mocked<Pick<UsersService, 'setOnline' | 'setOffline' | 'setEveryoneOffline'>>;
-  let membership: jest.Mocked<Pick<MembershipService, 'conversationIdsOf'>>;
+  let membership: jest.Mocked<Pick<MembershipService, 'conversationIdsUpTo'>>;
   let blocks: jest.Mocked<Pick<BlocksService, 'blockedBy'>>;
   let events: PresenceChangedEvent[];
   let service: PresenceService;
@@ -69,7 +69,7 @@ describe('PresenceService', () => {
       setOffline: jest.fn().mockResolvedValue(LAST_SEEN),
       setEveryoneOffline: jest.fn().mockResolvedValue(undefined),
     };
-    membership = { conversationIdsOf: jest.fn().mockResolvedValue([DIRECT, GROUP]) };
+    membership = { conversationIdsUpTo: jest.fn().mockResolvedValue([DIRECT, GROUP]) };
     blocks = { blockedBy: jest.fn().mockResolvedValue(new Set()) };
     events = [];
     service = build(null);
@@ -79,11 +79,11 @@ describe('PresenceService', () => {
     jest.useRealTimers();
   });
 
-  it('announces a user online to the rooms of their conversations at the first device', async () => {
+  it('announces a user online to the rooms of their conversations of up to 256 members at the first device', async () => {
     await service.connected(ALICE);
 
     expect(users.setOnline).toHaveBeenCalledWith(ALICE);
-    expect(membership.conversationIdsOf).toHaveBeenCalledWith(ALICE);
+    expect(membership.conversationIdsUpTo).toHaveBeenCalledWith(ALICE, 256);
     expect(events).toEqual([
       { userId: ALICE, online: true, conversationIds: [DIRECT, GROUP], except: [ALICE] },
     ]);

@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { MembershipService } from '../conversations/membership.service';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
@@ -117,11 +118,13 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * Everyone who shares a conversation with the user, except those the user blocked: the rooms
-   * of the user's conversations, so that a 10,000-member group is one room, not 10,000 users.
+   * of the user's conversations. Groups larger than the old 256-member cap are left out: when a
+   * 10,000-member group reconnects (a deploy, a network blip), pushing each member's online to
+   * every other is 10,000² events; their members read presence from the members page instead.
    */
   private async audience(userId: string): Promise<{ conversationIds: string[]; except: string[] }> {
     const [conversationIds, blocked] = await Promise.all([
-      this.membership.conversationIdsOf(userId),
+      this.membership.conversationIdsUpTo(userId, DEFAULT_LIMITS.embeddedMembersMax),
       this.blocks.blockedBy(userId),
     ]);
     return { conversationIds, except: [userId, ...blocked] };
