@@ -5,7 +5,7 @@
 // delivery, lost and duplicate deliveries, and each instance's RSS before and after the window.
 import { ClientCluster } from '../lib/cluster-of-clients.mjs';
 import { dbClient } from '../lib/infra.mjs';
-import { cpuMeter, memoryKb } from '../lib/proc.mjs';
+import { cpuMeter, cpuSeconds, memoryKb } from '../lib/proc.mjs';
 import { concat, round, summarize } from '../lib/stats.mjs';
 import { registerUsers, startBenchApi } from '../lib/targets.mjs';
 import { checkDatabase, checkDelivery } from '../lib/verify.mjs';
@@ -27,6 +27,23 @@ async function settledRssKb(pid, maxMs = 20_000) {
     last = now;
   }
   return last;
+}
+
+/**
+ * Waits (bounded) until both instances are idle: building the group sends every member a
+ * `conversation:updated` per add, work that must not spill into the connect or the window.
+ */
+async function quiet(pids, maxMs = 180_000) {
+  const deadline = Date.now() + maxMs;
+  let last = pids.map((pid) => cpuSeconds(pid));
+  while (Date.now() < deadline) {
+    await sleep(2000);
+    const now = pids.map((pid) => cpuSeconds(pid));
+    // Under 10 % of a core each over the last 2 s.
+    if (now.every((t, i) => t - last[i] < 0.2)) return true;
+    last = now;
+  }
+  return false;
 }
 
 const mib = (kb) => round(kb / 1024);
@@ -75,7 +92,12 @@ export async function bigroupScenario(ctx) {
     if (memberCount !== members)
       throw new Error(`group has ${memberCount} members, not ${members}`);
     log(`bigroup: group built in ${buildSeconds.toFixed(1)} s; waiting for its fan-out to settle`);
-    await Promise.all([settledRssKb(a.pid), settledRssKb(b.pid)]);
+    t = Date.now();
+    const settled = await quiet([a.pid, b.pid]);
+    const settleSeconds = (Date.now() - t) / 1000;
+    log(
+      `bigroup: instances ${settled ? 'idle' : 'still busy'} after ${settleSeconds.toFixed(0)} s`,
+    );
 
     // The first SENDERS members send; every socket receives. One socket per user, so a
     // message reaches everyone but its sender (whose only socket has the ack).
@@ -100,6 +122,7 @@ export async function bigroupScenario(ctx) {
       `bigroup: ${rb.connected} sockets connected (half on each instance) in ${connectSeconds.toFixed(0)} s`,
     );
 
+    await quiet([a.pid, b.pid], 60_000);
     const before = { a: await settledRssKb(a.pid), b: await settledRssKb(b.pid) };
     log(`bigroup: RSS before: A ${mib(before.a)} MiB, B ${mib(before.b)} MiB`);
     const peak = { a: before.a, b: before.b };
@@ -156,6 +179,8 @@ export async function bigroupScenario(ctx) {
       offeredPerSec: rate,
       seconds,
       buildSeconds: round(buildSeconds),
+      // Until both instances were idle after the build (the members' conversation:updated).
+      settleSeconds: round(settleSeconds),
       connectSeconds: round(connectSeconds),
       sent: sum('sent'),
       acked: sum('acked'),
