@@ -107,6 +107,7 @@ async function main() {
       history: () => import('./scenarios/history.mjs').then((m) => m.historyScenario(ctx)),
       search: () => import('./scenarios/search.mjs').then((m) => m.searchScenario(ctx)),
       login: () => import('./scenarios/login.mjs').then((m) => m.loginScenario(ctx)),
+      bigroup: () => import('./scenarios/bigroup.mjs').then((m) => m.bigroupScenario(ctx)),
     };
     for (const part of PARTS) {
       if (!opts.only.includes(part)) continue;

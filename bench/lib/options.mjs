@@ -1,12 +1,12 @@
 // Command-line flags of `npm run bench` and the defaults of the full and quick modes.
 
 /** The bench parts, in the order they run. */
-export const PARTS = ['throughput', 'idle', 'history', 'search', 'login'];
+export const PARTS = ['throughput', 'idle', 'history', 'search', 'login', 'bigroup'];
 
 export const USAGE = `npm run bench -- [flags]      (or: node --import ./libs/test-kit/register.mjs bench/run.mjs [flags])
 
   --quick                    smaller and shorter (about 3 minutes); the default is the full run (about 15-20)
-  --only=a,b                 parts to run: throughput, idle, history, search, login (default: all)
+  --only=a,b                 parts to run: throughput, idle, history, search, login, bigroup (default: all)
   --targets=a,b              throughput targets: product, relay, relay-pg (default: all)
   --steps=500,1000,...       offered msg/s per step (stepping stops at saturation)
   --step-seconds=N           length of each step (full 10, quick 5)
@@ -19,6 +19,9 @@ export const USAGE = `npm run bench -- [flags]      (or: node --import ./libs/te
   --search-requests=N        searches timed per kind of term (full 500, quick 200)
   --drop-indexes=a,b         drop these messages indexes before the throughput test (what an index costs the send path)
   --login-cost=12            bcrypt cost(s) for the login rate, comma separated
+  --bigroup-members=N        members of the large group, sockets split over two instances (full 5000, quick 1000)
+  --bigroup-rate=N           msg/s sent to it (default 20)
+  --bigroup-seconds=N        how long (full 30, quick 10)
   --api-entry=main|cluster   the built entry to run for the throughput test (default main: one process)
   --profile                  CPU-profile the API during the throughput test (node --cpu-prof) and summarise it
   --env=KEY=VALUE            extra environment for the API (repeatable)
@@ -80,6 +83,9 @@ export function parseOptions(argv) {
     'half-max-refs',
     'api-entry',
     'profile',
+    'bigroup-members',
+    'bigroup-rate',
+    'bigroup-seconds',
   ];
   for (const k of Object.keys(flags))
     if (!known.includes(k)) throw new Error(`unknown flag --${k}\n\n${USAGE}`);
@@ -113,6 +119,9 @@ export function parseOptions(argv) {
     dropIndexes: flags['drop-indexes'] ? list(flags['drop-indexes']) : [],
     loginCosts: list(flags['login-cost'] ?? '12').map(num),
     loginSeconds: quick ? 5 : 10,
+    bigroupMembers: num(flags['bigroup-members'] ?? (quick ? 1000 : 5000)),
+    bigroupRate: num(flags['bigroup-rate'] ?? 20),
+    bigroupSeconds: num(flags['bigroup-seconds'] ?? (quick ? 10 : 30)),
     logLevel: flags['log-level'] ?? 'warn',
     writeDocs: flags['no-docs'] ? false : flags['write-docs'] ? true : !quick,
     build: Boolean(flags.build),

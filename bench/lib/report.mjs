@@ -198,6 +198,29 @@ function headline(results) {
       r: v(l.loginsPerSec),
       ok: '',
     });
+  const big = results.parts.bigroup;
+  if (big && !big.error) {
+    const where = `${big.members}-member group on 2 instances, ${big.offeredPerSec} msg/s for ${big.seconds} s`;
+    rows.push({
+      m: `send→receive p99, ${where}`,
+      t: '≤ 1000 ms',
+      r: `${v(big.latency.p99)} ms`,
+      ok: verdict(big.latency.p99 <= 1000),
+    });
+    rows.push({
+      m: `lost / duplicate deliveries, ${where}`,
+      t: '0 / 0',
+      r: `${big.lostDeliveries} / ${big.duplicates} of ${big.expectedDeliveries}`,
+      ok: verdict(big.lostDeliveries === 0 && big.duplicates === 0),
+    });
+    const { before, after } = big.rssMiB;
+    rows.push({
+      m: 'API RSS before → after the window (instance A; B)',
+      t: 'stable',
+      r: `${v(before.a)} → ${v(after.a)} MiB; ${v(before.b)} → ${v(after.b)} MiB`,
+      ok: '',
+    });
+  }
   return rows;
 }
 

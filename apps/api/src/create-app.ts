@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { socketAuthMiddleware } from './auth/socket-auth.middleware';
 import { TokenService } from './auth/token.service';
+import { ConversationRooms } from './conversations/conversation-rooms';
 import { AppConfig } from './core/config/app-config';
 import { APP_CONFIG } from './core/config/config.module';
 import { configureApp } from './core/http/configure-app';
@@ -21,6 +22,8 @@ export async function createApp(): Promise<NestExpressApplication> {
   app.useWebSocketAdapter(
     new RealtimeAdapter(app, config, app.get(RedisService), [
       socketAuthMiddleware(app.get(TokenService)),
+      // After auth: which conversation rooms the socket joins as it connects.
+      app.get(ConversationRooms).middleware,
     ]),
   );
   configureApp(app, config);

@@ -18,6 +18,7 @@ export * from './messages/lifecycle.dto';
 export * from './messages/emoji';
 export * from './conversations/conversation.view';
 export * from './conversations/create-conversation.dto';
+export * from './conversations/members.query';
 export * from './conversations/conversation-settings.dto';
 export * from './upload/upload.view';
 export * from './search/search-messages.query';

@@ -46,7 +46,10 @@ export function socketAuthMiddleware(tokens: TokenService): SocketMiddleware {
   };
 }
 
-function connectError(message: string, code: ConnectErrorData['code'] = 'UNAUTHORIZED'): Error {
+export function connectError(
+  message: string,
+  code: ConnectErrorData['code'] = 'UNAUTHORIZED',
+): Error {
   const prefix = code === 'UNAUTHORIZED' ? 'Unauthorized' : 'Unavailable';
   const err = new Error(`${prefix}: ${message}`) as Error & { data: ConnectErrorData };
   err.data = { code, message };

@@ -6,6 +6,8 @@ import { ConversationEntity } from './conversation.entity';
 @Check('conversation_members_role_check', `role IN ('owner', 'admin', 'member')`)
 /** "My conversations" and "who shares a conversation with me" start from the user. */
 @Index('conversation_members_user_idx', ['userId', 'conversationId'])
+/** The members a conversation payload embeds: its first ones in joining order. */
+@Index('conversation_members_joined_idx', ['conversationId', 'joinedAt', 'userId'])
 export class ConversationMemberEntity {
   @ForeignKey(() => ConversationEntity, {
     name: 'conversation_members_conversation_id_fkey',

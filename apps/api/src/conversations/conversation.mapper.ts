@@ -20,6 +20,7 @@ export function toConversationView(
   conversation: ConversationEntity,
   own: OwnMembershipRow,
   members: ConversationMemberView[],
+  memberCount: number,
   lastMessage: MessageView | null,
   unread: { deleted: number; mentions: number } = { deleted: 0, mentions: 0 },
 ): ConversationView {
@@ -30,6 +31,7 @@ export function toConversationView(
     type: conversation.type,
     name: conversation.name,
     members,
+    memberCount,
     lastMessage,
     // The sender's own sends move their read watermark, so everything past it is from others.
     // Tombstones are not news.

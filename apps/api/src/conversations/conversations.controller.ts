@@ -9,20 +9,22 @@ import {
   ParseUUIDPipe,
   Patch,
   Post,
+  Query,
   Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ConversationView } from '@chat/shared-dto';
+import type { ConversationView, MembersPageView } from '@chat/shared-dto';
 import {
   AddMembersDto,
   CreateConversationDto,
+  MembersQuery,
   UpdateConversationDto,
   UpdateMemberRoleDto,
 } from '@chat/shared-dto';
 import type { Response } from 'express';
 import { AuthUser } from '../core/auth/auth-user';
 import { CurrentUser } from '../core/auth/current-user.decorator';
-import { ApiBodyOf } from '../core/swagger/api-schema';
+import { ApiBodyOf, ApiQueryOf } from '../core/swagger/api-schema';
 import { ConversationsService } from './conversations.service';
 
 @ApiTags('conversations')
@@ -83,8 +85,26 @@ export class ConversationsController {
     return this.conversations.rename(id, me.id, body.name);
   }
 
+  @Get(':id/members')
+  @ApiOperation({
+    summary:
+      'A page of members (with role and watermarks) in ascending user id: `limit` 1..200 ' +
+      '(default 50), `after` the `next` of the previous page; 404 unless you are a member',
+  })
+  @ApiQueryOf(MembersQuery)
+  @ApiOkResponse({ description: '{ members: member[], next? }' })
+  members(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: MembersQuery,
+  ): Promise<MembersPageView> {
+    return this.conversations.membersPage(id, me.id, query);
+  }
+
   @Post(':id/members')
-  @ApiOperation({ summary: 'Add members to a group (owner or admin)' })
+  @ApiOperation({
+    summary: 'Add members to a group (owner or admin): up to 1,000 per request, 10,000 in all',
+  })
   @ApiBodyOf(AddMembersDto)
   addMembers(
     @CurrentUser() me: AuthUser,

@@ -5,6 +5,7 @@ import { UsersModule } from '../users/users.module';
 import { ConversationSettingsController } from './conversation-settings.controller';
 import { ConversationSettingsService } from './conversation-settings.service';
 import { ConversationEntity } from './conversation.entity';
+import { ConversationRooms } from './conversation-rooms';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsFanout } from './conversations.fanout';
 import { ConversationsGateway } from './conversations.gateway';
@@ -26,6 +27,7 @@ import { MembershipModule } from './membership.module';
     ConversationsService,
     ConversationsGateway,
     ConversationsFanout,
+    ConversationRooms,
     ConversationSettingsService,
   ],
   exports: [ConversationsService, ConversationSettingsService, MembershipModule],

@@ -5,8 +5,13 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ConversationMemberView, ConversationView, MemberRole } from '@chat/shared-dto';
-import { normaliseName } from '@chat/shared-dto';
+import type {
+  ConversationMemberView,
+  ConversationView,
+  MemberRole,
+  MembersPageView,
+} from '@chat/shared-dto';
+import { DEFAULT_LIMITS, normaliseName } from '@chat/shared-dto';
 import { DataSource } from 'typeorm';
 import { DomainEvents, OnDomainEvent } from '../core/events/domain-events';
 import { ACCOUNT_DELETED, AccountDeletedEvent } from '../users/account.events';
@@ -17,7 +22,7 @@ import { UsersService } from '../users/users.service';
 import { CONVERSATION_CHANGED, MEMBER_REMOVED, MEMBERS_ADDED } from './conversation.events';
 import { toConversationView, toMemberView } from './conversation.mapper';
 import { ConversationsRepository } from './conversations.repository';
-import { OwnMembershipRow } from './members.repository';
+import { MemberRow, OwnMembershipRow } from './members.repository';
 import { MembershipService } from './membership.service';
 
 /**
@@ -44,10 +49,98 @@ export class ConversationsService {
 
   /** One conversation as `userId` sees it; 404 when they are not a member. */
   async view(conversationId: string, userId: string): Promise<ConversationView> {
-    const own = await this.membership.ownRows(userId, [conversationId]);
-    const [view] = await this.assemble(own, userId);
+    const view = (await this.viewsFor(conversationId, [userId])).get(userId);
     if (!view) throw new NotFoundException('Conversation not found');
     return view;
+  }
+
+  /**
+   * One conversation as each of `viewerIds` sees it (their unread count, watermark, mute and
+   * the presence their blockers hide), in a fixed number of queries however many viewers: the
+   * fan-out of a change to a 10,000-member group asks for them in chunks. Non-members are
+   * absent from the answer.
+   */
+  async viewsFor(
+    conversationId: string,
+    viewerIds: string[],
+  ): Promise<Map<string, ConversationView>> {
+    const views = new Map<string, ConversationView>();
+    const [conversation] = await this.conversations.findByIds([conversationId]);
+    if (!conversation || viewerIds.length === 0) return views;
+    const [own, embedded, counts] = await Promise.all([
+      this.membership.rowsIn(conversationId, viewerIds),
+      this.membership.embeddedRowsOf([conversationId], []),
+      this.membership.memberCounts([conversationId]),
+    ]);
+    if (own.length === 0) return views;
+    const lastSeq = Number(conversation.lastSeq);
+    const embeddedIds = embedded.map((m) => m.user_id);
+    const viewers = own.map((o) => o.user_id);
+    const [profiles, blockers, lastMessages, unreadDetails] = await Promise.all([
+      this.users.findByIds([...new Set([...embeddedIds, ...viewers])]),
+      this.blocks.blockersOfEach(viewers, [...new Set([...embeddedIds, ...viewers])]),
+      this.messages.lastMessages([{ conversationId, seq: lastSeq }]),
+      this.messages.unreadDetailsOfMembers(
+        conversationId,
+        own
+          .map((o) => ({ userId: o.user_id, afterSeq: Number(o.last_read_seq) }))
+          .filter((u) => lastSeq > u.afterSeq),
+      ),
+    ]);
+    const users = new Map(profiles.map((u) => [u.id, u]));
+    const memberView = (row: MemberRow, hiddenBy?: Set<string>) => {
+      const user = users.get(row.user_id);
+      return user && toMemberView(row, toUserView(user, false, !hiddenBy?.has(user.id)));
+    };
+    // Most viewers are blocked by no one in the list: they share one array of member views.
+    const shared = embedded.map((row) => memberView(row)).filter((m) => m !== undefined);
+    const inList = new Set(embeddedIds);
+    for (const mine of own) {
+      const hiddenBy = blockers.get(mine.user_id);
+      let members = hiddenBy
+        ? embedded.map((row) => memberView(row, hiddenBy)).filter((m) => m !== undefined)
+        : shared;
+      // A large group embeds its first members; the viewer is always there too.
+      const self = inList.has(mine.user_id) ? undefined : memberView(mine, hiddenBy);
+      if (self) members = [...members, self];
+      views.set(
+        mine.user_id,
+        toConversationView(
+          conversation,
+          mine,
+          members,
+          counts.get(conversationId) ?? members.length,
+          lastMessages.get(conversationId) ?? null,
+          unreadDetails.get(mine.user_id),
+        ),
+      );
+    }
+    return views;
+  }
+
+  /** A page of a conversation's members in ascending user id, for a member of it. */
+  async membersPage(
+    conversationId: string,
+    userId: string,
+    query: { limit?: number; after?: string },
+  ): Promise<MembersPageView> {
+    const limit = query.limit ?? DEFAULT_LIMITS.membersPageDefault;
+    // One more than asked says whether there is a next page without a count.
+    const rows = await this.membership.page(conversationId, userId, query.after ?? null, limit + 1);
+    const page = rows.slice(0, limit);
+    const ids = page.map((r) => r.user_id);
+    const [profiles, blockers] = await Promise.all([
+      this.users.findByIds(ids),
+      this.blocks.blockersOf(userId, ids),
+    ]);
+    const users = new Map(profiles.map((u) => [u.id, u]));
+    const members: ConversationMemberView[] = [];
+    for (const row of page) {
+      const user = users.get(row.user_id);
+      if (user) members.push(toMemberView(row, toUserView(user, false, !blockers.has(user.id))));
+    }
+    const last = page.at(-1);
+    return rows.length > limit && last ? { members, next: last.user_id } : { members };
   }
 
   /**
@@ -118,6 +211,11 @@ export class ConversationsService {
   ): Promise<ConversationView> {
     const roles = await this.assertManager(conversationId, actorId);
     const ids = [...new Set(userIds)];
+    const joining = ids.filter((id) => !roles.has(id)).length;
+    if (roles.size + joining > DEFAULT_LIMITS.groupMembersMax)
+      throw new BadRequestException(
+        `A group holds at most ${DEFAULT_LIMITS.groupMembersMax} members (it has ${roles.size})`,
+      );
     await this.assertUsersExist(ids, 'userIds');
     await this.blocks.assertNotBlockedBy(
       actorId,
@@ -206,9 +304,10 @@ export class ConversationsService {
   private async assemble(own: OwnMembershipRow[], userId: string): Promise<ConversationView[]> {
     if (own.length === 0) return [];
     const ids = own.map((o) => o.conversation_id);
-    const [conversations, members] = await Promise.all([
+    const [conversations, members, counts] = await Promise.all([
       this.conversations.findByIds(ids),
-      this.membership.rowsOf(ids),
+      this.membership.embeddedRowsOf(ids, [userId]),
+      this.membership.memberCounts(ids),
     ]);
     const ownById = new Map(own.map((o) => [o.conversation_id, o]));
     const unread = conversations
@@ -243,6 +342,7 @@ export class ConversationsService {
           conversation,
           mine,
           memberViews,
+          counts.get(conversation.id) ?? memberViews.length,
           lastMessages.get(conversation.id) ?? null,
           unreadDetails.get(conversation.id),
         ),

@@ -55,12 +55,53 @@ export class MembersRepository {
     return new Map(rows.map((r) => [r.userId, r.role]));
   }
 
-  /** The members of these conversations in joining order. */
-  rowsOf(conversationIds: string[], manager?: EntityManager): Promise<MemberRow[]> {
-    return this.repo(manager).query(
-      `SELECT conversation_id, user_id, role, last_read_seq, last_delivered_seq
-         FROM conversation_members WHERE conversation_id = ANY($1::uuid[]) ORDER BY joined_at`,
+  /**
+   * The first `limit` members of each conversation in joining order (the index's range scan,
+   * whatever the group's size), plus the rows of `alsoUserIds` wherever they are members.
+   */
+  rowsOf(conversationIds: string[], limit: number, alsoUserIds: string[]): Promise<MemberRow[]> {
+    return this.members.query(
+      `SELECT conversation_id, user_id, role, last_read_seq, last_delivered_seq FROM (
+         SELECT m.* FROM unnest($1::uuid[]) AS c(id) CROSS JOIN LATERAL (
+           SELECT conversation_id, user_id, role, last_read_seq, last_delivered_seq, joined_at
+             FROM conversation_members WHERE conversation_id = c.id
+            ORDER BY joined_at, user_id LIMIT $2) m
+         UNION
+         SELECT conversation_id, user_id, role, last_read_seq, last_delivered_seq, joined_at
+           FROM conversation_members
+          WHERE conversation_id = ANY($1::uuid[]) AND user_id = ANY($3::uuid[])) r
+        ORDER BY joined_at, user_id`,
+      [conversationIds, limit, alsoUserIds],
+    );
+  }
+
+  /** How many members each conversation has (an index-only count). */
+  async counts(conversationIds: string[]): Promise<Map<string, number>> {
+    const rows = await this.members.query<{ conversation_id: string; n: number }[]>(
+      `SELECT conversation_id, count(*)::int AS n FROM conversation_members
+        WHERE conversation_id = ANY($1::uuid[]) GROUP BY conversation_id`,
       [conversationIds],
+    );
+    return new Map(rows.map((r) => [r.conversation_id, Number(r.n)]));
+  }
+
+  /** A page of a conversation's members in ascending user id, after `after` when given. */
+  page(conversationId: string, after: string | null, limit: number): Promise<MemberRow[]> {
+    return this.members.query(
+      `SELECT conversation_id, user_id, role, last_read_seq, last_delivered_seq
+         FROM conversation_members
+        WHERE conversation_id = $1 AND ($2::uuid IS NULL OR user_id > $2::uuid)
+        ORDER BY user_id LIMIT $3`,
+      [conversationId, after, limit],
+    );
+  }
+
+  /** These users' rows in one conversation: their place in it and their own settings. */
+  rowsIn(conversationId: string, userIds: string[]): Promise<(MemberRow & OwnMembershipRow)[]> {
+    return this.members.query(
+      `SELECT conversation_id, user_id, role, last_read_seq, last_delivered_seq, muted_until
+         FROM conversation_members WHERE conversation_id = $1 AND user_id = ANY($2::uuid[])`,
+      [conversationId, userIds],
     );
   }
 
@@ -122,15 +163,19 @@ export class MembersRepository {
     return rows.map((r) => r.user_id);
   }
 
-  /** Everyone who shares at least one conversation with the user. */
-  async contactsOf(userId: string): Promise<string[]> {
-    const rows = await this.members.query<{ user_id: string }[]>(
-      `SELECT DISTINCT other.user_id FROM conversation_members mine
-         JOIN conversation_members other ON other.conversation_id = mine.conversation_id
-        WHERE mine.user_id = $1 AND other.user_id <> $1`,
-      [userId],
+  /**
+   * The user's conversations with at most `maxMembers` members. Each count stops at
+   * `maxMembers + 1` rows, so a 10,000-member group costs no more than a small one.
+   */
+  async conversationIdsUpTo(userId: string, maxMembers: number): Promise<string[]> {
+    const rows = await this.members.query<{ conversation_id: string }[]>(
+      `SELECT mine.conversation_id FROM conversation_members mine
+        WHERE mine.user_id = $1
+          AND (SELECT count(*) FROM (SELECT 1 FROM conversation_members o
+                 WHERE o.conversation_id = mine.conversation_id LIMIT $2 + 1) n) <= $2`,
+      [userId, maxMembers],
     );
-    return rows.map((r) => r.user_id);
+    return rows.map((r) => r.conversation_id);
   }
 
   /** Which of `userIds` share at least one conversation with the user. */

@@ -7,6 +7,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import type { MemberRole } from '@chat/shared-dto';
+import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import type Redis from 'ioredis';
 import { EntityManager } from 'typeorm';
 import { RedisService } from '../core/redis/redis.service';
@@ -113,11 +114,38 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
     return this.repository.roles(conversationId);
   }
 
-  /** Members with roles and watermarks, in joining order. */
-  rowsOf(conversationIds: string[], manager?: EntityManager): Promise<MemberRow[]> {
+  /**
+   * What a conversation payload embeds: each conversation's first `embeddedMembersMax` members
+   * in joining order, plus `alsoUserIds` (the viewers) wherever they are members.
+   */
+  embeddedRowsOf(conversationIds: string[], alsoUserIds: string[]): Promise<MemberRow[]> {
     return conversationIds.length === 0
       ? Promise.resolve([])
-      : this.repository.rowsOf(conversationIds, manager);
+      : this.repository.rowsOf(conversationIds, DEFAULT_LIMITS.embeddedMembersMax, alsoUserIds);
+  }
+
+  memberCounts(conversationIds: string[]): Promise<Map<string, number>> {
+    return conversationIds.length === 0
+      ? Promise.resolve(new Map())
+      : this.repository.counts(conversationIds);
+  }
+
+  /** A page of members in ascending user id; a non-member caller gets the 404 of no conversation. */
+  async page(
+    conversationId: string,
+    userId: string,
+    after: string | null,
+    limit: number,
+  ): Promise<MemberRow[]> {
+    await this.assertMember(conversationId, userId);
+    return this.repository.page(conversationId, after, limit);
+  }
+
+  /** These users' rows in one conversation (absent for non-members). */
+  rowsIn(conversationId: string, userIds: string[]): Promise<(MemberRow & OwnMembershipRow)[]> {
+    return userIds.length === 0
+      ? Promise.resolve([])
+      : this.repository.rowsIn(conversationId, userIds);
   }
 
   /** The user's own rows: which conversations they are in, and how far they have read. */
@@ -134,9 +162,14 @@ export class MembershipService implements OnModuleInit, OnModuleDestroy {
     return new Set(await this.repository.mutedAmong(conversationId, userIds));
   }
 
-  /** Everyone who shares at least one conversation with the user. */
-  contactsOf(userId: string): Promise<string[]> {
-    return this.repository.contactsOf(userId);
+  /** The user's conversations of at most `maxMembers` members (direct ones included). */
+  conversationIdsUpTo(userId: string, maxMembers: number): Promise<string[]> {
+    return this.repository.conversationIdsUpTo(userId, maxMembers);
+  }
+
+  /** The conversations the user belongs to: the rooms their sockets sit in. */
+  async conversationIdsOf(userId: string): Promise<string[]> {
+    return (await this.repository.ownRows(userId)).map((r) => r.conversation_id);
   }
 
   /** Adds members inside the caller's transaction; `invalidate` once it has committed. */

@@ -139,7 +139,6 @@ export class MessageLifecycleService {
       await this.events.emitAndWait(MESSAGE_UPDATED, {
         message,
         change: kind,
-        memberIds: [...(await this.membership.members(conversationId))],
         releasedFileUrl: outcome.releasedFileUrl,
       });
     }

@@ -19,7 +19,6 @@ export interface MessageUpdatedEvent {
   /** The message as it is now, with its new `rev`. */
   message: MessageView;
   change: 'edited' | 'deleted' | 'reactions';
-  memberIds: string[];
   /** A deleted message's file that no other message shows: no longer to be served or kept. */
   releasedFileUrl?: string;
 }

@@ -11,7 +11,8 @@ import {
 
 /**
  * New and changed messages to every member's every device (the sender's other devices too), on
- * whichever instance they are connected, and the send counters.
+ * whichever instance they are connected: one broadcast to the conversation's room, whatever
+ * its size. And the send counters.
  */
 @Injectable()
 export class MessagesFanout {
@@ -22,7 +23,9 @@ export class MessagesFanout {
 
   @OnDomainEvent(MESSAGE_CREATED)
   created(event: MessageCreatedEvent): void {
-    this.broadcaster.toUsers(event.memberIds, 'message:new', event.message, event.originSocketId);
+    this.broadcaster.toConversation(event.message.conversationId, 'message:new', event.message, {
+      socketId: event.originSocketId,
+    });
     this.metrics.messagesStored.inc();
     if (event.receivedAt !== undefined)
       this.metrics.sendToDeliver.observe((performance.now() - event.receivedAt) / 1000);
@@ -30,6 +33,6 @@ export class MessagesFanout {
 
   @OnDomainEvent(MESSAGE_UPDATED)
   updated(event: MessageUpdatedEvent): void {
-    this.broadcaster.toUsers(event.memberIds, 'message:updated', event.message);
+    this.broadcaster.toConversation(event.message.conversationId, 'message:updated', event.message);
   }
 }

@@ -278,6 +278,24 @@ export class MessagesRepository {
     );
   }
 
+  /** Per member of one conversation, the deleted messages and their mentions among the unread. */
+  unreadDetailsOfMembers(
+    conversationId: string,
+    unread: { userId: string; afterSeq: number }[],
+  ): Promise<{ user_id: string; deleted: string; mentions: string }[]> {
+    if (unread.length === 0) return Promise.resolve([]);
+    return this.messages.query(
+      `SELECT u.user_id,
+              count(*) FILTER (WHERE m.deleted_at IS NOT NULL) AS deleted,
+              count(*) FILTER (WHERE m.deleted_at IS NULL AND u.user_id = ANY(m.mentions)
+                                 AND m.sender_id <> u.user_id) AS mentions
+         FROM unnest($2::uuid[], $3::bigint[]) AS u(user_id, after_seq)
+         JOIN messages m ON m.conversation_id = $1 AND m.seq > u.after_seq
+        GROUP BY u.user_id`,
+      [conversationId, unread.map((u) => u.userId), unread.map((u) => u.afterSeq)],
+    );
+  }
+
   /**
    * The oldest live message's time over these conversations: one index descent each on
    * `messages_conversation_created_idx`, null when they hold no live message.

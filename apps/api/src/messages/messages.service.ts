@@ -210,6 +210,17 @@ export class MessagesService {
     );
   }
 
+  /** `unreadDetails` of one conversation for many of its members at once, by user id. */
+  async unreadDetailsOfMembers(
+    conversationId: string,
+    unread: { userId: string; afterSeq: number }[],
+  ): Promise<Map<string, { deleted: number; mentions: number }>> {
+    const rows = await this.repository.unreadDetailsOfMembers(conversationId, unread);
+    return new Map(
+      rows.map((r) => [r.user_id, { deleted: Number(r.deleted), mentions: Number(r.mentions) }]),
+    );
+  }
+
   /**
    * The seq of a message of this conversation; 404 when there is no such message, or a 400
    * naming the field when the id came from a body.

@@ -5,8 +5,10 @@ export interface PresenceChangedEvent {
   userId: string;
   online: boolean;
   lastSeen?: string;
-  /** Everyone who shares a conversation with the user, except those the user blocked. */
-  notify: string[];
+  /** Told: the members of the user's conversations (their rooms)... */
+  conversationIds: string[];
+  /** ...except the user themself and those the user blocked. */
+  except: string[];
 }
 
 declare module '../core/events/domain-events' {

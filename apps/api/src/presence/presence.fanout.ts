@@ -9,12 +9,20 @@ export class PresenceFanout {
 
   @OnDomainEvent(PRESENCE_CHANGED)
   changed(event: PresenceChangedEvent): void {
+    const except = { userIds: event.except };
     if (event.online)
-      this.broadcaster.toUsers(event.notify, 'user:online', { userId: event.userId });
+      this.broadcaster.toConversations(
+        event.conversationIds,
+        'user:online',
+        { userId: event.userId },
+        except,
+      );
     else
-      this.broadcaster.toUsers(event.notify, 'user:offline', {
-        userId: event.userId,
-        lastSeen: event.lastSeen,
-      });
+      this.broadcaster.toConversations(
+        event.conversationIds,
+        'user:offline',
+        { userId: event.userId, lastSeen: event.lastSeen },
+        except,
+      );
   }
 }

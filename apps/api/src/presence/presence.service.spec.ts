@@ -10,7 +10,8 @@ import { PresenceService } from './presence.service';
 
 const ALICE = '11111111-1111-4111-8111-111111111111';
 const BOB = '22222222-2222-4222-8222-222222222222';
-const CAROL = '33333333-3333-4333-8333-333333333333';
+const DIRECT = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+const GROUP = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 const GRACE_MS = 3000;
 const LAST_SEEN = new Date('2026-01-01T10:00:00Z');
 
@@ -31,7 +32,7 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('PresenceService', () => {
   let users: jest.Mocked<Pick<UsersService, 'setOnline' | 'setOffline' | 'setEveryoneOffline'>>;
-  let membership: jest.Mocked<Pick<MembershipService, 'contactsOf'>>;
+  let membership: jest.Mocked<Pick<MembershipService, 'conversationIdsUpTo'>>;
   let blocks: jest.Mocked<Pick<BlocksService, 'blockedBy'>>;
   let events: PresenceChangedEvent[];
   let service: PresenceService;
@@ -68,7 +69,7 @@ describe('PresenceService', () => {
       setOffline: jest.fn().mockResolvedValue(LAST_SEEN),
       setEveryoneOffline: jest.fn().mockResolvedValue(undefined),
     };
-    membership = { contactsOf: jest.fn().mockResolvedValue([BOB, CAROL]) };
+    membership = { conversationIdsUpTo: jest.fn().mockResolvedValue([DIRECT, GROUP]) };
     blocks = { blockedBy: jest.fn().mockResolvedValue(new Set()) };
     events = [];
     service = build(null);
@@ -78,12 +79,14 @@ describe('PresenceService', () => {
     jest.useRealTimers();
   });
 
-  it('announces a user online to their contacts at the first device', async () => {
+  it('announces a user online to the rooms of their conversations of up to 256 members at the first device', async () => {
     await service.connected(ALICE);
 
     expect(users.setOnline).toHaveBeenCalledWith(ALICE);
-    expect(membership.contactsOf).toHaveBeenCalledWith(ALICE);
-    expect(events).toEqual([{ userId: ALICE, online: true, notify: [BOB, CAROL] }]);
+    expect(membership.conversationIdsUpTo).toHaveBeenCalledWith(ALICE, 256);
+    expect(events).toEqual([
+      { userId: ALICE, online: true, conversationIds: [DIRECT, GROUP], except: [ALICE] },
+    ]);
   });
 
   it('tells no contact the user blocked, online or offline', async () => {
@@ -93,7 +96,10 @@ describe('PresenceService', () => {
     await elapse(GRACE_MS * 2);
 
     expect(blocks.blockedBy).toHaveBeenCalledWith(ALICE);
-    expect(events.map((e) => e.notify)).toEqual([[CAROL], [CAROL]]);
+    expect(events.map((e) => e.except)).toEqual([
+      [ALICE, BOB],
+      [ALICE, BOB],
+    ]);
   });
 
   it('stays silent when a second device connects', async () => {
@@ -128,7 +134,8 @@ describe('PresenceService', () => {
       userId: ALICE,
       online: false,
       lastSeen: LAST_SEEN.toISOString(),
-      notify: [BOB, CAROL],
+      conversationIds: [DIRECT, GROUP],
+      except: [ALICE],
     });
   });
 

@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { MembershipService } from '../conversations/membership.service';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
@@ -83,8 +84,11 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     }
     if (devices === 1) {
       await this.users.setOnline(userId);
-      const notify = await this.audience(userId);
-      this.events.emit(PRESENCE_CHANGED, { userId, online: true, notify });
+      this.events.emit(PRESENCE_CHANGED, {
+        userId,
+        online: true,
+        ...(await this.audience(userId)),
+      });
     }
   }
 
@@ -112,13 +116,18 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     return this.store.away(userIds);
   }
 
-  /** Everyone who shares a conversation with the user, except those the user blocked. */
-  private async audience(userId: string): Promise<string[]> {
-    const [contacts, blocked] = await Promise.all([
-      this.membership.contactsOf(userId),
+  /**
+   * Everyone who shares a conversation with the user, except those the user blocked: the rooms
+   * of the user's conversations. Groups larger than the old 256-member cap are left out: when a
+   * 10,000-member group reconnects (a deploy, a network blip), pushing each member's online to
+   * every other is 10,000² events; their members read presence from the members page instead.
+   */
+  private async audience(userId: string): Promise<{ conversationIds: string[]; except: string[] }> {
+    const [conversationIds, blocked] = await Promise.all([
+      this.membership.conversationIdsUpTo(userId, DEFAULT_LIMITS.embeddedMembersMax),
       this.blocks.blockedBy(userId),
     ]);
-    return contacts.filter((id) => !blocked.has(id));
+    return { conversationIds, except: [userId, ...blocked] };
   }
 
   private async offlineIfGone(userId: string): Promise<void> {
@@ -138,12 +147,11 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
       await this.users.setOnline(userId);
       return;
     }
-    const notify = await this.audience(userId);
     this.events.emit(PRESENCE_CHANGED, {
       userId,
       online: false,
       lastSeen: lastSeen.toISOString(),
-      notify,
+      ...(await this.audience(userId)),
     });
   }
 }

@@ -6,9 +6,8 @@ export const RECEIPT_MOVED = 'receipt.moved';
 
 export interface ReceiptMovedEvent {
   kind: ReceiptKind;
+  /** Seen by the conversation's other members (its room, except the reader's devices). */
   receipt: ReceiptEvent;
-  /** The conversation's other members, who see the ticks. */
-  notify: string[];
 }
 
 declare module '../core/events/domain-events' {

@@ -11,6 +11,8 @@ export class ReceiptsFanout {
   @OnDomainEvent(RECEIPT_MOVED)
   moved(event: ReceiptMovedEvent): void {
     const name = event.kind === 'read' ? 'message:read' : 'message:delivered';
-    this.broadcaster.toUsers(event.notify, name, event.receipt);
+    this.broadcaster.toConversation(event.receipt.conversationId, name, event.receipt, {
+      userIds: [event.receipt.userId],
+    });
   }
 }

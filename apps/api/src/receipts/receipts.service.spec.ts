@@ -40,9 +40,7 @@ describe('ReceiptsService', () => {
   let recorded: { kind: ReceiptKind; action: ReceiptAction; inTransaction: boolean }[];
   let emitted: { event: ReceiptMovedEvent; inTransaction: boolean }[];
   let repository: jest.Mocked<Pick<ReceiptsRepository, 'record' | 'firstReaching'>>;
-  let membership: jest.Mocked<
-    Pick<MembershipService, 'assertMember' | 'moveWatermarks' | 'members'>
-  >;
+  let membership: jest.Mocked<Pick<MembershipService, 'assertMember' | 'moveWatermarks'>>;
   let messages: jest.Mocked<Pick<MessagesService, 'seqOf'>>;
   let service: ReceiptsService;
 
@@ -67,7 +65,6 @@ describe('ReceiptsService', () => {
         return new Set([ALICE, BOB, CAROL]);
       }),
       moveWatermarks: jest.fn(),
-      members: jest.fn(async (_conversationId: string) => new Set([ALICE, BOB])),
     };
     messages = {
       seqOf: jest.fn(async (_conversationId: string, messageId: string) => {
@@ -119,14 +116,14 @@ describe('ReceiptsService', () => {
       ]);
     });
 
-    it('tells the other members of each moved watermark, after the commit', async () => {
+    it('announces each moved watermark after the commit (the fan-out leaves the reader out)', async () => {
       moves({ deliveredMoved: true, readMoved: true });
 
       await service.mark('read', ALICE, ROOM, MESSAGE);
 
       expect(emitted).toEqual([
-        { event: { kind: 'delivered', receipt, notify: [BOB, CAROL] }, inTransaction: false },
-        { event: { kind: 'read', receipt, notify: [BOB, CAROL] }, inTransaction: false },
+        { event: { kind: 'delivered', receipt }, inTransaction: false },
+        { event: { kind: 'read', receipt }, inTransaction: false },
       ]);
     });
 
@@ -146,8 +143,8 @@ describe('ReceiptsService', () => {
 
       expect(membership.moveWatermarks).toHaveBeenCalledWith(db.manager, ROOM, BOB, SEQ, false);
       expect(recorded.map((r) => [r.kind, r.action.userId])).toEqual([['delivered', BOB]]);
-      expect(emitted.map((e) => [e.event.kind, e.event.notify])).toEqual([
-        ['delivered', [ALICE, CAROL]],
+      expect(emitted.map((e) => [e.event.kind, e.event.receipt.userId])).toEqual([
+        ['delivered', BOB],
       ]);
     });
 
@@ -216,7 +213,23 @@ describe('ReceiptsService', () => {
           { userId: BOB, at: '2026-01-01T10:01:00.000Z' },
         ],
         readBy: [{ userId: BOB, at: '2026-01-01T10:03:00.000Z' }],
+        deliveredCount: 2,
+        readCount: 1,
       });
+    });
+
+    it('lists the first `limit` of each kind, earliest first, and counts them all', async () => {
+      membership.assertMember.mockResolvedValue(new Set([ALICE, BOB, CAROL]));
+      repository.firstReaching.mockResolvedValue([
+        { user_id: CAROL, kind: 'delivered', at: new Date('2026-01-01T10:02:00Z') },
+        { user_id: ALICE, kind: 'delivered', at: new Date('2026-01-01T10:00:00Z') },
+        { user_id: BOB, kind: 'delivered', at: new Date('2026-01-01T10:01:00Z') },
+      ]);
+
+      const view = await service.forMessage(ALICE, ROOM, MESSAGE, 2);
+
+      expect(view.deliveredTo.map((e) => e.userId)).toEqual([ALICE, BOB]);
+      expect(view).toMatchObject({ deliveredCount: 3, readCount: 0, readBy: [] });
     });
 
     it('refuses a non-member with 404', async () => {

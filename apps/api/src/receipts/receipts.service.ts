@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { MessageReceiptsView, ReceiptEntry, ReceiptEvent } from '@chat/shared-dto';
+import { DEFAULT_LIMITS } from '@chat/shared-dto';
 import { DataSource } from 'typeorm';
 import { MembershipService } from '../conversations/membership.service';
 import { DomainEvents } from '../core/events/domain-events';
@@ -29,7 +30,7 @@ export class ReceiptsService {
     conversationId: string,
     messageId: string,
   ): Promise<void> {
-    const members = await this.membership.assertMember(conversationId, userId);
+    await this.membership.assertMember(conversationId, userId);
     const seq = await this.messages.seqOf(conversationId, messageId);
     const moved = await this.db.transaction(async (tx) => {
       const move = await this.membership.moveWatermarks(
@@ -47,27 +48,41 @@ export class ReceiptsService {
       for (const k of kinds) await this.repository.record(tx, k, action);
       return kinds.map((k) => ({ kind: k, at: action.at.toISOString() }));
     });
-    const notify = [...members].filter((id) => id !== userId);
     for (const { kind: k, at } of moved) {
       const receipt: ReceiptEvent = { conversationId, messageId, seq, userId, at };
-      this.events.emit(RECEIPT_MOVED, { kind: k, receipt, notify });
+      this.events.emit(RECEIPT_MOVED, { kind: k, receipt });
     }
   }
 
-  /** Who has a message, derived from the watermarks: everyone whose mark reached its seq. */
+  /**
+   * Who has a message, derived from the watermarks: everyone whose mark reached its seq. The
+   * counts are complete; the lists hold the first `limit` (earliest first), so that "read by
+   * 3,214" in a 10,000-member group is a number, not a list of thousands.
+   */
   async forMessage(
     userId: string,
     conversationId: string,
     messageId: string,
+    limit: number = DEFAULT_LIMITS.receiptsListDefault,
   ): Promise<MessageReceiptsView> {
-    await this.membership.assertMember(conversationId, userId);
+    const current = await this.membership.assertMember(conversationId, userId);
     const seq = await this.messages.seqOf(conversationId, messageId);
     const rows = await this.repository.firstReaching(conversationId, seq);
-    const current = await this.membership.members(conversationId);
-    const entries = (kind: ReceiptKind): ReceiptEntry[] =>
+    const of = (kind: ReceiptKind) =>
       rows
         .filter((r) => r.kind === kind && current.has(r.user_id))
-        .map((r) => ({ userId: r.user_id, at: new Date(r.at).toISOString() }));
-    return { messageId, seq, deliveredTo: entries('delivered'), readBy: entries('read') };
+        .map((r) => ({ userId: r.user_id, at: new Date(r.at).toISOString() }))
+        .sort((a, b) => a.at.localeCompare(b.at) || a.userId.localeCompare(b.userId));
+    const delivered = of('delivered');
+    const read = of('read');
+    const first = (entries: ReceiptEntry[]) => entries.slice(0, limit);
+    return {
+      messageId,
+      seq,
+      deliveredTo: first(delivered),
+      readBy: first(read),
+      deliveredCount: delivered.length,
+      readCount: read.length,
+    };
   }
 }

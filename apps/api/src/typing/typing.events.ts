@@ -5,8 +5,8 @@ export interface TypingChangedEvent {
   conversationId: string;
   userId: string;
   typing: boolean;
-  /** The conversation's other members. */
-  notify: string[];
+  /** Left out of the conversation's room: the typer and those they blocked. */
+  except: string[];
 }
 
 declare module '../core/events/domain-events' {

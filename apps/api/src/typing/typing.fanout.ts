@@ -10,9 +10,11 @@ export class TypingFanout {
   @OnDomainEvent(TYPING_CHANGED)
   changed(event: TypingChangedEvent): void {
     const { conversationId, userId } = event;
-    this.broadcaster.toUsers(event.notify, event.typing ? 'typing:start' : 'typing:stop', {
+    this.broadcaster.toConversation(
       conversationId,
-      userId,
-    });
+      event.typing ? 'typing:start' : 'typing:stop',
+      { conversationId, userId },
+      { userIds: event.except },
+    );
   }
 }

@@ -29,7 +29,7 @@ export class TypingService implements OnModuleDestroy {
   ) {}
 
   async start(userId: string, conversationId: string): Promise<void> {
-    const members = await this.membership.assertMember(conversationId, userId);
+    await this.membership.assertMember(conversationId, userId);
     const key = `${conversationId}:${userId}`;
     const current = this.typing.get(key);
     if (current) clearTimeout(current.timer);
@@ -41,8 +41,8 @@ export class TypingService implements OnModuleDestroy {
     const relay = !current || Date.now() - current.relayedAt >= RELAY_INTERVAL_MS;
     this.typing.set(key, { timer, relayedAt: relay ? Date.now() : (current?.relayedAt ?? 0) });
     if (relay) {
-      const notify = await this.others(members, userId);
-      this.events.emit(TYPING_CHANGED, { conversationId, userId, typing: true, notify });
+      const except = await this.leftOut(userId);
+      this.events.emit(TYPING_CHANGED, { conversationId, userId, typing: true, except });
     }
   }
 
@@ -55,9 +55,8 @@ export class TypingService implements OnModuleDestroy {
     }
     clearTimeout(current.timer);
     this.typing.delete(key);
-    const members = await this.membership.members(conversationId);
-    const notify = await this.others(members, userId);
-    this.events.emit(TYPING_CHANGED, { conversationId, userId, typing: false, notify });
+    const except = await this.leftOut(userId);
+    this.events.emit(TYPING_CHANGED, { conversationId, userId, typing: false, except });
   }
 
   /** A sent message ends its sender's typing. */
@@ -67,10 +66,9 @@ export class TypingService implements OnModuleDestroy {
       await this.stop(message.senderId, message.conversationId);
   }
 
-  /** The members told of `userId`'s typing: not themself, nor anyone they blocked. */
-  private async others(members: Set<string>, userId: string): Promise<string[]> {
-    const blocked = await this.blocks.blockedBy(userId);
-    return [...members].filter((id) => id !== userId && !blocked.has(id));
+  /** Who is not told of `userId`'s typing: themself and anyone they blocked. */
+  private async leftOut(userId: string): Promise<string[]> {
+    return [userId, ...(await this.blocks.blockedBy(userId))];
   }
 
   onModuleDestroy(): void {

@@ -45,6 +45,18 @@ export class BlocksRepository {
     return rows.map((r) => r.blocked_id);
   }
 
+  /** The blocks of any of `blockerIds` on any of `blockedIds`. */
+  pairs(
+    blockerIds: string[],
+    blockedIds: string[],
+  ): Promise<{ blocker_id: string; blocked_id: string }[]> {
+    return this.blocks.query(
+      `SELECT blocker_id, blocked_id FROM user_blocks
+        WHERE blocker_id = ANY($1::uuid[]) AND blocked_id = ANY($2::uuid[])`,
+      [blockerIds, blockedIds],
+    );
+  }
+
   /** Those who blocked `userId` (among `among`, when given). */
   async blockersOf(userId: string, among?: string[]): Promise<string[]> {
     const rows = await this.blocks.query<{ blocker_id: string }[]>(

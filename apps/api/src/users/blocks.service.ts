@@ -44,6 +44,17 @@ export class BlocksService {
     return new Set(await this.blocks.blockedBy(userId, among));
   }
 
+  /** For each of `userIds`, those among `among` who blocked them (one query for many viewers). */
+  async blockersOfEach(userIds: string[], among: string[]): Promise<Map<string, Set<string>>> {
+    const byUser = new Map<string, Set<string>>();
+    if (userIds.length === 0 || among.length === 0) return byUser;
+    for (const { blocker_id, blocked_id } of await this.blocks.pairs(among, userIds)) {
+      const set = byUser.get(blocked_id) ?? new Set<string>();
+      byUser.set(blocked_id, set.add(blocker_id));
+    }
+    return byUser;
+  }
+
   /** Those who blocked `userId`, among `among` when given. */
   async blockersOf(userId: string, among?: string[]): Promise<Set<string>> {
     if (among?.length === 0) return new Set();

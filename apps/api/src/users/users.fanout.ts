@@ -5,7 +5,10 @@ import { Broadcaster } from '../core/realtime/broadcaster';
 import { PROFILE_CHANGED, ProfileChangedEvent } from './user.events';
 import { UsersRepository } from './users.repository';
 
-/** `user:updated` to everyone who shares a conversation with the user, and their own devices. */
+/**
+ * `user:updated` to everyone who shares a conversation with the user (their conversations'
+ * rooms) and to their own devices.
+ */
 @Injectable()
 export class UsersFanout {
   constructor(
@@ -16,18 +19,16 @@ export class UsersFanout {
 
   @OnDomainEvent(PROFILE_CHANGED)
   async changed({ userId }: ProfileChangedEvent): Promise<void> {
-    const [user, contacts] = await Promise.all([
+    const [user, conversationIds] = await Promise.all([
       this.users.findById(userId),
-      this.membership.contactsOf(userId),
+      this.membership.conversationIdsOf(userId),
     ]);
     if (!user) return;
     const { id, username, displayName, avatarUrl, statusMessage } = user;
-    this.broadcaster.toUsers([userId, ...contacts], 'user:updated', {
-      id,
-      username,
-      displayName,
-      avatarUrl,
-      statusMessage,
+    const profile = { id, username, displayName, avatarUrl, statusMessage };
+    this.broadcaster.toConversations(conversationIds, 'user:updated', profile, {
+      userIds: [userId],
     });
+    this.broadcaster.toUsers([userId], 'user:updated', profile);
   }
 }

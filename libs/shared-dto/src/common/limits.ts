@@ -8,7 +8,20 @@ export const DEFAULT_LIMITS = {
   displayNameMax: 64,
   statusMessageMax: 140,
   groupNameMax: 100,
-  groupMembersMax: 256,
+  /** Members a group may hold in all. */
+  groupMembersMax: 10_000,
+  /** Ids one create or add request may carry: 1,000 uuids stay under the 64 KiB body limit. */
+  groupMembersPerRequestMax: 1000,
+  /**
+   * Members embedded in a conversation payload (in joining order, plus the viewer): every group
+   * that existed under the old 256 cap is complete; larger ones page through
+   * `GET /api/conversations/:id/members` and say their size in `memberCount`.
+   */
+  embeddedMembersMax: 256,
+  membersPageDefault: 50,
+  membersPageMax: 200,
+  receiptsListDefault: 100,
+  receiptsListMax: 200,
   historyPageDefault: 50,
   historyPageMax: 100,
   searchLimitDefault: 20,

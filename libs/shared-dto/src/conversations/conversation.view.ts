@@ -15,7 +15,13 @@ export interface ConversationView {
   id: string;
   type: ConversationType;
   name?: string | null;
+  /**
+   * Everyone for groups up to `embeddedMembersMax` (256); a larger group embeds its first 256 in
+   * joining order plus the viewer, and the rest page through `GET /api/conversations/:id/members`.
+   */
   members: ConversationMemberView[];
+  /** How many members the conversation has, embedded or not. */
+  memberCount: number;
   lastMessage?: MessageView | null;
   unreadCount: number;
   /** Unread messages that mention the caller. */
@@ -27,4 +33,11 @@ export interface ConversationView {
   lastActivityAt: string;
   /** The caller's own mute: no pushes (except mentions) until then; null when not muted. */
   mutedUntil?: string | null;
+}
+
+/** `GET /api/conversations/:id/members`: a page of members in ascending user id. */
+export interface MembersPageView {
+  members: ConversationMemberView[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  next?: string;
 }

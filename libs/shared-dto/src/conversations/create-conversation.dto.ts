@@ -35,7 +35,7 @@ export class CreateConversationDto {
   @ValidateIf((o: CreateConversationDto) => o.type === 'group')
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(DEFAULT_LIMITS.groupMembersMax)
+  @ArrayMaxSize(DEFAULT_LIMITS.groupMembersPerRequestMax)
   @IsUUID('all', { each: true })
   memberIds?: string[];
 }
@@ -53,7 +53,7 @@ export class UpdateConversationDto {
 export class AddMembersDto {
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(DEFAULT_LIMITS.groupMembersMax)
+  @ArrayMaxSize(DEFAULT_LIMITS.groupMembersPerRequestMax)
   @IsUUID('all', { each: true })
   userIds!: string[];
 }

@@ -51,8 +51,13 @@ export interface ReactionSummary {
 export interface MessageReceiptsView {
   messageId: string;
   seq: number;
+  /** The first `limit` (default 100) to have it, earliest first; the counts say how many in all. */
   deliveredTo: ReceiptEntry[];
   readBy: ReceiptEntry[];
+  /** Current members the message reached ("delivered to 3,214"). */
+  deliveredCount: number;
+  /** Current members who read it ("read by 3,214"). */
+  readCount: number;
 }
 
 export interface ReceiptEntry {

@@ -1,4 +1,6 @@
-import { IsUUID } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { DEFAULT_LIMITS } from '../common/limits';
 
 /** `message:delivered` / `message:read`: marks everything up to `messageId`. */
 export class ReceiptDto {
@@ -15,4 +17,14 @@ export interface ReceiptEvent {
   seq: number;
   userId: string;
   at: string;
+}
+
+/** `GET /api/conversations/:id/messages/:messageId/receipts?limit=` */
+export class ReceiptsQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(DEFAULT_LIMITS.receiptsListMax)
+  limit?: number;
 }

@@ -15,9 +15,10 @@ import { dropSlowConsumers } from './slow-consumer.guard';
 const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * Places each authenticated socket in its user's and session's rooms, so that a member gets
- * every conversation's events without joining anything and a revoked session can be closed
- * wherever it is connected. Sockets close by themselves when their token expires.
+ * Places each authenticated socket in its user's and session's rooms, so that events for the
+ * user reach every device and a revoked session can be closed wherever it is connected (the
+ * conversations module adds the `conversation:<id>` rooms). Sockets close by themselves when
+ * their token expires.
  */
 @WebSocketGateway()
 export class ConnectionGateway

@@ -7,6 +7,12 @@ export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents>;
 /** Rooms every socket joins at connection: one per user and one per login session. */
 export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/**
+ * One per conversation, holding its members' sockets: a broadcast to a 10,000-member group is
+ * one room on the wire (and one Redis publish), not 10,000 user rooms.
+ */
+export const conversationRoom = (conversationId: string) => `conversation:${conversationId}`;
+export const CONVERSATION_ROOM_PREFIX = 'conversation:';
 
 /**
  * The Socket.IO server, for services that must reach sockets (broadcasts, disconnecting a
@@ -22,6 +28,22 @@ export class RealtimeServer {
 
   get io(): ChatServer | undefined {
     return this.server;
+  }
+
+  /**
+   * Puts every socket of these users, on whichever instance, in the conversation's room. With
+   * the Redis adapter the request is published before any later broadcast, so a message sent
+   * after this returns reaches them.
+   */
+  joinConversation(conversationId: string, userIds: string[]): void {
+    if (!this.server || userIds.length === 0) return;
+    this.server.in(userIds.map(userRoom)).socketsJoin(conversationRoom(conversationId));
+  }
+
+  /** Takes every socket of these users, on whichever instance, out of the conversation's room. */
+  leaveConversation(conversationId: string, userIds: string[]): void {
+    if (!this.server || userIds.length === 0) return;
+    this.server.in(userIds.map(userRoom)).socketsLeave(conversationRoom(conversationId));
   }
 
   /** Disconnects the sockets of these sessions, on whichever instance they are. */

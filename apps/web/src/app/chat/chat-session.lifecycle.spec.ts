@@ -94,6 +94,7 @@ describe('ChatSession: message:updated and the replay after a reconnect', () => 
     lastMessage: server[server.length - 1],
     unreadCount: 2,
     unreadMentions: 0,
+    memberCount: 2,
     lastReadSeq: 1,
     lastRev: Math.max(...server.map((m) => m.rev)),
     createdAt: '2024-01-01T00:00:00.000Z',

@@ -78,6 +78,7 @@ const conversation: ConversationView = {
   ],
   unreadCount: 0,
   unreadMentions: 0,
+  memberCount: 2,
   lastReadSeq: 0,
   lastRev: 0,
   createdAt: '2024-01-01T00:00:00.000Z',

@@ -26,6 +26,7 @@ const conversation = (type: 'direct' | 'group'): ConversationView => ({
   ],
   unreadCount: 0,
   unreadMentions: 0,
+  memberCount: 2,
   lastReadSeq: 0,
   lastRev: 0,
   createdAt: '2026-01-01T00:00:00.000Z',

@@ -14,6 +14,7 @@ function conversation(
     members: [],
     unreadCount,
     unreadMentions: 0,
+    memberCount: 0,
     lastReadSeq: 0,
     lastRev: 0,
     createdAt: '2026-01-01T00:00:00.000Z',

@@ -13,6 +13,7 @@ import { DirectMessagePolicy1765330000000 } from './1765330000000-DirectMessageP
 import { VoiceUploads1765340000000 } from './1765340000000-VoiceUploads';
 import { SearchRecencyIndex1765350000000 } from './1765350000000-SearchRecencyIndex';
 import { SearchKeysPerConversation1765360000000 } from './1765360000000-SearchKeysPerConversation';
+import { MembersJoinedOrder1765370000000 } from './1765370000000-MembersJoinedOrder';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   VoiceUploads1765340000000,
   SearchRecencyIndex1765350000000,
   SearchKeysPerConversation1765360000000,
+  MembersJoinedOrder1765370000000,
 ];

@@ -2,6 +2,7 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
   ConversationView,
+  MembersPageView,
   MessageReceiptsView,
   MessageView,
   UserView,
@@ -67,6 +68,16 @@ export class ConversationsApi {
     return this.http.patch<ConversationView>(
       `/api/conversations/${encodeURIComponent(conversationId)}`,
       { name },
+    );
+  }
+
+  /** A page of members in ascending user id; `after` is the previous page's `next`. */
+  members(conversationId: string, after?: string, limit = 50): Observable<MembersPageView> {
+    let params = new HttpParams().set('limit', String(limit));
+    if (after) params = params.set('after', after);
+    return this.http.get<MembersPageView>(
+      `/api/conversations/${encodeURIComponent(conversationId)}/members`,
+      { params },
     );
   }
 

@@ -38,6 +38,7 @@ function conversation(overrides: Partial<ConversationView> = {}): ConversationVi
     members: [member('me'), member('ana')],
     unreadCount: 0,
     unreadMentions: 0,
+    memberCount: 2,
     lastReadSeq: 0,
     lastRev: 0,
     createdAt: '2024-01-01T00:00:00.000Z',

@@ -39,6 +39,7 @@ function group(myRole: MemberRole): ConversationView {
     ],
     unreadCount: 0,
     unreadMentions: 0,
+    memberCount: 3,
     lastRev: 0,
     lastReadSeq: 0,
     createdAt: '2024-01-01T00:00:00Z',
@@ -60,6 +61,7 @@ describe('ConversationInfoComponent', () => {
       addMembers: jest.fn(() => of(conversation)),
       leave: jest.fn(() => of(undefined)),
       searchUsers: jest.fn(() => of([] as UserView[])),
+      members: jest.fn(() => of({ members: [member('cat', 'member'), member('dan', 'member')] })),
     };
     forget = jest.fn();
     TestBed.configureTestingModule({
@@ -91,6 +93,25 @@ describe('ConversationInfoComponent', () => {
     expect(rows[0].querySelector('[data-testid="member-presence"]')?.textContent).toBe('online');
     expect(rows[1].textContent).toContain('Me Myself (you)');
     expect(testids(element, 'group-info-summary')[0].textContent).toContain('3 members, 2 online');
+  });
+
+  it('pages in a large group\'s members past the embedded ones with "Show more"', async () => {
+    const { fixture, element } = await render({ ...group('member'), memberCount: 5 });
+    expect(element.querySelector('#members-heading')?.textContent).toContain('5 members');
+    expect(testids(element, 'group-member')).toHaveLength(3);
+    testids(element, 'group-members-more')[0].click();
+    await fixture.whenStable();
+    expect(api['members']).toHaveBeenCalledWith('g1', undefined, 100);
+    expect(testids(element, 'group-member').map((row) => row.dataset['userId'])).toEqual(
+      expect.arrayContaining(['cat', 'dan', 'me', 'ana', 'bob']),
+    );
+    expect(testids(element, 'group-member')).toHaveLength(5);
+    expect(testids(element, 'group-members-more')).toHaveLength(0);
+  });
+
+  it('shows no "Show more" when every member is embedded', async () => {
+    const { element } = await render(group('member'));
+    expect(testids(element, 'group-members-more')).toHaveLength(0);
   });
 
   it('offers a plain member no management, only leaving', async () => {
@@ -150,6 +171,7 @@ describe('ConversationInfoComponent, direct', () => {
       ],
       unreadCount: 0,
       unreadMentions: 0,
+      memberCount: 2,
       lastRev: 0,
       lastReadSeq: 0,
       createdAt: '2024-01-01T00:00:00Z',

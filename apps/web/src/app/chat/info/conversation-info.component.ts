@@ -31,6 +31,7 @@ import {
 import { PageVisibility } from '../shared/page-visibility.service';
 
 const ROLE_LABEL = { owner: 'Owner', admin: 'Admin', member: 'Member' } as const;
+const MEMBERS_PAGE = 100;
 
 interface MemberRow {
   member: ConversationMemberView;
@@ -78,6 +79,10 @@ export class ConversationInfoComponent {
   protected readonly results = signal<readonly UserView[]>([]);
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
   private searchSeq = 0;
+  /** Members paged in past the ones a large group's payload embeds ("Show more"). */
+  private readonly paged = signal<readonly ConversationMemberView[]>([]);
+  private readonly cursor = signal<string | null>(null);
+  private readonly exhausted = signal(false);
 
   protected readonly isGroup = computed(() => this.conversation().type === 'group');
   protected readonly title = computed(() => conversationTitle(this.conversation(), this.selfId()));
@@ -108,31 +113,37 @@ export class ConversationInfoComponent {
     if (live === 'connecting') return 'connecting…';
     return other.status === 'online' ? 'online' : lastSeenText(other.lastSeen);
   });
+  /** The embedded members (kept current by live events) and those paged in, each once. */
+  private readonly members = computed(() => {
+    const embedded = this.conversation().members;
+    const known = new Set(embedded.map((member) => member.id));
+    return [...embedded, ...this.paged().filter((member) => !known.has(member.id))];
+  });
+  protected readonly memberCount = computed(() => this.conversation().memberCount);
+  protected readonly hasMore = computed(
+    () => !this.exhausted() && this.members().length < this.memberCount(),
+  );
   protected readonly rows = computed<MemberRow[]>(() => {
     const selfId = this.selfId();
     const live = this.live() === 'live';
     this.page.now();
     const actor = this.myRole();
-    return sortMembers(this.conversation().members, selfId, (member) => displayName(member)).map(
-      (member) => {
-        const self = member.id === selfId;
-        const online = self ? live : member.status === 'online';
-        const actions = memberActions(actor, member, selfId);
-        return {
-          member,
-          name: displayName(member),
-          self,
-          online: live || self ? online : null,
-          presence: self ? 'you' : !live ? '' : online ? 'online' : lastSeenText(member.lastSeen),
-          role: ROLE_LABEL[member.role],
-          ...actions,
-        };
-      },
-    );
+    return sortMembers(this.members(), selfId, (member) => displayName(member)).map((member) => {
+      const self = member.id === selfId;
+      const online = self ? live : member.status === 'online';
+      const actions = memberActions(actor, member, selfId);
+      return {
+        member,
+        name: displayName(member),
+        self,
+        online: live || self ? online : null,
+        presence: self ? 'you' : !live ? '' : online ? 'online' : lastSeenText(member.lastSeen),
+        role: ROLE_LABEL[member.role],
+        ...actions,
+      };
+    });
   });
-  protected readonly memberIds = computed(
-    () => new Set(this.conversation().members.map((member) => member.id)),
-  );
+  protected readonly memberIds = computed(() => new Set(this.members().map((member) => member.id)));
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.searchTimer && clearTimeout(this.searchTimer));
@@ -144,6 +155,9 @@ export class ConversationInfoComponent {
     this.confirmLeave.set(false);
     this.query.set('');
     this.results.set([]);
+    this.paged.set([]);
+    this.cursor.set(null);
+    this.exhausted.set(false);
     const dialog = this.dialog().nativeElement;
     if (typeof dialog.showModal === 'function') dialog.showModal();
     else dialog.setAttribute('open', '');
@@ -199,7 +213,23 @@ export class ConversationInfoComponent {
       await firstValueFrom(this.api.removeMember(id, row.member.id));
       return true;
     });
-    if (done) await this.refresh();
+    if (done) {
+      this.paged.update((list) => list.filter((member) => member.id !== row.member.id));
+      await this.refresh();
+    }
+  }
+
+  /** The next page of members from `GET /api/conversations/:id/members`. */
+  protected async loadMore(): Promise<void> {
+    const page = await this.run('more', () =>
+      firstValueFrom(
+        this.api.members(this.conversation().id, this.cursor() ?? undefined, MEMBERS_PAGE),
+      ),
+    );
+    if (!page) return;
+    this.paged.update((list) => [...list, ...page.members]);
+    this.cursor.set(page.next ?? null);
+    this.exhausted.set(!page.next);
   }
 
   protected async leave(): Promise<void> {

@@ -212,6 +212,7 @@ export class ConversationComponent {
       outbox: this.outbox.entries().filter((entry) => entry.conversationId === id),
       uploads: this.uploads.uploads().filter((upload) => upload.conversationId === id),
       members: conversation?.members ?? [],
+      memberCount: conversation?.memberCount,
       selfId: this.selfId(),
       group: conversation?.type === 'group',
       preview: (clientId) => this.uploads.preview(clientId),

@@ -23,6 +23,8 @@ describe('MessageInfoDialogComponent', () => {
         { userId: 'ana', at: '2024-01-01T10:01:00.000Z' },
         { userId: 'bob', at: '2024-01-01T10:02:00.000Z' },
       ],
+      readCount: 1,
+      deliveredCount: 2,
     };
     const get = jest.fn(() => of(receipts));
     TestBed.configureTestingModule({

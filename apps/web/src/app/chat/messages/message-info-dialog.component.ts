@@ -184,9 +184,14 @@ export class MessageInfoDialogComponent {
     const info = this.info();
     if (!info) return [];
     return [
-      { title: 'Read by', rows: info.readBy, testid: 'receipt-read', empty: 'Nobody yet' },
       {
-        title: 'Delivered to',
+        title: counted('Read by', info.readCount, info.readBy.length),
+        rows: info.readBy,
+        testid: 'receipt-read',
+        empty: 'Nobody yet',
+      },
+      {
+        title: counted('Delivered to', info.deliveredCount, info.deliveredTo.length),
         rows: info.deliveredTo,
         testid: 'receipt-delivered',
         empty: info.readBy.length ? 'Everyone else has read it' : 'Nobody yet',
@@ -204,4 +209,9 @@ export class MessageInfoDialogComponent {
   protected time(at: string): string {
     return fullTime(at);
   }
+}
+
+/** "Read by 3,214" when the list shows only the first of them. */
+function counted(title: string, count: number, listed: number): string {
+  return count > listed ? `${title} ${count.toLocaleString('en')}` : title;
 }

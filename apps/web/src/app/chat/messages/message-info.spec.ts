@@ -25,11 +25,30 @@ describe('messageInfo', () => {
         { userId: 'ana', at: '2024-01-01T10:01:00.000Z' },
         { userId: 'bob', at: '2024-01-01T10:02:00.000Z' },
       ],
+      readCount: 2,
+      deliveredCount: 2,
     };
     const info = messageInfo(receipts, members, 'me');
     expect(info.readBy).toEqual([{ member: members[1], at: '2024-01-01T10:05:00.000Z' }]);
     expect(info.deliveredTo).toEqual([{ member: members[2], at: '2024-01-01T10:02:00.000Z' }]);
     expect(info.waiting.map((row) => row.member.id)).toEqual(['cy']);
+    expect(info).toMatchObject({ readCount: 1, deliveredCount: 1 });
+  });
+
+  it('counts beyond the listed first ones of a large group', () => {
+    const info = messageInfo(
+      {
+        messageId: 'm',
+        seq: 1,
+        readBy: [{ userId: 'ana', at: '2024-01-01T10:00:00.000Z' }],
+        deliveredTo: [{ userId: 'ana', at: '2024-01-01T10:00:00.000Z' }],
+        readCount: 3214,
+        deliveredCount: 5000,
+      },
+      members,
+      'me',
+    );
+    expect(info).toMatchObject({ readCount: 3214, deliveredCount: 1786 });
   });
 
   it('orders latest first and keeps readers who have left', () => {
@@ -42,6 +61,8 @@ describe('messageInfo', () => {
           { userId: 'gone', at: '2024-01-01T11:00:00.000Z' },
         ],
         deliveredTo: [],
+        readCount: 2,
+        deliveredCount: 0,
       },
       members,
       'me',

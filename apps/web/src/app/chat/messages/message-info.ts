@@ -11,12 +11,16 @@ export interface MessageInfo {
   deliveredTo: ReceiptRow[];
   /** Members whose devices do not have it yet. */
   waiting: ReceiptRow[];
+  /** How many read it, and how many have it, in all: a large group lists only the first ones. */
+  readCount: number;
+  deliveredCount: number;
 }
 
 /**
  * The "message info" lists from `GET .../receipts`: who read it, whose device has it without it
  * being read, and who has neither, each once, latest first, the sender left out. A reader who
- * left the group is still listed by id (as "Former member" in the view).
+ * left the group is still listed by id (as "Former member" in the view). The API lists the first
+ * 100 of each kind; the counts are complete.
  */
 export function messageInfo(
   receipts: MessageReceiptsView,
@@ -47,9 +51,15 @@ export function messageInfo(
       (member) => member.id !== senderId && !readers.has(member.id) && !delivered.has(member.id),
     )
     .map((member) => ({ member, at: null }));
+  const sender = (entries: MessageReceiptsView['readBy']) =>
+    entries.some((entry) => entry.userId === senderId) ? 1 : 0;
+  const readCount = receipts.readCount - sender(receipts.readBy);
   return {
     readBy: readBy.sort(latestFirst),
     deliveredTo: deliveredTo.sort(latestFirst),
     waiting,
+    readCount,
+    // A read counts as delivered too; readers are counted under "Read by" only, as listed.
+    deliveredCount: Math.max(0, receipts.deliveredCount - sender(receipts.deliveredTo) - readCount),
   };
 }

@@ -25,6 +25,14 @@ describe('receiptFor', () => {
     expect(receiptFor(3, [member('me', 0, 0), member('ana', 0, 3)], 'me').state).toBe('read');
   });
 
+  it("is not read while a large group's members beyond the embedded ones may not have it", () => {
+    const embedded = [member('me', 0, 0), member('ana', 5, 5), member('bob', 5, 5)];
+    const big = receiptFor(3, embedded, 'me', 5000);
+    expect(big.state).toBe('sent');
+    expect(big.others).toBe(4999);
+    expect(receiptFor(3, embedded, 'me', 3).state).toBe('read');
+  });
+
   it('ignores the own watermark', () => {
     expect(receiptFor(3, [member('me', 9, 9), member('ana', 1, 1)], 'me').state).toBe('sent');
   });

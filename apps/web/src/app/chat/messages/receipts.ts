@@ -15,21 +15,25 @@ export interface ReceiptSummary {
 /**
  * Ticks of an own message from the other members' watermarks: delivered when every other member's
  * `lastDeliveredSeq` (or `lastReadSeq`) reached `seq`, read when every `lastReadSeq` did.
+ * `memberCount` is the whole conversation's size, the viewer included.
  */
 export function receiptFor(
   seq: number,
   members: readonly ConversationMemberView[],
   selfId: string | null,
+  memberCount = members.length,
 ): ReceiptSummary {
   const others = members.filter((member) => member.id !== selfId);
   const readBy = others.filter((member) => member.lastReadSeq >= seq);
   const deliveredTo = others.filter(
     (member) => member.lastReadSeq >= seq || member.lastDeliveredSeq >= seq,
   );
+  // A large group embeds only its first members: the ones not embedded are not known to have it.
+  const total = Math.max(others.length, memberCount - 1);
   let state: ReceiptState = 'sent';
-  if (others.length > 0 && readBy.length === others.length) state = 'read';
-  else if (others.length > 0 && deliveredTo.length === others.length) state = 'delivered';
-  return { state, readBy, deliveredTo, others: others.length };
+  if (total > 0 && readBy.length === total) state = 'read';
+  else if (total > 0 && deliveredTo.length === total) state = 'delivered';
+  return { state, readBy, deliveredTo, others: total };
 }
 
 /**

@@ -153,6 +153,8 @@ export interface TimelineInput {
   outbox: readonly OutboxEntry[];
   uploads: readonly PendingUpload[];
   members: readonly ConversationMemberView[];
+  /** The conversation's size, which a large group's embedded `members` fall short of. */
+  memberCount?: number;
   selfId: string | null;
   group: boolean;
   /** A local object URL for an image still on its way, by clientId. */
@@ -204,7 +206,7 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
     let readCount = 0;
     let others = 0;
     if (own) {
-      const receipt = receiptFor(message.seq, members, selfId);
+      const receipt = receiptFor(message.seq, members, selfId, input.memberCount);
       status = receipt.state;
       readCount = receipt.readBy.length;
       others = receipt.others;

@@ -34,6 +34,7 @@ const conversation = (
   members,
   unreadCount: 0,
   unreadMentions: 0,
+  memberCount: members.length,
   lastRev: 0,
   lastReadSeq: 0,
   createdAt: '2024-01-01T00:00:00Z',

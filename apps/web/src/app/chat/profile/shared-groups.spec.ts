@@ -21,6 +21,7 @@ const conversation = (
   members: memberIds.map(member),
   unreadCount: 0,
   unreadMentions: 0,
+  memberCount: memberIds.length,
   lastRev: 0,
   lastReadSeq: 0,
   createdAt: '2024-01-01T00:00:00.000Z',

@@ -40,6 +40,7 @@ function conversation(id: string, overrides: Partial<ConversationView>): Convers
     members: [member('me')],
     unreadCount: 0,
     unreadMentions: 0,
+    memberCount: 1,
     lastReadSeq: 0,
     lastRev: 0,
     createdAt: '2024-01-01T00:00:00.000Z',

@@ -96,6 +96,7 @@ describe('who and where', () => {
       members: [member('me', 'online'), { ...member('ana', 'online'), avatarUrl: '/a.png' }],
       unreadCount: 0,
       unreadMentions: 0,
+      memberCount: 2,
       lastRev: 0,
       lastReadSeq: 0,
       createdAt: '2024-01-01T00:00:00Z',

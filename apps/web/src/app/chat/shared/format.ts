@@ -69,11 +69,12 @@ export function nameWithHandle(user: Pick<UserView, 'username' | 'displayName'>)
  * own connection is down, others' presence is stale: say so instead of showing it.
  */
 export function groupPresence(
-  conversation: Pick<ConversationView, 'members'>,
+  conversation: Pick<ConversationView, 'members'> & Partial<Pick<ConversationView, 'memberCount'>>,
   selfId: string | null,
   connection: 'live' | 'offline' | 'connecting',
 ): string {
-  const count = conversation.members.length;
+  // A large group embeds only its first members; the count is the whole group's.
+  const count = conversation.memberCount ?? conversation.members.length;
   const members = `${count} member${count === 1 ? '' : 's'}`;
   if (connection === 'offline') return `${members}, waiting for network`;
   if (connection === 'connecting') return `${members}, connecting…`;
