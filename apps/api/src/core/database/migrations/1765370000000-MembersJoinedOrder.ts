@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Large groups: a conversation payload embeds its first members in joining order, which this
  * index serves as a range scan of its first rows instead of a sort of all 10,000.
  */
-export class MembersJoinedOrder1765350000000 implements MigrationInterface {
-  name = 'MembersJoinedOrder1765350000000';
+export class MembersJoinedOrder1765370000000 implements MigrationInterface {
+  name = 'MembersJoinedOrder1765370000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
