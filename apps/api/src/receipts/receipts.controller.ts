@@ -17,7 +17,7 @@ export class ReceiptsController {
   @ApiOperation({
     summary:
       'Who a message was delivered to and read by, and when: complete counts, and the first ' +
-      '`limit` (1..200, default 100) of each list, earliest first',
+      '`limit` (1..256, default 256) of each list, earliest first',
   })
   @ApiQueryOf(ReceiptsQuery)
   forMessage(

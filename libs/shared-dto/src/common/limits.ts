@@ -20,8 +20,9 @@ export const DEFAULT_LIMITS = {
   embeddedMembersMax: 256,
   membersPageDefault: 50,
   membersPageMax: 200,
-  receiptsListDefault: 100,
-  receiptsListMax: 200,
+  /** As many as `embeddedMembersMax`: a group under the old cap still gets complete lists. */
+  receiptsListDefault: 256,
+  receiptsListMax: 256,
   historyPageDefault: 50,
   historyPageMax: 100,
   searchLimitDefault: 20,
