@@ -33,6 +33,9 @@ export interface ConversationView {
   lastActivityAt: string;
   /** The caller's own mute: no pushes (except mentions) until then; null when not muted. */
   mutedUntil?: string | null;
+  /** Direct conversations only: messages are end-to-end encrypted (CONTRACT.md); never turned off. */
+  encrypted: boolean;
+  encryptedAt?: string | null;
 }
 
 /** `GET /api/conversations/:id/members`: a page of members in ascending user id. */

@@ -2,6 +2,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsOptional,
   IsString,
@@ -38,6 +39,11 @@ export class CreateConversationDto {
   @ArrayMaxSize(DEFAULT_LIMITS.groupMembersPerRequestMax)
   @IsUUID('all', { each: true })
   memberIds?: string[];
+
+  /** Direct only: end-to-end encrypted from the start (an existing one is switched on). */
+  @ValidateIf((o: CreateConversationDto) => o.type !== 'group' && o.encrypted !== undefined)
+  @IsBoolean()
+  encrypted?: boolean;
 }
 
 /** `PATCH /api/conversations/:id` (groups only). */

@@ -1,7 +1,9 @@
 import type { CallSummary } from '../calls/call.dto';
 import type { AttachmentView } from '../upload/upload.view';
+import type { EncryptedPayload, EncryptedReactionView } from './encrypted.dto';
 
-export type MessageType = 'text' | 'image' | 'file' | 'voice' | 'call';
+/** `system` messages are written by the server (e.g. when encryption is turned on). */
+export type MessageType = 'text' | 'image' | 'file' | 'voice' | 'call' | 'system';
 
 export interface MessageView {
   id: string;
@@ -28,6 +30,20 @@ export interface MessageView {
   mentions: string[];
   /** On a `type: 'call'` message: the call it records. */
   call?: CallSummary | null;
+  /**
+   * In an end-to-end encrypted conversation: the ciphertext for every device (`content` is '',
+   * `mentions` and `reactions` are empty, a file's details live inside).
+   */
+  encrypted?: EncryptedPayload | null;
+  /** In an end-to-end encrypted conversation: each member's reactions, encrypted. */
+  encryptedReactions?: EncryptedReactionView[];
+  /** On a `type: 'system'` message: what happened. */
+  system?: SystemEvent | null;
+}
+
+/** What a `system` message records. */
+export interface SystemEvent {
+  kind: 'encryption-enabled';
 }
 
 /** What a reply shows of the message it answers. */

@@ -1,5 +1,16 @@
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { DEFAULT_LIMITS } from '../common/limits';
+import { EncryptedPayloadDto } from './encrypted.dto';
 import type { MessageType } from './message.view';
 
 /** What a client may send; `call` messages are written by the server when a call ends. */
@@ -35,6 +46,12 @@ export class SendMessageBody {
   @IsOptional()
   @IsUUID()
   replyToId?: string;
+
+  /** In an end-to-end encrypted conversation, instead of `content`. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EncryptedPayloadDto)
+  encrypted?: EncryptedPayloadDto;
 }
 
 /** The payload of the `message:send` socket event. */

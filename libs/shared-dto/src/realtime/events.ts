@@ -8,6 +8,7 @@ import type {
   CallMedia,
 } from '../calls/call.dto';
 import type { ConversationView } from '../conversations/conversation.view';
+import type { EncryptedPayload } from '../messages/encrypted.dto';
 import type { MessageView } from '../messages/message.view';
 import type { ReceiptEvent } from '../messages/receipt.dto';
 
@@ -23,12 +24,19 @@ export interface SendMessagePayload {
   type?: 'text' | 'image' | 'file' | 'voice';
   fileUrl?: string;
   replyToId?: string;
+  /** In an end-to-end encrypted conversation, instead of `content`. */
+  encrypted?: EncryptedPayload;
 }
 
 export interface EditMessagePayload {
   conversationId: string;
   messageId: string;
-  content: string;
+  content?: string;
+  encrypted?: EncryptedPayload;
+}
+
+export interface EncryptedReactionPayload extends MessageRefPayload {
+  encrypted: EncryptedPayload;
 }
 
 export interface MessageRefPayload {
@@ -58,6 +66,10 @@ export interface ClientToServerEvents {
   ) => void;
   'reaction:add': (payload: ReactionPayload, ack: AckCallback<{ message: MessageView }>) => void;
   'reaction:remove': (payload: ReactionPayload, ack: AckCallback<{ message: MessageView }>) => void;
+  'reaction:set-encrypted': (
+    payload: EncryptedReactionPayload,
+    ack: AckCallback<{ message: MessageView }>,
+  ) => void;
   'message:delivered': (payload: ReceiptPayload, ack: AckCallback) => void;
   'message:read': (payload: ReceiptPayload, ack: AckCallback) => void;
   'typing:start': (payload: ConversationRefPayload, ack: AckCallback) => void;

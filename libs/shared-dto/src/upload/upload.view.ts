@@ -16,7 +16,10 @@ export type DocumentMimeType =
 /** Voice recordings accepted as `kind: 'voice'`: opus in WebM or Ogg, AAC (or opus) in MP4, MP3. */
 export type VoiceMimeType = 'audio/webm' | 'audio/ogg' | 'audio/mp4' | 'audio/mpeg';
 
-export type UploadMimeType = ImageMimeType | DocumentMimeType | VoiceMimeType;
+/** A file encrypted on the client (`POST /api/upload?encrypted=true`): opaque to the server. */
+export type EncryptedMimeType = 'application/octet-stream';
+
+export type UploadMimeType = ImageMimeType | DocumentMimeType | VoiceMimeType | EncryptedMimeType;
 
 /** Bars of a voice message's waveform (`attachment.waveform`), each a level in 0..1. */
 export const WAVEFORM_BARS = 64;
