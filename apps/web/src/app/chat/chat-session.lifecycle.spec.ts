@@ -88,6 +88,7 @@ describe('ChatSession: message:updated and the replay after a reconnect', () => 
   const queries: HistoryQuery[] = [];
 
   const conversation = (): ConversationView => ({
+    encrypted: false,
     id: 'c1',
     type: 'direct',
     members: [member('me'), member('ana')],

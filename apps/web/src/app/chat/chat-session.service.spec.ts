@@ -56,6 +56,7 @@ class FakeRealtime {
 }
 
 const conversation: ConversationView = {
+  encrypted: false,
   id: 'c1',
   type: 'direct',
   members: [

@@ -2,6 +2,7 @@ import type { ConversationView, MessageView } from '@chat/shared-dto';
 import { describe as describeMessage } from './in-app-notifier.service';
 
 const conversation = (type: 'direct' | 'group'): ConversationView => ({
+  encrypted: false,
   id: 'c1',
   type,
   name: type === 'group' ? 'Team' : null,

@@ -9,6 +9,7 @@ function conversation(
   mutedUntil?: string | null,
 ): ConversationView {
   return {
+    encrypted: false,
     id,
     type: 'direct',
     members: [],

@@ -32,6 +32,7 @@ function message(seq: number, overrides: Partial<MessageView> = {}): MessageView
 
 function conversation(overrides: Partial<ConversationView> = {}): ConversationView {
   return {
+    encrypted: false,
     id: 'c1',
     type: 'group',
     name: 'Team',

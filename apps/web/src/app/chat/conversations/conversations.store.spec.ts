@@ -23,6 +23,7 @@ function conversation(
   overrides: Partial<ConversationView> = {},
 ): ConversationView {
   return {
+    encrypted: false,
     id,
     type: 'direct',
     members: [member('me'), member('ana')],

@@ -29,6 +29,7 @@ const member = (
 
 function group(myRole: MemberRole): ConversationView {
   return {
+    encrypted: false,
     id: 'g1',
     type: 'group',
     name: 'Book club',
@@ -163,6 +164,7 @@ describe('ConversationInfoComponent', () => {
 describe('ConversationInfoComponent, direct', () => {
   it("shows the other person's @username and presence", async () => {
     const direct: ConversationView = {
+      encrypted: false,
       id: 'd1',
       type: 'direct',
       members: [

@@ -28,6 +28,7 @@ const conversation = (
   members: ConversationMemberView[],
   name: string | null = null,
 ): ConversationView => ({
+  encrypted: false,
   id,
   type,
   name,

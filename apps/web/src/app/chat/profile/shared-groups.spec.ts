@@ -15,6 +15,7 @@ const conversation = (
   type: ConversationView['type'],
   memberIds: string[],
 ): ConversationView => ({
+  encrypted: false,
   id,
   type,
   name: type === 'group' ? `Group ${id}` : null,

@@ -35,6 +35,7 @@ function member(id: string, displayName?: string): ConversationMemberView {
 
 function conversation(id: string, overrides: Partial<ConversationView>): ConversationView {
   return {
+    encrypted: false,
     id,
     type: 'direct',
     members: [member('me')],

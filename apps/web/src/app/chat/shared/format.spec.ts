@@ -91,6 +91,7 @@ describe('who and where', () => {
 
   it("uses the other person's id for a direct conversation's avatar, as everywhere else", () => {
     const direct: ConversationView = {
+      encrypted: false,
       id: 'conv',
       type: 'direct',
       members: [member('me', 'online'), { ...member('ana', 'online'), avatarUrl: '/a.png' }],
