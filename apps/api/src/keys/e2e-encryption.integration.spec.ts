@@ -12,7 +12,7 @@ import type {
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
-import { SignalDevice } from '../../test/e2e/signal-device';
+import { SignalDevice } from '@chat/test-kit';
 import {
   bearer,
   ClientSocket,
