@@ -78,8 +78,8 @@ async function displayStringFor(
  * `new FingerprintGenerator(5200).createFor(myId, myKey, peerId, peerKey)`, digit for digit (the
  * spec checks it against the library). It runs on the browser's native SHA-512: the library's own
  * pure-JS digest yields to a `setTimeout` after every one of its 10,400 hashes, which browsers
- * clamp to 4 ms (about 45 s per number). Without WebCrypto (an insecure origin) it falls back to
- * the library, loaded on first use.
+ * clamp to 4 ms (about 45 s per number). Without WebCrypto (an insecure origin) it fails, as
+ * end-to-end encryption itself does there.
  */
 export async function computeSafetyNumber(
   myUserId: string,
@@ -91,10 +91,7 @@ export async function computeSafetyNumber(
   const mine = identityBytes(myDevices);
   const theirs = identityBytes(peerDevices);
   const subtle = globalThis.crypto?.subtle;
-  if (!subtle) {
-    const { FingerprintGenerator } = await import('@privacyresearch/libsignal-protocol-typescript');
-    return new FingerprintGenerator(iterations).createFor(myUserId, mine, peerUserId, theirs);
-  }
+  if (!subtle) throw new Error('This browser cannot compute safety numbers here (no WebCrypto).');
   const local = await displayStringFor(subtle, myUserId, new Uint8Array(mine), iterations);
   const remote = await displayStringFor(subtle, peerUserId, new Uint8Array(theirs), iterations);
   return [local, remote].sort().join('');

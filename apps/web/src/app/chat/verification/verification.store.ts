@@ -1,3 +1,4 @@
+import { HttpErrorResponse } from '@angular/common/http';
 import { Injectable, inject, signal } from '@angular/core';
 import type { DeviceKeysView } from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
@@ -64,10 +65,11 @@ export class VerificationStore {
       const safetyNumber = await computeSafetyNumber(selfId, mine, peerId, theirs);
       return this.setSafety(peerId, { status: 'ready', safetyNumber });
     } catch (err) {
-      return this.setSafety(peerId, {
-        status: 'error',
-        message: parseHttpError(err).message || 'Could not load the safety number.',
-      });
+      const message =
+        err instanceof HttpErrorResponse || !(err instanceof Error)
+          ? parseHttpError(err).message
+          : err.message;
+      return this.setSafety(peerId, { status: 'error', message });
     }
   }
 
