@@ -48,7 +48,8 @@ describe('system messages', () => {
     const line = (fixture.nativeElement as HTMLElement).querySelector(
       '[data-testid="system-message"]',
     );
-    expect(line?.textContent?.trim()).toBe('🔒 Ana Lima turned on end-to-end encryption');
+    expect(line?.textContent?.trim()).toBe('Ana Lima turned on end-to-end encryption');
+    expect(line?.querySelector('chat-lock-icon')).not.toBeNull();
     expect(line?.getAttribute('data-message-id')).toBe('m1');
   });
 });

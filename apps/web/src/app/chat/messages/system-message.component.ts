@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import type { ConversationMemberView, SystemEvent } from '@chat/shared-dto';
 import { displayName } from '../shared/format';
+import { LockIconComponent } from '../verification/lock-icon.component';
 import type { DisplayMessage } from './timeline';
 
 /** What the server's `system` messages say, by kind, given who did it. */
@@ -19,9 +20,13 @@ export function systemText(
   return message.text || 'End-to-end encryption was turned on';
 }
 
-/** A line the server wrote into the conversation (not a chat bubble), centred and muted. */
+/**
+ * A line the server wrote into the conversation (not a chat bubble), centred and muted, with a
+ * drawn lock (an emoji font may lack 🔒).
+ */
 @Component({
   selector: 'chat-system-message',
+  imports: [LockIconComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <p
@@ -31,16 +36,22 @@ export function systemText(
       [attr.data-kind]="system()?.kind ?? null"
     >
       @if (system()?.kind === 'encryption-enabled') {
-        <span aria-hidden="true">🔒</span>
+        <chat-lock-icon class="lock" />
       }
       {{ text() }}
     </p>
   `,
   styles: `
+    :host {
+      display: flex;
+      justify-content: center;
+    }
     .system {
-      align-self: center;
+      display: inline-flex;
+      align-items: center;
+      gap: 6px;
       max-width: min(90%, 480px);
-      margin: 10px auto;
+      margin: 10px 0;
       padding: 5px 12px;
       border-radius: 999px;
       background: var(--surface-2);
@@ -49,6 +60,11 @@ export function systemText(
       line-height: 1.4;
       text-align: center;
       overflow-wrap: anywhere;
+    }
+    .lock {
+      flex: none;
+      width: 13px;
+      height: 13px;
     }
   `,
 })
