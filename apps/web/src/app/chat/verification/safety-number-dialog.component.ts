@@ -171,6 +171,12 @@ export interface VerificationPeer {
       letter-spacing: 0.06em;
       font-variant-numeric: tabular-nums;
     }
+    @media (max-width: 420px) {
+      .number {
+        gap: 8px 12px;
+        font-size: 17px;
+      }
+    }
     .how {
       line-height: 1.45;
     }
