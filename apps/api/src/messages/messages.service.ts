@@ -229,8 +229,8 @@ export class MessagesService {
   }
 
   /**
-   * Per conversation, the unread messages that are not news (tombstones and system lines: not counted as unread) and the
-   * unread ones that mention the caller.
+   * Per conversation, the unread messages that are not news (tombstones and system lines, not
+   * counted as unread) and the unread ones that mention the caller.
    */
   async unreadDetails(
     userId: string,
