@@ -9,7 +9,7 @@
 // acked: CPU-µs per message, which holds up on a machine shared with other work where msg/s
 // does not. Every acked message is then checked as in the throughput part.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ROOT, waitForHealth } from '@chat/test-kit';
@@ -51,8 +51,14 @@ async function startNginx(servers) {
   if (check.status !== 0) throw new Error(`nginx -t failed: ${check.stderr}`);
   const child = spawn(bin, [...args, '-g', 'daemon off;'], { stdio: 'ignore' });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  // If the bench exits without stopping it (Ctrl-C cleans up and exits), nginx goes too.
+  const onExit = () => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGQUIT');
+  };
+  process.once('exit', onExit);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
+    process.removeListener('exit', onExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     process.kill(child.pid, 'SIGQUIT');
     const timer = setTimeout(() => {
@@ -185,7 +191,7 @@ async function runBehindNginx(ctx, { name, behind, listening }, instances, world
     r.behindNginx = behind;
     r.listening = listening;
     r.socketsPerInstance = spread;
-    r.nginxConfPrefix = nginx.prefix;
+    if (opts.keep) r.nginxPrefix = nginx.prefix;
     for (const s of r.steps) s.perMessage = perMessage(s, count);
     const keys = [
       'server',
@@ -208,6 +214,8 @@ async function runBehindNginx(ctx, { name, behind, listening }, instances, world
     return r;
   } finally {
     await nginx.stop();
+    // Its config and logs go with it unless --keep (the access log has a line per socket).
+    if (!opts.keep) rmSync(nginx.prefix, { recursive: true, force: true });
   }
 }
 
