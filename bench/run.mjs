@@ -108,6 +108,7 @@ async function main() {
       search: () => import('./scenarios/search.mjs').then((m) => m.searchScenario(ctx)),
       login: () => import('./scenarios/login.mjs').then((m) => m.loginScenario(ctx)),
       bigroup: () => import('./scenarios/bigroup.mjs').then((m) => m.bigroupScenario(ctx)),
+      scaleout: () => import('./scenarios/scaleout.mjs').then((m) => m.scaleoutScenario(ctx)),
     };
     for (const part of PARTS) {
       if (!opts.only.includes(part)) continue;

@@ -1,12 +1,15 @@
 // Command-line flags of `npm run bench` and the defaults of the full and quick modes.
 
 /** The bench parts, in the order they run. */
-export const PARTS = ['throughput', 'idle', 'history', 'search', 'login', 'bigroup'];
+export const PARTS = ['throughput', 'idle', 'history', 'search', 'login', 'bigroup', 'scaleout'];
+/** What runs without --only: scaleout needs nginx, so it is asked for by name. */
+export const DEFAULT_PARTS = PARTS.filter((p) => p !== 'scaleout');
 
 export const USAGE = `npm run bench -- [flags]      (or: node --import ./libs/test-kit/register.mjs bench/run.mjs [flags])
 
   --quick                    smaller and shorter (about 3 minutes); the default is the full run (about 15-20)
-  --only=a,b                 parts to run: throughput, idle, history, search, login, bigroup (default: all)
+  --only=a,b                 parts to run: throughput, idle, history, search, login, bigroup, scaleout
+                             (default: all but scaleout)
   --targets=a,b              throughput targets: product, relay, relay-pg (default: all)
   --steps=500,1000,...       offered msg/s per step (stepping stops at saturation)
   --step-seconds=N           length of each step (full 10, quick 5)
@@ -22,6 +25,14 @@ export const USAGE = `npm run bench -- [flags]      (or: node --import ./libs/te
   --bigroup-members=N        members of the large group, sockets split over two instances (full 5000, quick 1000)
   --bigroup-rate=N           msg/s sent to it (default 20)
   --bigroup-seconds=N        how long (full 30, quick 10)
+  --scaleout-instances=1,2   scaleout: the throughput load through nginx (docker/nginx.conf, sticky /socket.io)
+                             in front of 1, then 2 API instances on the same database and Redis; reports
+                             CPU-µs per message of each instance, nginx, PostgreSQL and Redis (needs nginx:
+                             apt-get install -y nginx). Uses --steps, --step-seconds, --users, --workers.
+                             N+M: N instances behind nginx and M more on the Redis adapter with no socket
+                             (what receiving every broadcast costs an instance), e.g. 1,1+1,2
+  --source-addresses=N       scaleout: loopback source addresses the sockets come from, 127.0.0.2.. (default 64),
+                             which nginx's sticky hash spreads over the instances
   --api-entry=main|cluster   the built entry to run for the throughput test (default main: one process)
   --profile                  CPU-profile the API during the throughput test (node --cpu-prof) and summarise it
   --env=KEY=VALUE            extra environment for the API (repeatable)
@@ -86,13 +97,15 @@ export function parseOptions(argv) {
     'bigroup-members',
     'bigroup-rate',
     'bigroup-seconds',
+    'scaleout-instances',
+    'source-addresses',
   ];
   for (const k of Object.keys(flags))
     if (!known.includes(k)) throw new Error(`unknown flag --${k}\n\n${USAGE}`);
 
   const opts = {
     quick,
-    only: flags.only ? list(flags.only) : PARTS,
+    only: flags.only ? list(flags.only) : DEFAULT_PARTS,
     targets: flags.targets ? list(flags.targets) : ['product', 'relay', 'relay-pg'],
     steps: flags.steps
       ? list(flags.steps).map(num)
@@ -122,6 +135,15 @@ export function parseOptions(argv) {
     bigroupMembers: num(flags['bigroup-members'] ?? (quick ? 1000 : 5000)),
     bigroupRate: num(flags['bigroup-rate'] ?? 20),
     bigroupSeconds: num(flags['bigroup-seconds'] ?? (quick ? 10 : 30)),
+    // `N` = N instances behind nginx; `N+M` = and M more on the Redis adapter holding no socket.
+    scaleoutInstances: list(flags['scaleout-instances'] ?? '1,2').map((spec) => {
+      const m = /^(\d+)(?:\+(\d+))?$/.exec(spec);
+      if (!m) throw new Error(`--scaleout-instances: ${spec} is not N or N+M`);
+      const behind = Number(m[1]);
+      const listening = Number(m[2] ?? 0);
+      return { name: listening ? `${behind}x+${listening}` : `${behind}x`, behind, listening };
+    }),
+    sourceAddresses: num(flags['source-addresses'] ?? 64),
     logLevel: flags['log-level'] ?? 'warn',
     writeDocs: flags['no-docs'] ? false : flags['write-docs'] ? true : !quick,
     build: Boolean(flags.build),
@@ -133,6 +155,15 @@ export function parseOptions(argv) {
   if (!['main', 'cluster'].includes(opts.apiEntry))
     throw new Error('--api-entry is main or cluster');
   for (const part of opts.only) if (!PARTS.includes(part)) throw new Error(`unknown part ${part}`);
+  const totals = opts.scaleoutInstances.map((c) => c.behind + c.listening);
+  if (
+    !opts.scaleoutInstances.every((c) => c.behind >= 1) ||
+    !totals.every((n, i) => i === 0 || n >= totals[i - 1]) ||
+    new Set(opts.scaleoutInstances.map((c) => c.name)).size !== totals.length
+  )
+    throw new Error(
+      '--scaleout-instances: distinct configurations whose instance totals do not fall, e.g. 1,1+1,2',
+    );
   for (const t of opts.targets)
     if (!['product', 'relay', 'relay-pg'].includes(t)) throw new Error(`unknown target ${t}`);
   return opts;

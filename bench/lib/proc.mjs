@@ -87,10 +87,17 @@ export function cpuMeter({ pids = {}, names = [] } = {}) {
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       const m1 = machineCpu();
       const out = { machineBusyPct: pct((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) };
-      for (const [k, v] of Object.entries(lists))
-        out[`${k}CpuPct`] = pct(deltaSeconds(p0[k], readPids(v)) / wall);
-      for (const n of names)
-        out[`${n}CpuPct`] = pct(deltaSeconds(n0[n], cpuSecondsByName(n)) / wall);
+      // The CPU seconds as well, unrounded: divided by a message count they give CPU per message.
+      const seconds = { wall };
+      for (const [k, v] of Object.entries(lists)) {
+        seconds[k] = deltaSeconds(p0[k], readPids(v));
+        out[`${k}CpuPct`] = pct(seconds[k] / wall);
+      }
+      for (const n of names) {
+        seconds[n] = deltaSeconds(n0[n], cpuSecondsByName(n));
+        out[`${n}CpuPct`] = pct(seconds[n] / wall);
+      }
+      out.seconds = seconds;
       return out;
     },
   };

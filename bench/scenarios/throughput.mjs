@@ -73,15 +73,21 @@ export async function buildWorld(url, { users: count, groups, groupSize, prefix,
 async function runStep(
   cluster,
   target,
-  { step, rate, stepSeconds, groupShare, drainSeconds, pgPids },
+  { step, rate, stepSeconds, groupShare, drainSeconds, pgPids, pgStats },
 ) {
   const durationMs = stepSeconds * 1000;
   // PostgreSQL CPU = the backends serving the bench database (other databases' work excluded).
   // The server's CPU includes its children: a cluster entry's workers.
+  // A target of several processes (instances behind nginx) names its own pid lists.
   const meter = cpuMeter({
-    pids: { server: processTree(target.pid), postgres: await pgPids() },
+    pids: {
+      server: processTree(target.pid),
+      ...(target.cpuPids?.() ?? {}),
+      postgres: await pgPids(),
+    },
     names: ['redis-server'],
   });
+  const pg0 = pgStats ? await pgStats() : null;
   const gen = await cluster.step({ step, rate, durationMs, groupShare });
   const deadline = Date.now() + drainSeconds * 1000;
   let p;
@@ -96,6 +102,7 @@ async function runStep(
     await sleep(100);
   }
   const cpu = meter.stop();
+  const pg1 = pgStats ? await pgStats() : null;
   const reports = await cluster.stepReport(step);
   const sum = (k) => reports.reduce((a, r) => a + r[k], 0);
   const first = Math.min(...reports.map((r) => r.firstSendAt).filter(Boolean));
@@ -139,6 +146,14 @@ async function runStep(
     latency: Object.fromEntries(Object.entries(e2e).map(([k, v]) => [k, round(v)])),
     ackLatency: Object.fromEntries(Object.entries(ack).map(([k, v]) => [k, round(v)])),
     cpu,
+    ...(pg0 && pg1
+      ? {
+          pg: {
+            commits: pg1.commits - pg0.commits,
+            walBytes: pg1.walBytes - pg0.walBytes,
+          },
+        }
+      : {}),
     generator: {
       cpuPct: round(gen.reduce((a, g) => a + g.cpuPct, 0)),
       eventLoopP99Ms: round(Math.max(...gen.map((g) => g.eventLoopP99Ms))),
@@ -169,8 +184,12 @@ function formatStep(name, s) {
   );
 }
 
-/** Runs the stepped load against one target (product or reference) and collects the results. */
-async function runTarget(name, target, world, opts, log) {
+/**
+ * Runs the stepped load against one target (product or reference) and collects the results.
+ * `opts.localAddresses` spreads the sockets' source addresses (a sticky balancer hashes them);
+ * `opts.pgStats` adds the bench database's commits and the server's WAL bytes to each step.
+ */
+export async function runTarget(name, target, world, opts, log) {
   const background = await backgroundLoad(2000);
   log(`  ${name}: machine ${background}% busy before the run (other work on the machine)`);
   const cluster = await ClientCluster.start(opts.workers);
@@ -181,6 +200,18 @@ async function runTarget(name, target, world, opts, log) {
         'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
       )
     ).rows.map((r) => r.pid);
+  // Commits of the bench database (its backends flush these counters within about a second of
+  // going idle) and WAL written by the whole server (other databases' writes included).
+  const pgStats = opts.pgStats
+    ? async () => {
+        const { rows } = await db.query(
+          `SELECT xact_commit::float8 AS commits,
+                  pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS wal
+             FROM pg_stat_database WHERE datname = current_database()`,
+        );
+        return { commits: rows[0].commits, walBytes: rows[0].wal };
+      }
+    : null;
   try {
     const t0 = Date.now();
     const conn = await cluster.setup({
@@ -188,7 +219,8 @@ async function runTarget(name, target, world, opts, log) {
       users: world.users.map(({ id, token, convs }) => ({ id, token, convs })),
       runTag: opts.tag,
       contentSize: opts.contentSize,
-      authWithUserId: name !== 'product',
+      authWithUserId: opts.authWithUserId ?? name !== 'product',
+      localAddresses: opts.localAddresses ?? [],
     });
     log(
       `  ${name}: ${conn.connected} sockets connected in ${((Date.now() - t0) / 1000).toFixed(1)} s (${conn.failed} failed)`,
@@ -197,6 +229,7 @@ async function runTarget(name, target, world, opts, log) {
       throw new Error(
         `${name}: only ${conn.connected} sockets connected: ${JSON.stringify(conn.errors)}`,
       );
+    if (opts.onConnected) await opts.onConnected();
 
     // Warm-up (JIT, caches, pools), excluded from the results.
     await runStep(cluster, target, {
@@ -206,6 +239,7 @@ async function runTarget(name, target, world, opts, log) {
       groupShare: opts.groupShare,
       drainSeconds: 10,
       pgPids,
+      pgStats,
     });
 
     const steps = [];
@@ -218,6 +252,7 @@ async function runTarget(name, target, world, opts, log) {
         groupShare: opts.groupShare,
         drainSeconds: opts.drainSeconds,
         pgPids,
+        pgStats,
       });
       s.saturated = saturation(s);
       steps.push(s);
@@ -241,6 +276,7 @@ async function runTarget(name, target, world, opts, log) {
         groupShare: opts.groupShare,
         drainSeconds: opts.drainSeconds,
         pgPids,
+        pgStats,
       });
       halfMax.saturated = saturation(halfMax);
       log(formatStep(name, halfMax) + '  <- half of max');
