@@ -23,6 +23,8 @@ export async function generatePreKeys(
     const keyId = ((start + i - 1) % E2E_CLIENT_LIMITS.keyIdMax) + 1;
     const preKey = await lib.KeyHelper.generatePreKey(keyId);
     generated.push({ keyId: preKey.keyId, keyPair: preKey.keyPair });
+    // Curve25519 runs in JS on the main thread: let the page breathe between keys.
+    if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
   }
   await store.addPreKeys(generated);
   return generated.map((key) => ({

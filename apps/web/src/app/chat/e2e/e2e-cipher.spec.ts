@@ -1,4 +1,4 @@
-import './e2e-test-env';
+import './e2e-env.test';
 import type {
   DeviceKeysView,
   EncryptedMessageContent,
