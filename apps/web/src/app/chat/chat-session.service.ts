@@ -2,7 +2,9 @@ import { Injectable, inject } from '@angular/core';
 import { Router } from '@angular/router';
 import type {
   ConversationView,
+  EncryptedMessageContent,
   MessageView,
+  SendMessagePayload,
   ReceiptEvent,
   ReplyPreview,
   UploadView,
@@ -13,6 +15,9 @@ import { AuthStore } from '../core/auth/auth.store';
 import { parseHttpError } from '../core/http/http-error';
 import { ConversationsApi } from './conversations/conversations.api';
 import { ConversationsStore } from './conversations/conversations.store';
+import { E2eCipherService } from './e2e/cipher.service';
+import { DecryptedStore } from './e2e/decrypted.store';
+import { E2eDeviceService } from './e2e/device.service';
 import { newClientId } from './messages/client-id';
 import { MessagesStore } from './messages/messages.store';
 import type { OutboxEntry, SendOutcome } from './messages/outbox';
@@ -47,6 +52,9 @@ export class ChatSession {
   private readonly uploads = inject(UploadsStore);
   private readonly snapshot = inject(OfflineSnapshotService);
   private readonly blocks = inject(BlocksStore);
+  private readonly e2eDevice = inject(E2eDeviceService);
+  private readonly e2eCipher = inject(E2eCipherService);
+  private readonly decrypted = inject(DecryptedStore);
 
   private offs: (() => void)[] = [];
   private selfId: string | null = null;
@@ -77,6 +85,8 @@ export class ChatSession {
       () => this.realtime.connected,
     );
     this.snapshot.start(selfId);
+    // This browser's keys: prepared in the background, after the list has had its turn.
+    this.e2eDevice.start(selfId);
     void this.loadConversations();
     void this.blocks.load();
     this.realtime.connect(token, {
@@ -107,6 +117,8 @@ export class ChatSession {
     this.messages.reset();
     this.conversations.reset();
     this.blocks.reset();
+    this.decrypted.reset();
+    this.e2eDevice.stop();
   }
 
   /** `GET /api/conversations`; newer requests win over older ones. */
@@ -116,6 +128,7 @@ export class ChatSession {
       const list = await firstValueFrom(this.api.list());
       if (request !== this.listRequest || !this.started) return;
       this.conversations.setAll(list);
+      this.decrypted.ensure(list.filter((c) => c.encrypted).map((c) => c.lastMessage));
       this.snapshot.confirmed();
       for (const conversation of list) this.acknowledgeDelivery(conversation);
     } catch (err) {
@@ -286,6 +299,8 @@ export class ChatSession {
     const own = message.senderId === this.selfId;
     if (own) this.outbox.settle(message.clientId);
     if (own) this.uploads.releasePreview(message.clientId);
+    // Decrypted as it arrives, in order, whether or not its conversation is open.
+    if (message.encrypted) this.decrypted.ensure([message]);
     this.messages.receive(message);
     const known = this.conversations.applyMessage(message, this.selfId, true);
     if (!known) void this.loadConversations();
@@ -298,6 +313,7 @@ export class ChatSession {
     const held = this.messages.find(message.conversationId, message.id);
     // The ack and the broadcast of one's own change both arrive: count each change once.
     if (held && held.rev >= message.rev) return;
+    if (message.encrypted) this.decrypted.ensure([message]);
     this.messages.applyUpdate(message);
     this.conversations.applyUpdate(message, held, this.selfId);
   }
@@ -316,6 +332,7 @@ export class ChatSession {
 
   private onConversationUpdated(conversation: ConversationView): void {
     this.conversations.upsert(conversation);
+    if (conversation.encrypted) this.decrypted.ensure([conversation.lastMessage]);
     this.acknowledgeDelivery(conversation);
   }
 
@@ -371,17 +388,67 @@ export class ChatSession {
 
   /** One attempt of the outbox: `message:send` with its clientId, and the ack merged in. */
   private async deliver(entry: OutboxEntry): Promise<SendOutcome> {
+    if (this.conversations.get(entry.conversationId)?.encrypted)
+      return this.deliverEncrypted(entry);
     const ack = await this.realtime.emit('message:send', toPayload(entry));
-    if (ack.ok) {
-      const message = ack.message;
-      this.uploads.releasePreview(entry.clientId);
-      this.messages.receive(message);
-      this.conversations.applyMessage(message, this.selfId, false);
-      return { ok: true, message };
-    }
+    if (ack.ok) return this.delivered(entry, ack.message);
     const { code, message } = ack.error;
     if (PERMANENT_ERRORS.has(code))
       return { ok: false, retry: false, error: message || 'Not sent' };
     return { ok: false, retry: true, error: message || code };
+  }
+
+  private delivered(entry: OutboxEntry, message: MessageView): SendOutcome {
+    this.uploads.releasePreview(entry.clientId);
+    this.messages.receive(message);
+    this.conversations.applyMessage(message, this.selfId, false);
+    return { ok: true, message };
+  }
+
+  /**
+   * An attempt in an end-to-end encrypted conversation: the text (and file key) encrypted for
+   * every device of both members, `encrypted` instead of `content`. Encrypted afresh on every
+   * attempt (the same clientId keeps the server's dedupe); a CONFLICT ack means the device lists
+   * moved on: refetched, encrypted again, sent once more at once, then left to the outbox.
+   */
+  private async deliverEncrypted(entry: OutboxEntry): Promise<SendOutcome> {
+    const conversation = this.conversations.get(entry.conversationId);
+    if (!conversation) return { ok: false, retry: false, error: 'Not sent' };
+    const content: EncryptedMessageContent = { v: 1, text: entry.content };
+    if (entry.e2eAttachment) content.attachment = entry.e2eAttachment;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let payload: SendMessagePayload;
+      try {
+        const encrypted = await this.e2eCipher.encryptFor(
+          conversation,
+          content,
+          [`c:${entry.clientId}`],
+          attempt > 0,
+        );
+        payload = {
+          conversationId: entry.conversationId,
+          clientId: entry.clientId,
+          type: entry.e2eAttachment ? 'file' : 'text',
+          encrypted,
+        };
+        if (entry.fileUrl) payload.fileUrl = entry.fileUrl;
+        if (entry.replyTo) payload.replyToId = entry.replyTo.id;
+      } catch (err) {
+        // Keys still being generated, or the directory unreachable: the outbox tries again.
+        const reason = err instanceof Error ? err.message : String(err);
+        return { ok: false, retry: true, error: `Encrypting: ${reason}` };
+      }
+      const ack = await this.realtime.emit('message:send', payload);
+      if (ack.ok) {
+        this.decrypted.prime(ack.message, content);
+        return this.delivered(entry, ack.message);
+      }
+      const { code, message } = ack.error;
+      if (code === 'CONFLICT') continue;
+      if (PERMANENT_ERRORS.has(code))
+        return { ok: false, retry: false, error: message || 'Not sent' };
+      return { ok: false, retry: true, error: message || code };
+    }
+    return { ok: false, retry: true, error: 'The devices of this conversation keep changing' };
   }
 }
