@@ -2,6 +2,7 @@ import { Injectable, inject } from '@angular/core';
 import { Router } from '@angular/router';
 import type {
   ConversationView,
+  EncryptedAttachmentContent,
   EncryptedMessageContent,
   MessageView,
   SendMessagePayload,
@@ -18,13 +19,15 @@ import { ConversationsStore } from './conversations/conversations.store';
 import { E2eCipherService } from './e2e/cipher.service';
 import { DecryptedStore } from './e2e/decrypted.store';
 import { E2eDeviceService } from './e2e/device.service';
+import { E2eAttachmentsService } from './e2e/e2e-attachments.service';
 import { newClientId } from './messages/client-id';
 import { MessagesStore } from './messages/messages.store';
 import type { OutboxEntry, SendOutcome } from './messages/outbox';
 import { toPayload } from './messages/outbox';
 import { OutboxService } from './messages/outbox.service';
 import { TypingStore } from './messages/typing.store';
-import type { VoiceDetails } from './messages/uploads.store';
+import type { FileSecret, VoiceDetails } from './messages/uploads.store';
+import { likelyKind } from './messages/upload.api';
 import { UploadsStore } from './messages/uploads.store';
 import { OfflineSnapshotService } from './offline/offline-snapshot.service';
 import { BlocksStore } from './profile/blocks.store';
@@ -55,6 +58,7 @@ export class ChatSession {
   private readonly e2eDevice = inject(E2eDeviceService);
   private readonly e2eCipher = inject(E2eCipherService);
   private readonly decrypted = inject(DecryptedStore);
+  private readonly e2eAttachments = inject(E2eAttachmentsService);
 
   private offs: (() => void)[] = [];
   private selfId: string | null = null;
@@ -162,21 +166,84 @@ export class ChatSession {
    */
   sendAttachment(conversationId: string, file: File, voice?: VoiceDetails): string | null {
     const clientId = newClientId();
+    const encrypted = !!this.conversations.get(conversationId)?.encrypted;
     return this.uploads.start(
       clientId,
       conversationId,
       file,
-      (upload) => this.enqueueAttachment(clientId, conversationId, upload),
+      (upload, secret) =>
+        encrypted && secret
+          ? this.enqueueSealedAttachment(clientId, conversationId, upload, file, secret, voice)
+          : this.enqueueAttachment(clientId, conversationId, upload),
       voice,
+      encrypted,
     );
   }
 
   retryUpload(clientId: string): void {
     const upload = this.uploads.uploads().find((item) => item.clientId === clientId);
-    if (!upload) return;
-    this.uploads.retry(clientId, (stored) =>
-      this.enqueueAttachment(clientId, upload.conversationId, stored),
+    const held = this.uploads.file(clientId);
+    if (!upload || !held) return;
+    this.uploads.retry(clientId, (stored, secret) =>
+      secret
+        ? this.enqueueSealedAttachment(
+            clientId,
+            upload.conversationId,
+            stored,
+            held.file,
+            secret,
+            held.voice,
+          )
+        : this.enqueueAttachment(clientId, upload.conversationId, stored),
     );
+  }
+
+  /**
+   * An attachment of an encrypted conversation: the server holds its ciphertext (`fileUrl`);
+   * what it really is, and the key that opens it, go inside the encrypted content. The sender
+   * shows its own copy from the bytes it has.
+   */
+  private enqueueSealedAttachment(
+    clientId: string,
+    conversationId: string,
+    upload: UploadView,
+    file: File,
+    secret: FileSecret,
+    voice?: VoiceDetails,
+  ): void {
+    const kind = voice ? 'voice' : likelyKind(file);
+    const mimeType = file.type || 'application/octet-stream';
+    const e2eAttachment: EncryptedAttachmentContent = {
+      url: upload.url,
+      kind,
+      name: file.name || (kind === 'voice' ? 'voice' : 'file'),
+      mimeType,
+      size: file.size,
+      key: secret.key,
+      iv: secret.iv,
+    };
+    if (voice) {
+      e2eAttachment.durationMs = voice.durationMs;
+      e2eAttachment.waveform = [...voice.waveform];
+    }
+    this.e2eAttachments.adopt(upload.url, file);
+    this.outbox.enqueue({
+      clientId,
+      conversationId,
+      type: kind,
+      content: '',
+      fileUrl: upload.url,
+      attachment: {
+        url: '',
+        kind,
+        name: e2eAttachment.name,
+        size: file.size,
+        mimeType: 'application/octet-stream',
+        durationMs: voice?.durationMs,
+        waveform: voice ? [...voice.waveform] : undefined,
+      },
+      e2eAttachment,
+    });
   }
 
   private enqueueAttachment(clientId: string, conversationId: string, upload: UploadView): void {

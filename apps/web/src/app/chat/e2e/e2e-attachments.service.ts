@@ -4,6 +4,29 @@ import type { EncryptedAttachmentContent } from '@chat/shared-dto';
 import { firstValueFrom } from 'rxjs';
 import { openFile } from './encrypted-file';
 
+/**
+ * What a decrypted file's object URL may be typed as. The type comes from the sender: a blob
+ * URL is of this origin, so a claimed text/html or image/svg+xml would run script here when
+ * opened. Only passive types are kept; anything else downloads as bytes.
+ */
+const SAFE_TYPES = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/gif',
+  'image/webp',
+  'audio/webm',
+  'audio/ogg',
+  'audio/mp4',
+  'audio/mpeg',
+  'application/pdf',
+  'text/plain',
+]);
+
+export function safeBlobType(mimeType: string): string {
+  const type = mimeType.split(';')[0].trim().toLowerCase();
+  return SAFE_TYPES.has(type) ? type : 'application/octet-stream';
+}
+
 type FileState = { status: 'loading' } | { status: 'ready'; url: string } | { status: 'failed' };
 
 /**
@@ -34,7 +57,8 @@ export class E2eAttachmentsService {
   /** The sender already has the bytes: shows its own file without fetching it back. */
   adopt(url: string, blob: Blob): void {
     if (this.files().has(url)) return;
-    this.set(url, { status: 'ready', url: URL.createObjectURL(blob) });
+    const typed = new Blob([blob], { type: safeBlobType(blob.type) });
+    this.set(url, { status: 'ready', url: URL.createObjectURL(typed) });
   }
 
   reset(): void {
