@@ -11,6 +11,7 @@ import { RateLimitModule } from './core/rate-limit/rate-limit.module';
 import { RealtimeModule } from './core/realtime/realtime.module';
 import { RedisModule } from './core/redis/redis.module';
 import { HealthModule } from './health/health.module';
+import { KeysModule } from './keys/keys.module';
 import { MessagesModule } from './messages/messages.module';
 import { BATCH_GUARD_TRIPPED } from './messages/messages.repository';
 import { PresenceModule } from './presence/presence.module';
@@ -35,6 +36,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     AuthModule,
     ConversationsModule,
+    KeysModule,
     MessagesModule,
     ReceiptsModule,
     TypingModule,

@@ -1,6 +1,9 @@
 import { SessionEntity } from './auth/session.entity';
 import { ConversationMemberEntity } from './conversations/conversation-member.entity';
 import { ConversationEntity } from './conversations/conversation.entity';
+import { DeviceEntity } from './keys/device.entity';
+import { PreKeyEntity } from './keys/prekey.entity';
+import { MessageEncryptedReactionEntity } from './messages/message-encrypted-reaction.entity';
 import { MessageReactionEntity } from './messages/message-reaction.entity';
 import { MessageEntity } from './messages/message.entity';
 import { PushSubscriptionEntity } from './push/push-subscription.entity';
@@ -28,4 +31,7 @@ export const entities = [
   PushSubscriptionEntity,
   VapidKeyEntity,
   UserBlockEntity,
+  DeviceEntity,
+  PreKeyEntity,
+  MessageEncryptedReactionEntity,
 ];

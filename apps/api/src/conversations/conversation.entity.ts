@@ -42,4 +42,8 @@ export class ConversationEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** When a direct conversation became end-to-end encrypted; never unset. */
+  @Column({ name: 'encrypted_at', type: 'timestamptz', nullable: true })
+  encryptedAt!: Date | null;
 }

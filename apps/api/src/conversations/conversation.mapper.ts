@@ -46,5 +46,7 @@ export function toConversationView(
       own.muted_until && new Date(own.muted_until).getTime() > Date.now()
         ? new Date(own.muted_until).toISOString()
         : null,
+    encrypted: conversation.encryptedAt !== null,
+    encryptedAt: conversation.encryptedAt?.toISOString() ?? null,
   };
 }

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -9,6 +10,7 @@ import {
   ParseUUIDPipe,
   Patch,
   Post,
+  Put,
   Query,
   Res,
 } from '@nestjs/common';
@@ -46,7 +48,7 @@ export class ConversationsController {
   @Post()
   @ApiOperation({
     summary:
-      '{ userId }: get or create the direct conversation (201 new, 200 existing); { type: "group", name, memberIds }: create a group',
+      '{ userId, encrypted? }: get or create the direct conversation (201 new, 200 existing; encrypted: true switches it to end-to-end encryption); { type: "group", name, memberIds }: create a group',
   })
   @ApiBodyOf(CreateConversationDto)
   async create(
@@ -55,6 +57,8 @@ export class ConversationsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<ConversationView> {
     if (body.type === 'group') {
+      if (body.encrypted)
+        throw new BadRequestException('Only direct conversations can be end-to-end encrypted');
       return this.conversations.createGroup(me.id, body.name ?? '', body.memberIds ?? []);
     }
     const { conversation, created } = await this.conversations.getOrCreateDirect(
@@ -62,7 +66,22 @@ export class ConversationsController {
       body.userId ?? '',
     );
     res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
-    return conversation;
+    return body.encrypted && !conversation.encrypted
+      ? this.conversations.enableEncryption(conversation.id, me.id)
+      : conversation;
+  }
+
+  @Put(':id/encryption')
+  @ApiOperation({
+    summary:
+      'Switch a direct conversation to end-to-end encryption (either member; idempotent; never switched off): a system message says so',
+  })
+  @ApiOkResponse({ description: 'conversation' })
+  enableEncryption(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<ConversationView> {
+    return this.conversations.enableEncryption(id, me.id);
   }
 
   @Get(':id')

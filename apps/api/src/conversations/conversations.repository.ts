@@ -54,6 +54,20 @@ export class ConversationsRepository {
     await this.conversations.update({ id }, { name });
   }
 
+  /**
+   * Switches end-to-end encryption on (under the row lock the send batch takes, so every send
+   * is ordered before or after it); false when it already was on.
+   */
+  async markEncrypted(id: string): Promise<boolean> {
+    const result = await this.conversations
+      .createQueryBuilder()
+      .update()
+      .set({ encryptedAt: () => 'now()' })
+      .where('id = :id AND encrypted_at IS NULL', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   async typeOf(id: string): Promise<ConversationType | null> {
     const row = await this.conversations.findOne({
       select: { id: true, type: true },
@@ -96,13 +110,18 @@ export class ConversationsRepository {
 export const CONVERSATIONS_SQL = {
   /** $1 the conversation: whether it is a direct one (which never changes). */
   isDirect: 'SELECT direct_key IS NOT NULL AS direct FROM conversations WHERE id = $1',
-  /** $1 the conversation: its row lock, which orders every change of the conversation. */
-  lockOne: 'SELECT id FROM conversations WHERE id = $1 FOR UPDATE',
+  /**
+   * $1 the conversation: its row lock, which orders every change of the conversation, and
+   * whether it is end-to-end encrypted (which only this lock's holder may switch on).
+   */
+  lockOne:
+    'SELECT id, encrypted_at IS NOT NULL AS encrypted FROM conversations WHERE id = $1 FOR UPDATE',
   /** $1 the conversation: the next change counter, under `lockOne`. */
   bumpRev: 'UPDATE conversations SET last_rev = last_rev + 1 WHERE id = $1 RETURNING last_rev',
-  /** Row locks in id order, so that two batches never deadlock; `direct_key` for `directPeer`. */
+  /** Row locks in id order, so that two batches never deadlock; `direct_key` for `directPeer`,
+   * `encrypted_at` for the check that a message's encryption matches its conversation's. */
   lock: (input: string) => `
-    SELECT c.id, c.direct_key FROM conversations c
+    SELECT c.id, c.direct_key, c.encrypted_at FROM conversations c
      WHERE c.id IN (SELECT conversation_id FROM ${input}) ORDER BY c.id FOR UPDATE`,
   /**
    * The other member of a direct conversation row `conversation` for `sender`, read from the

@@ -179,6 +179,26 @@ export class ConversationsService {
     return { conversation: await this.view(id, userId), created: Boolean(created) };
   }
 
+  /**
+   * Either member switches a direct conversation to end-to-end encryption, for good: from then
+   * on only envelopes are accepted (checked in the send batch under the same row lock), and a
+   * system line in the caller's name says so. Idempotent.
+   */
+  async enableEncryption(conversationId: string, userId: string): Promise<ConversationView> {
+    const members = await this.membership.assertMember(conversationId, userId);
+    if ((await this.conversations.typeOf(conversationId)) !== 'direct')
+      throw new BadRequestException('Only direct conversations can be end-to-end encrypted');
+    const others = [...members].filter((id) => id !== userId);
+    await this.blocks.assertNotBlockedBy(userId, others);
+    if (await this.conversations.markEncrypted(conversationId)) {
+      const [me] = await this.users.findByIds([userId]);
+      const name = me?.displayName?.trim() || me?.username || 'Someone';
+      await this.messages.recordEncryptionEnabled(userId, conversationId, name);
+      this.events.emit(CONVERSATION_CHANGED, { conversationId, memberIds: [...members] });
+    }
+    return this.view(conversationId, userId);
+  }
+
   async createGroup(ownerId: string, name: string, memberIds: string[]): Promise<ConversationView> {
     const others = [...new Set(memberIds)].filter((id) => id !== ownerId);
     if (others.length === 0)

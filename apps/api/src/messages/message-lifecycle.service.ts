@@ -6,13 +6,14 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { MessageView } from '@chat/shared-dto';
+import type { EncryptedPayload, MessageView } from '@chat/shared-dto';
 import { MAX_REACTIONS_PER_MESSAGE } from '@chat/shared-dto';
 import { DataSource, EntityManager } from 'typeorm';
 import { MembershipService } from '../conversations/membership.service';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
 import { DomainEvents } from '../core/events/domain-events';
+import { KeysService } from '../keys/keys.service';
 import { textContent } from './message-content';
 import { MESSAGE_UPDATED, MessageUpdatedEvent } from './message.events';
 import { MessageRow } from './message.mapper';
@@ -41,29 +42,56 @@ export class MessageLifecycleService {
     private readonly messages: MessagesService,
     private readonly membership: MembershipService,
     private readonly events: DomainEvents,
+    private readonly keys: KeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Sender only, text only, not deleted; the same limits as a send; not to someone who blocked them. */
+  /**
+   * Sender only, text only, not deleted; the same limits as a send; not to someone who blocked
+   * them. In an end-to-end encrypted conversation the edit is new envelopes instead of content.
+   */
   async edit(
     userId: string,
     conversationId: string,
     messageId: string,
-    raw: string,
+    change: { content?: string; encrypted?: EncryptedPayload },
   ): Promise<MessageView> {
     const members = await this.membership.assertMember(conversationId, userId);
     await this.messages.assertNotBarred(conversationId, userId, members);
-    const content = textContent(raw, this.config.limits.maxMessageLength);
+    if (change.encrypted) {
+      if (change.content !== undefined)
+        throw new BadRequestException('Send content or encrypted, not both');
+      return this.editEncrypted(userId, conversationId, messageId, members, change.encrypted);
+    }
+    if (change.content === undefined) throw new BadRequestException('content is required');
+    const content = textContent(change.content, this.config.limits.maxMessageLength);
     const mentions = await this.messages.mentionsIn(content, members, userId);
-    return this.change('edited', userId, conversationId, messageId, async (tx, message) => {
-      if (message.sender_id !== userId)
-        throw new ForbiddenException('Only the sender can edit a message');
-      if (message.deleted_at) throw new BadRequestException('The message was deleted');
-      if (message.message_type !== 'text')
-        throw new BadRequestException('Only text messages can be edited');
+    return this.change('edited', userId, conversationId, messageId, async (tx, message, c) => {
+      assertEditable(userId, message);
+      if (c.encrypted || message.encrypted)
+        throw new BadRequestException(
+          'This conversation is end-to-end encrypted: send the edit encrypted',
+        );
       if (message.content === content) return { changed: false };
       const rev = await this.repository.nextRev(tx, conversationId);
       await this.repository.edit(tx, messageId, rev, content, mentions);
+      return { changed: true };
+    });
+  }
+
+  private async editEncrypted(
+    userId: string,
+    conversationId: string,
+    messageId: string,
+    members: Set<string>,
+    encrypted: EncryptedPayload,
+  ): Promise<MessageView> {
+    await this.keys.assertCoversDevices(members, userId, encrypted);
+    return this.change('edited', userId, conversationId, messageId, async (tx, message) => {
+      assertEditable(userId, message);
+      if (!message.encrypted) throw new BadRequestException('This message is not encrypted');
+      const rev = await this.repository.nextRev(tx, conversationId);
+      await this.repository.editEncrypted(tx, messageId, rev, encrypted);
       return { changed: true };
     });
   }
@@ -96,8 +124,12 @@ export class MessageLifecycleService {
   ): Promise<MessageView> {
     const members = await this.membership.assertMember(conversationId, userId);
     await this.messages.assertNotBarred(conversationId, userId, members);
-    return this.change('reactions', userId, conversationId, messageId, async (tx, message) => {
+    return this.change('reactions', userId, conversationId, messageId, async (tx, message, c) => {
       if (message.deleted_at) throw new BadRequestException('The message was deleted');
+      if (c.encrypted)
+        throw new BadRequestException(
+          'This conversation is end-to-end encrypted: send reactions encrypted',
+        );
       if (add) {
         const present = await this.repository.emojiOn(tx, messageId);
         if (!present.includes(emoji) && present.length >= MAX_REACTIONS_PER_MESSAGE)
@@ -118,18 +150,44 @@ export class MessageLifecycleService {
     });
   }
 
+  /**
+   * Replaces the caller's reactions to a message of an encrypted conversation with envelopes
+   * of all their emojis on it, encrypted for every device; the server never learns which.
+   */
+  async setEncryptedReaction(
+    userId: string,
+    conversationId: string,
+    messageId: string,
+    encrypted: EncryptedPayload,
+  ): Promise<MessageView> {
+    const members = await this.membership.assertMember(conversationId, userId);
+    await this.messages.assertNotBarred(conversationId, userId, members);
+    await this.keys.assertCoversDevices(members, userId, encrypted);
+    return this.change('reactions', userId, conversationId, messageId, async (tx, message) => {
+      if (message.deleted_at) throw new BadRequestException('The message was deleted');
+      if (!message.encrypted) throw new BadRequestException('This message is not encrypted');
+      await this.repository.setEncryptedReaction(tx, messageId, userId, encrypted);
+      await this.repository.stamp(tx, messageId, await this.repository.nextRev(tx, conversationId));
+      return { changed: true };
+    });
+  }
+
   private async change(
     kind: Change,
     userId: string,
     conversationId: string,
     messageId: string,
-    apply: (tx: EntityManager, message: MessageRow) => Promise<Outcome>,
+    apply: (
+      tx: EntityManager,
+      message: MessageRow,
+      conversation: { encrypted: boolean },
+    ) => Promise<Outcome>,
   ): Promise<MessageView> {
     const outcome = await this.db.transaction(async (tx) => {
-      await this.repository.lockConversation(tx, conversationId);
+      const conversation = await this.repository.lockConversation(tx, conversationId);
       const message = await this.repository.findOne(conversationId, messageId, tx, true);
-      if (!message) throw new NotFoundException('Message not found');
-      return apply(tx, message);
+      if (!conversation || !message) throw new NotFoundException('Message not found');
+      return apply(tx, message, conversation);
     });
     const row = await this.repository.findOne(conversationId, messageId);
     if (!row) throw new NotFoundException('Message not found');
@@ -144,4 +202,12 @@ export class MessageLifecycleService {
     }
     return message;
   }
+}
+
+function assertEditable(userId: string, message: MessageRow): void {
+  if (message.sender_id !== userId)
+    throw new ForbiddenException('Only the sender can edit a message');
+  if (message.deleted_at) throw new BadRequestException('The message was deleted');
+  if (message.message_type !== 'text')
+    throw new BadRequestException('Only text messages can be edited');
 }

@@ -85,7 +85,7 @@ class FakeMessagesRepository implements Pick<MessagesRepository, 'insertBatch' |
       this.rows.some((r) => r.sender_id === a.senderId && r.client_id === a.clientId),
     );
     if (resent) throw queryFailed(BATCH_GUARD_TRIPPED);
-    return { stored: this.number(accepted), refused, barred };
+    return { stored: this.number(accepted), refused, barred, mismatched: [] };
   }
 
   async byClientIds(pairs: { senderId: string; clientId: string }[]): Promise<MessageRow[]> {

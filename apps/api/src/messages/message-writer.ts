@@ -5,7 +5,7 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import type { CallSummary, MessageType } from '@chat/shared-dto';
+import type { CallSummary, EncryptedPayload, MessageType } from '@chat/shared-dto';
 import { databaseCode, PG_ERROR } from '../core/database/pg-errors';
 import { MetricsService } from '../core/metrics/metrics.service';
 import { MessageRow } from './message.mapper';
@@ -25,6 +25,8 @@ export interface NewMessage {
   direct: boolean;
   /** Set on a `call` message only. */
   call?: CallSummary | null;
+  /** The envelopes of an end-to-end encrypted message. */
+  encrypted?: EncryptedPayload | null;
 }
 
 export interface WriteResult {
@@ -177,8 +179,9 @@ export class MessageWriter implements BeforeApplicationShutdown {
 }
 
 /**
- * The stored rows by `sender:clientId`, a refusal for each sender who is not a member, and one
- * for each sender the direct conversation's other member blocked.
+ * The stored rows by `sender:clientId`, a refusal for each sender who is not a member, one for
+ * each message whose encryption does not match its conversation's, and one for each sender the
+ * direct conversation's other member blocked.
  */
 function toResults(batch: NewMessage[], result: BatchResult): Map<string, WriteResult | Error> {
   const results = new Map<string, WriteResult | Error>(
@@ -186,6 +189,16 @@ function toResults(batch: NewMessage[], result: BatchResult): Map<string, WriteR
   );
   for (const position of result.refused) {
     results.set(key(batch[position]), new NotFoundException('Conversation not found'));
+  }
+  for (const position of result.mismatched) {
+    results.set(
+      key(batch[position]),
+      new BadRequestException(
+        batch[position].encrypted
+          ? 'This conversation is not end-to-end encrypted'
+          : 'This conversation is end-to-end encrypted: send the message encrypted',
+      ),
+    );
   }
   for (const position of result.barred) {
     results.set(

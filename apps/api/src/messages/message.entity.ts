@@ -8,12 +8,15 @@ import {
   Index,
   PrimaryGeneratedColumn,
 } from 'typeorm';
-import type { CallSummary } from '@chat/shared-dto';
+import type { CallSummary, EncryptedPayload } from '@chat/shared-dto';
 import { ConversationEntity } from '../conversations/conversation.entity';
 import { UserEntity } from '../users/user.entity';
 
 @Entity('messages')
-@Check('messages_message_type_check', `message_type IN ('text', 'image', 'call', 'file')`)
+@Check(
+  'messages_message_type_check',
+  `message_type IN ('text', 'image', 'call', 'file', 'voice', 'system')`,
+)
 /** History pages and catch-up read by (conversation_id, seq); unique: no two messages share a seq. */
 @Index('messages_conversation_seq_uq', ['conversationId', 'seq'], { unique: true })
 /** A clientId is unique per sender: a resend finds the stored message. */
@@ -81,4 +84,8 @@ export class MessageEntity {
   /** What a `call` message records. */
   @Column({ type: 'jsonb', nullable: true })
   call!: CallSummary | null;
+
+  /** In an end-to-end encrypted conversation: one ciphertext per device; `content` is ''. */
+  @Column({ type: 'jsonb', nullable: true })
+  encrypted!: EncryptedPayload | null;
 }

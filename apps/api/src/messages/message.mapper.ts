@@ -1,6 +1,8 @@
 import type {
   AttachmentView,
   CallSummary,
+  EncryptedPayload,
+  EncryptedReactionView,
   MessageView,
   ReactionSummary,
   ReplyPreview,
@@ -36,6 +38,8 @@ export interface MessageRow {
   mentions: string[] | null;
   /** Set on a `call` message only. */
   call?: CallSummary | null;
+  /** Set on a message of an end-to-end encrypted conversation only. */
+  encrypted?: EncryptedPayload | null;
   /** The original of a reply, when the query joined it. */
   reply?: ReplyRow | null;
 }
@@ -58,6 +62,7 @@ export function toMessageView(
   row: MessageRow,
   reactions: ReactionSummary[] = [],
   attachment: AttachmentView | null = null,
+  encryptedReactions: EncryptedReactionView[] = [],
 ): MessageView {
   return {
     id: row.id,
@@ -78,7 +83,10 @@ export function toMessageView(
     replyTo: row.reply ? toReplyPreview(row.reply) : null,
     reactions,
     mentions: row.mentions ?? [],
-    // Only call messages carry the field, so every other message reads as before.
+    // Only call, system and encrypted messages carry their fields, so every other message
+    // reads as before.
     ...(row.call ? { call: row.call } : {}),
+    ...(row.message_type === 'system' ? { system: { kind: 'encryption-enabled' as const } } : {}),
+    ...(row.encrypted ? { encrypted: row.encrypted, encryptedReactions } : {}),
   };
 }

@@ -22,6 +22,7 @@ import {
 import type { MessageView } from '@chat/shared-dto';
 import {
   EditMessageBody,
+  EncryptedReactionBody,
   isSingleEmoji,
   MessageHistoryQuery,
   SendMessageBody,
@@ -84,7 +85,10 @@ export class MessagesController {
   }
 
   @Patch(':messageId')
-  @ApiOperation({ summary: 'Edit your text message (same limits as a send); editedAt is set' })
+  @ApiOperation({
+    summary:
+      'Edit your text message (same limits as a send; in an encrypted conversation `encrypted` instead of `content`); editedAt is set',
+  })
   @ApiBodyOf(EditMessageBody)
   edit(
     @CurrentUser() me: AuthUser,
@@ -92,7 +96,7 @@ export class MessagesController {
     @Param('messageId', new ParseUUIDPipe()) messageId: string,
     @Body() body: EditMessageBody,
   ): Promise<MessageView> {
-    return this.lifecycle.edit(me.id, conversationId, messageId, body.content);
+    return this.lifecycle.edit(me.id, conversationId, messageId, body);
   }
 
   @Delete(':messageId')
@@ -106,6 +110,21 @@ export class MessagesController {
     @Param('messageId', new ParseUUIDPipe()) messageId: string,
   ): Promise<MessageView> {
     return this.lifecycle.delete(me.id, conversationId, messageId);
+  }
+
+  @Put(':messageId/reactions')
+  @ApiOperation({
+    summary:
+      'End-to-end encrypted conversations: replace your reactions to a message with these envelopes (all your emojis on it, encrypted)',
+  })
+  @ApiBodyOf(EncryptedReactionBody)
+  setEncryptedReaction(
+    @CurrentUser() me: AuthUser,
+    @Param('id', new ParseUUIDPipe()) conversationId: string,
+    @Param('messageId', new ParseUUIDPipe()) messageId: string,
+    @Body() body: EncryptedReactionBody,
+  ): Promise<MessageView> {
+    return this.lifecycle.setEncryptedReaction(me.id, conversationId, messageId, body.encrypted);
   }
 
   @Put(':messageId/reactions/:emoji')

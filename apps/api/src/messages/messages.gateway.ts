@@ -1,6 +1,12 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage, WsException } from '@nestjs/websockets';
 import type { Ack, MessageView } from '@chat/shared-dto';
-import { EditMessageDto, MessageRefDto, ReactionDto, SendMessageDto } from '@chat/shared-dto';
+import {
+  EditMessageDto,
+  EncryptedReactionDto,
+  MessageRefDto,
+  ReactionDto,
+  SendMessageDto,
+} from '@chat/shared-dto';
 import type { Socket } from 'socket.io';
 import { ChatGateway } from '../core/realtime/chat-gateway.decorator';
 import { socketUser } from '../core/realtime/socket-user';
@@ -36,11 +42,12 @@ export class MessagesGateway {
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: EditMessageDto,
   ): Promise<Ack<{ message: MessageView }>> {
+    const { conversationId, messageId, ...change } = body;
     const message = await this.lifecycle.edit(
       socketUser(socket).id,
-      body.conversationId,
-      body.messageId,
-      body.content,
+      conversationId,
+      messageId,
+      change,
     );
     return { ok: true, message };
   }
@@ -72,6 +79,21 @@ export class MessagesGateway {
     @MessageBody() body: ReactionDto,
   ): Promise<Ack<{ message: MessageView }>> {
     return this.react(socket, body, false);
+  }
+
+  /** In an end-to-end encrypted conversation: all the caller's emojis on a message, encrypted. */
+  @SubscribeMessage('reaction:set-encrypted')
+  async setEncryptedReaction(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: EncryptedReactionDto,
+  ): Promise<Ack<{ message: MessageView }>> {
+    const message = await this.lifecycle.setEncryptedReaction(
+      socketUser(socket).id,
+      body.conversationId,
+      body.messageId,
+      body.encrypted,
+    );
+    return { ok: true, message };
   }
 
   private async react(

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MembershipModule } from '../conversations/membership.module';
+import { KeysModule } from '../keys/keys.module';
 import { UploadModule } from '../upload/upload.module';
 import { UsersModule } from '../users/users.module';
+import { MessageEncryptedReactionEntity } from './message-encrypted-reaction.entity';
 import { MessageReactionEntity } from './message-reaction.entity';
 import { MessageEntity } from './message.entity';
 import { MessageLifecycleService } from './message-lifecycle.service';
@@ -17,7 +19,12 @@ import { MessagesService } from './messages.service';
 /** Owns `messages`: sending (group commit), history, and the fan-out of new messages. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([MessageEntity, MessageReactionEntity]),
+    TypeOrmModule.forFeature([
+      MessageEntity,
+      MessageReactionEntity,
+      MessageEncryptedReactionEntity,
+    ]),
+    KeysModule,
     MembershipModule,
     UploadModule,
     UsersModule,

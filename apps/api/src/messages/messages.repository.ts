@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { CallSummary, ReactionSummary } from '@chat/shared-dto';
+import type {
+  CallSummary,
+  EncryptedPayload,
+  EncryptedReactionView,
+  ReactionSummary,
+} from '@chat/shared-dto';
 import type { Pool } from 'pg';
 import { EntityManager, Repository } from 'typeorm';
 import { CONVERSATIONS_SQL } from '../conversations/conversations.repository';
@@ -12,10 +17,11 @@ import { returningRows } from '../core/database/returning';
 import { BLOCKS_SQL } from '../users/blocks.repository';
 import { MessageEntity } from './message.entity';
 import type { MessageRow } from './message.mapper';
+import { MessageEncryptedReactionEntity } from './message-encrypted-reaction.entity';
 import { MessageReactionEntity } from './message-reaction.entity';
 
 const MESSAGE_COLUMNS = `id, conversation_id, seq, sender_id, content, message_type, file_url,
-  client_id, created_at, rev, edited_at, deleted_at, reply_to_id, mentions, call`;
+  client_id, created_at, rev, edited_at, deleted_at, reply_to_id, mentions, call, encrypted`;
 
 /** A reply's original, cut to the excerpt, for a message aliased `m`. */
 const REPLY_OF_M = `(SELECT row_to_json(r) FROM (
@@ -69,6 +75,8 @@ export interface BatchRow {
   /** To a direct conversation: the batch then checks blocks. */
   direct: boolean;
   call?: CallSummary | null;
+  /** The envelopes of an end-to-end encrypted message (`content` is then ''). */
+  encrypted?: EncryptedPayload | null;
 }
 
 export interface BatchResult {
@@ -77,6 +85,11 @@ export interface BatchResult {
   refused: number[];
   /** Positions of messages to a direct conversation whose other member blocked the sender. */
   barred: number[];
+  /**
+   * Positions of messages whose encryption does not match their direct conversation's:
+   * plaintext to an encrypted one, or envelopes to one that is not.
+   */
+  mismatched: number[];
 }
 
 /**
@@ -86,6 +99,14 @@ export interface BatchResult {
 export const BATCH_GUARD_TRIPPED = PG_ERROR.divisionByZero;
 
 const REPLY_OF_INS = REPLY_OF_M.replace('m.reply_to_id', 'ins.reply_to_id');
+
+/**
+ * A message of `input` row `i` to conversation row `l` is encrypted exactly when the
+ * conversation is (the messages the server writes itself, calls and system lines, are never).
+ * Checked under the conversation's row lock, so a send cannot slip past the switch to plaintext.
+ */
+const ENCRYPTION_MATCHES = (l: string, i: string) =>
+  `(${i}.encrypted IS NOT NULL) = (${l}.encrypted_at IS NOT NULL AND ${i}.message_type NOT IN ('call', 'system'))`;
 
 /**
  * One statement, one round trip, one implicit transaction for a whole batch of sends, composed
@@ -103,15 +124,17 @@ const REPLY_OF_INS = REPLY_OF_M.replace('m.reply_to_id', 'ins.reply_to_id');
  *  - `guard` divides by zero when a row was skipped, which aborts the statement and so undoes
  *    every seq it took: a batch is stored whole or not at all, never with a gap. The final
  *    SELECT reads `guard` directly so that it is always evaluated.
- * `refused` lists the left-out positions; with the block check, each paired with whether its
- * sender is a member (a member's message was left out by a block).
- * Parameters: $1..$6 and $8..$10 the columns, $7 the arrival order.
+ * `refused` lists the left-out positions; with the block check (direct conversations, the only
+ * ones that can be encrypted), each with whether its sender is a member and whether its
+ * encryption mismatched the conversation's (a member's message left out for no mismatch was
+ * left out by a block).
+ * Parameters: $1..$6 and $8..$11 the columns, $7 the arrival order.
  */
 const batchInsertSql = (checkBlocks: boolean) => `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::varchar[], $5::varchar[], $6::varchar[],
-                       $7::int[], $8::uuid[], $9::text[], $10::jsonb[])
-    AS t(conversation_id, sender_id, content, message_type, file_url, client_id, ord, reply_to_id, mention_list, call)
+                       $7::int[], $8::uuid[], $9::text[], $10::jsonb[], $11::jsonb[])
+    AS t(conversation_id, sender_id, content, message_type, file_url, client_id, ord, reply_to_id, mention_list, call, encrypted)
 ),
 locked AS (${CONVERSATIONS_SQL.lock('input')}),
 senders AS (${MEMBERS_SQL.lockSenders('input', 'locked')}),
@@ -121,7 +144,8 @@ accepted AS (
       checkBlocks
         ? `
     JOIN locked l ON l.id = i.conversation_id
-   WHERE ${BLOCKS_SQL.allows(CONVERSATIONS_SQL.directPeer('l', 'i.sender_id'), 'i.sender_id')}`
+   WHERE ${BLOCKS_SQL.allows(CONVERSATIONS_SQL.directPeer('l', 'i.sender_id'), 'i.sender_id')}
+     AND ${ENCRYPTION_MATCHES('l', 'i')}`
         : ''
     }
 ),
@@ -136,9 +160,9 @@ numbered AS (
 ),
 ins AS (
   INSERT INTO messages (conversation_id, seq, rev, sender_id, content, message_type, file_url, client_id,
-                        reply_to_id, mentions, call)
+                        reply_to_id, mentions, call, encrypted)
   SELECT conversation_id, seq, rev, sender_id, content, message_type, file_url, client_id, reply_to_id,
-         coalesce(string_to_array(nullif(mention_list, ''), ',')::uuid[], '{}'), call FROM numbered
+         coalesce(string_to_array(nullif(mention_list, ''), ',')::uuid[], '{}'), call, encrypted FROM numbered
   ON CONFLICT (sender_id, client_id) DO NOTHING
   RETURNING ${MESSAGE_COLUMNS}
 ),
@@ -152,7 +176,9 @@ SELECT guard.ok,
        (SELECT coalesce(json_agg(${
          checkBlocks
            ? `json_build_array(i.ord, EXISTS (SELECT 1 FROM senders s
-                WHERE s.conversation_id = i.conversation_id AND s.user_id = i.sender_id))`
+                WHERE s.conversation_id = i.conversation_id AND s.user_id = i.sender_id),
+                NOT EXISTS (SELECT 1 FROM locked l
+                WHERE l.id = i.conversation_id AND ${ENCRYPTION_MATCHES('l', 'i')}))`
            : 'i.ord'
        }), '[]'::json)
           FROM input i WHERE NOT EXISTS (SELECT 1 FROM accepted a WHERE a.ord = i.ord)) AS refused
@@ -189,7 +215,7 @@ export class MessagesRepository {
       rows: [result],
     } = await pool.query<{
       rows: MessageRow[];
-      refused: (number | [position: number, member: boolean])[];
+      refused: (number | [position: number, member: boolean, mismatched: boolean])[];
     }>({
       ...(named
         ? { name: checkBlocks ? 'messages_insert_batch_checking_blocks' : 'messages_insert_batch' }
@@ -206,15 +232,23 @@ export class MessagesRepository {
         rows.map((m) => m.replyToId),
         rows.map((m) => m.mentions.join(',')),
         rows.map((m) => (m.call ? JSON.stringify(m.call) : null)),
+        rows.map((m) => (m.encrypted ? JSON.stringify(m.encrypted) : null)),
       ],
     });
     if (!result) throw new Error('the batch statement returned no row');
-    // A member's message that was left out can only have been barred by a block.
-    const left = result.refused.map((r) => (typeof r === 'number' ? ([r, false] as const) : r));
+    const left = result.refused.map((r) =>
+      typeof r === 'number' ? ([r, false, false] as const) : r,
+    );
     return {
       stored: result.rows,
       refused: left.filter(([, member]) => !member).map(([position]) => position),
-      barred: left.filter(([, member]) => member).map(([position]) => position),
+      mismatched: left
+        .filter(([, member, mismatched]) => member && mismatched)
+        .map(([position]) => position),
+      // A member's message left out with its encryption matching was barred by a block.
+      barred: left
+        .filter(([, member, mismatched]) => member && !mismatched)
+        .map(([position]) => position),
     };
   }
 
@@ -457,8 +491,14 @@ export class MessagesRepository {
    * Takes the conversation's row lock for the transaction, first, as every change of the
    * conversation does (sends included): changes of one conversation queue, never deadlock.
    */
-  async lockConversation(manager: EntityManager, conversationId: string): Promise<void> {
-    await manager.query(CONVERSATIONS_SQL.lockOne, [conversationId]);
+  async lockConversation(
+    manager: EntityManager,
+    conversationId: string,
+  ): Promise<{ encrypted: boolean } | null> {
+    const [row] = await manager.query<{ encrypted: boolean }[]>(CONVERSATIONS_SQL.lockOne, [
+      conversationId,
+    ]);
+    return row ?? null;
   }
 
   /** The `rev` of a change, under `lockConversation`. */
@@ -483,14 +523,70 @@ export class MessagesRepository {
     );
   }
 
-  /** Turns the message into a tombstone: it keeps its seq, loses its content and file. */
+  /** New envelopes of an encrypted message. */
+  async editEncrypted(
+    manager: EntityManager,
+    messageId: string,
+    rev: number,
+    encrypted: EncryptedPayload,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE messages SET encrypted = $2::jsonb, edited_at = now(), rev = $3 WHERE id = $1`,
+      [messageId, JSON.stringify(encrypted), rev],
+    );
+  }
+
+  /**
+   * Turns the message into a tombstone: it keeps its seq, loses its content (or envelopes),
+   * file and reactions.
+   */
   async tombstone(manager: EntityManager, messageId: string, rev: number): Promise<void> {
     await manager.getRepository(MessageReactionEntity).delete({ messageId });
+    await manager.getRepository(MessageEncryptedReactionEntity).delete({ messageId });
     await manager.query(
-      `UPDATE messages SET content = '', file_url = NULL, mentions = '{}', deleted_at = now(),
-              rev = $2 WHERE id = $1`,
+      `UPDATE messages SET content = '', file_url = NULL, mentions = '{}', encrypted = NULL,
+              deleted_at = now(), rev = $2 WHERE id = $1`,
       [messageId, rev],
     );
+  }
+
+  /** Replaces a member's encrypted reactions to a message. */
+  async setEncryptedReaction(
+    manager: EntityManager,
+    messageId: string,
+    userId: string,
+    encrypted: EncryptedPayload,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO message_encrypted_reactions (message_id, user_id, encrypted)
+       VALUES ($1, $2, $3::jsonb)
+       ON CONFLICT (message_id, user_id)
+       DO UPDATE SET encrypted = EXCLUDED.encrypted, updated_at = now()`,
+      [messageId, userId, JSON.stringify(encrypted)],
+    );
+  }
+
+  /** Each member's encrypted reactions, by message, oldest change first. */
+  async encryptedReactionsOf(messageIds: string[]): Promise<Map<string, EncryptedReactionView[]>> {
+    const byMessage = new Map<string, EncryptedReactionView[]>();
+    if (messageIds.length === 0) return byMessage;
+    const rows = await this.messages.query<
+      { message_id: string; user_id: string; encrypted: EncryptedPayload; updated_at: Date }[]
+    >(
+      `SELECT message_id, user_id, encrypted, updated_at FROM message_encrypted_reactions
+        WHERE message_id = ANY($1::uuid[]) ORDER BY updated_at, user_id`,
+      [messageIds],
+    );
+    for (const row of rows) {
+      const list = byMessage.get(row.message_id) ?? [];
+      list.push({
+        userId: row.user_id,
+        encrypted: row.encrypted,
+        updatedAt: new Date(row.updated_at).toISOString(),
+      });
+      byMessage.set(row.message_id, list);
+    }
+    return byMessage;
   }
 
   async stamp(manager: EntityManager, messageId: string, rev: number): Promise<void> {

@@ -1,5 +1,6 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import type {
+  EncryptedReactionView,
   MessageView,
   ReactionSummary,
   SendMessageBody,
@@ -10,6 +11,7 @@ import { MembershipService } from '../conversations/membership.service';
 import { AppConfig, loadAppConfig } from '../core/config/app-config';
 import { DomainEvents } from '../core/events/domain-events';
 import { UploadsService } from '../upload/uploads.service';
+import { KeysService } from '../keys/keys.service';
 import { BlocksService } from '../users/blocks.service';
 import { UsersService } from '../users/users.service';
 import { MESSAGE_CREATED } from './message.events';
@@ -64,7 +66,10 @@ const storedRow = (conversationId: string, seq: number): MessageRow =>
 
 describe('MessagesService', () => {
   let repository: jest.Mocked<
-    Pick<MessagesRepository, 'after' | 'before' | 'at' | 'seqOf' | 'reactionsOf' | 'isDirect'>
+    Pick<
+      MessagesRepository,
+      'after' | 'before' | 'at' | 'seqOf' | 'reactionsOf' | 'encryptedReactionsOf' | 'isDirect'
+    >
   >;
   let users: jest.Mocked<Pick<UsersService, 'findByUsernames'>>;
   let membership: jest.Mocked<Pick<MembershipService, 'assertMember'>>;
@@ -86,6 +91,7 @@ describe('MessagesService', () => {
       events as unknown as DomainEvents,
       users as unknown as UsersService,
       {} as BlocksService,
+      {} as KeysService,
       config,
       withUploads ? (uploads as unknown as UploadsService) : undefined,
     );
@@ -98,6 +104,9 @@ describe('MessagesService', () => {
       at: jest.fn(),
       seqOf: jest.fn(),
       reactionsOf: jest.fn(async (_ids: string[]) => new Map<string, ReactionSummary[]>()),
+      encryptedReactionsOf: jest.fn(
+        async (_ids: string[]) => new Map<string, EncryptedReactionView[]>(),
+      ),
       isDirect: jest.fn(async (_id: string) => true),
     };
     users = { findByUsernames: jest.fn(async (_names: string[]) => []) };
@@ -145,6 +154,7 @@ describe('MessagesService', () => {
         replyToId: null,
         mentions: [],
         direct: true,
+        encrypted: null,
       });
       const view: MessageView = {
         id: 'message-c1',

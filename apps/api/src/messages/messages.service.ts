@@ -8,6 +8,7 @@ import {
 import type {
   AttachmentView,
   CallSummary,
+  EncryptedPayload,
   MessageType,
   MessageView,
   SendMessageBody,
@@ -17,6 +18,7 @@ import { MembershipService } from '../conversations/membership.service';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
 import { DomainEvents } from '../core/events/domain-events';
+import { KeysService } from '../keys/keys.service';
 import { UploadsService } from '../upload/uploads.service';
 import { MESSAGE_CREATED } from './message.events';
 import { BlocksService } from '../users/blocks.service';
@@ -42,6 +44,9 @@ export interface HistoryQuery {
   changedSince?: number;
 }
 
+/** What a client-encrypted upload is to the server: bytes it cannot read. */
+const ENCRYPTED_UPLOAD_TYPE = 'application/octet-stream';
+
 /** Conversations whose kind is remembered; a kind never changes, so the map is never stale. */
 const MAX_KNOWN_KINDS = 100_000;
 
@@ -56,6 +61,7 @@ export class MessagesService {
     private readonly events: DomainEvents,
     private readonly users: UsersService,
     private readonly blocks: BlocksService,
+    private readonly keys: KeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly uploads?: UploadsService,
   ) {}
@@ -73,7 +79,10 @@ export class MessagesService {
   ): Promise<SendResult> {
     const receivedAt = performance.now();
     const members = await this.membership.assertMember(conversationId, senderId);
-    const { content, type, fileUrl, attachment } = await this.normalise(senderId, body);
+    const direct = await this.isDirect(conversationId);
+    const { content, type, fileUrl, attachment } = body.encrypted
+      ? await this.normaliseEncrypted(senderId, members, body, body.encrypted, direct)
+      : await this.normalise(senderId, body);
     if (body.replyToId) await this.seqOf(conversationId, body.replyToId, 'replyToId');
     const { row, duplicate } = await this.writer.write({
       conversationId,
@@ -84,7 +93,8 @@ export class MessagesService {
       fileUrl,
       replyToId: body.replyToId ?? null,
       mentions: await this.mentionsIn(content, members, senderId),
-      direct: await this.isDirect(conversationId),
+      direct,
+      encrypted: body.encrypted ?? null,
     });
     const message = duplicate ? (await this.views([row]))[0] : toMessageView(row, [], attachment);
     if (!duplicate) {
@@ -96,6 +106,31 @@ export class MessagesService {
       });
     }
     return { message, duplicate };
+  }
+
+  /**
+   * The line a conversation shows when `userId` switched on end-to-end encryption, written like
+   * any send in their name; its clientId is fixed, so it is recorded once per conversation.
+   */
+  async recordEncryptionEnabled(
+    userId: string,
+    conversationId: string,
+    name: string,
+  ): Promise<void> {
+    const members = await this.membership.members(conversationId);
+    const { row, duplicate } = await this.writer.write({
+      conversationId,
+      senderId: userId,
+      clientId: `e2e-on:${conversationId}`,
+      content: `${name} turned on end-to-end encryption`,
+      type: 'system',
+      fileUrl: null,
+      replyToId: null,
+      mentions: [],
+      direct: true,
+    });
+    if (duplicate) return;
+    this.events.emit(MESSAGE_CREATED, { message: toMessageView(row), memberIds: [...members] });
   }
 
   /**
@@ -252,11 +287,48 @@ export class MessagesService {
     const attachment = this.uploads
       ? await this.uploads.findOwnedAttachment(senderId, body.fileUrl, type)
       : null;
-    if (!attachment) {
+    if (!attachment || attachment.mimeType === ENCRYPTED_UPLOAD_TYPE) {
       const what = { image: 'an image', file: 'a file', voice: 'a voice recording' }[type];
       throw new BadRequestException(`fileUrl must be ${what} you uploaded to this server`);
     }
     return { content, type, fileUrl: attachment.url, attachment };
+  }
+
+  /**
+   * An encrypted send: no plaintext, envelopes for exactly the devices there are, and a file
+   * only as the ciphertext the sender uploaded (`POST /api/upload?encrypted=true`).
+   */
+  private async normaliseEncrypted(
+    senderId: string,
+    members: Set<string>,
+    body: SendMessageBody,
+    encrypted: EncryptedPayload,
+    direct: boolean,
+  ): Promise<{
+    content: string;
+    type: MessageType;
+    fileUrl: string | null;
+    attachment: AttachmentView | null;
+  }> {
+    if (!direct)
+      throw new BadRequestException('Only direct conversations are end-to-end encrypted');
+    if (body.content)
+      throw new BadRequestException('An encrypted message carries no plaintext content');
+    const type = body.type ?? 'text';
+    if (type !== 'text' && type !== 'file')
+      throw new BadRequestException('An encrypted message is of type text or file');
+    await this.keys.assertCoversDevices(members, senderId, encrypted);
+    if (type === 'text') {
+      if (body.fileUrl) throw new BadRequestException('fileUrl is only for attachment messages');
+      return { content: '', type, fileUrl: null, attachment: null };
+    }
+    const attachment =
+      body.fileUrl && this.uploads
+        ? await this.uploads.findOwnedAttachment(senderId, body.fileUrl, 'file')
+        : null;
+    if (attachment?.mimeType !== ENCRYPTED_UPLOAD_TYPE)
+      throw new BadRequestException('fileUrl must be a file you uploaded encrypted to this server');
+    return { content: '', type, fileUrl: attachment.url, attachment };
   }
 
   /**
@@ -293,20 +365,23 @@ export class MessagesService {
     return users.map((u) => u.id).filter((id) => members.has(id) && id !== senderId);
   }
 
-  /** Views of stored rows, with their reactions and attachments. */
+  /** Views of stored rows, with their reactions (plain or encrypted) and attachments. */
   async views(rows: MessageRow[]): Promise<MessageView[]> {
     const fileUrls = rows.flatMap((r) => (r.file_url ? [r.file_url] : []));
-    const [reactions, attachments] = await Promise.all([
+    const encryptedIds = rows.flatMap((r) => (r.encrypted ? [r.id] : []));
+    const [reactions, attachments, encryptedReactions] = await Promise.all([
       this.repository.reactionsOf(rows.map((r) => r.id)),
       fileUrls.length > 0 && this.uploads
         ? this.uploads.attachmentsOf(fileUrls)
         : new Map<string, AttachmentView>(),
+      this.repository.encryptedReactionsOf(encryptedIds),
     ]);
     return rows.map((row) =>
       toMessageView(
         row,
         reactions.get(row.id),
         row.file_url ? (attachments.get(row.file_url) ?? null) : null,
+        encryptedReactions.get(row.id),
       ),
     );
   }

@@ -109,6 +109,26 @@ describe('attachment pushes', () => {
   });
 });
 
+describe('end-to-end encrypted pushes', () => {
+  it('say only "New message", whatever the message is', () => {
+    const encrypted = {
+      senderDeviceId: 1,
+      envelopes: [{ userId: 'u2', deviceId: 1, type: 3 as const, body: 'AAAA' }],
+    };
+    for (const over of [
+      { content: '', encrypted },
+      { content: '', type: 'file' as const, encrypted },
+    ]) {
+      const push = pushPayloadFor(
+        message(over),
+        { username: 'ann' },
+        { type: 'direct', name: null },
+      );
+      expect(push.body).toBe('New message');
+    }
+  });
+});
+
 describe('topicFor', () => {
   it('is the uuid without dashes: 32 URL-safe characters', () => {
     expect(topicFor('0f8fad5b-d9cb-469f-a165-70867728950e')).toBe(

@@ -26,6 +26,9 @@ export function pushPayloadFor(
 }
 
 function excerpt(message: MessageView): string {
+  // End-to-end encrypted: the server cannot read it, and would not say if it could.
+  if (message.encrypted) return 'New message';
+  if (message.type === 'system') return oneLine(message.content);
   if (message.type === 'image')
     return message.content.trim() ? `Photo: ${oneLine(message.content)}` : 'Photo';
   if (message.call) {

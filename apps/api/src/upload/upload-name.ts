@@ -8,7 +8,7 @@ import type { UploadMimeType } from '@chat/shared-dto';
  */
 const ID_BYTES = 16;
 const UPLOAD_NAME =
-  /^([0-9a-f]{32})(?:\.(jpg|png|gif|webp|pdf|txt|csv|zip|docx|xlsx|pptx|odt|ods|odp|webm|ogg|m4a|mp3)|-thumb\.(webp))$/;
+  /^([0-9a-f]{32})(?:\.(jpg|png|gif|webp|pdf|txt|csv|zip|docx|xlsx|pptx|odt|ods|odp|webm|ogg|m4a|mp3|bin)|-thumb\.(webp))$/;
 /** Longest valid name; checked first so that a huge path segment never meets the regex. */
 const MAX_NAME_LENGTH = 32 + '-thumb.webp'.length;
 
@@ -16,6 +16,7 @@ const MAX_NAME_LENGTH = 32 + '-thumb.webp'.length;
 export const UPLOADS_PATH = '/api/uploads/';
 
 const EXTENSION_BY_TYPE: Record<UploadMimeType, string> = {
+  'application/octet-stream': 'bin',
   'image/jpeg': 'jpg',
   'image/png': 'png',
   'image/gif': 'gif',

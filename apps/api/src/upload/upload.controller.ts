@@ -6,6 +6,7 @@ import {
   Headers,
   Param,
   Post,
+  Query,
   Res,
   StreamableFile,
   UploadedFile,
@@ -19,6 +20,7 @@ import {
   ApiBody,
   ApiCookieAuth,
   ApiConsumes,
+  ApiQuery,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -107,9 +109,17 @@ export class UploadController {
       'thumbnail. Documents (PDF, text, CSV, zip, Office, OpenDocument) and voice recordings ' +
       '(opus in WebM/Ogg, AAC or opus in MP4, MP3; up to MAX_VOICE_SECONDS as read from the ' +
       'media data) are stored as sent, up to MAX_ATTACHMENT_SIZE. Send the returned `url` as ' +
-      '`fileUrl` of `message:send` with `type` = the returned `kind`.',
+      '`fileUrl` of `message:send` with `type` = the returned `kind`. With `?encrypted=true` ' +
+      '(end-to-end encrypted conversations) the bytes are a file the client encrypted: stored ' +
+      'as sent, up to MAX_ATTACHMENT_SIZE, as `application/octet-stream` of kind `file`.',
   })
   @ApiConsumes('multipart/form-data')
+  @ApiQuery({
+    name: 'encrypted',
+    required: false,
+    enum: ['true', 'false'],
+    description: 'true: a file the client encrypted (end-to-end encrypted conversations)',
+  })
   @ApiBody({
     schema: {
       type: 'object',
@@ -142,9 +152,17 @@ export class UploadController {
     @CurrentUser() user: AuthUser,
     @UploadedFile() file: ReceivedFile | undefined,
     @Body() fields: UploadFields,
+    @Query('encrypted') encrypted?: string,
   ): Promise<UploadView> {
     if (!file) {
       throw new BadRequestException('Send the file as the multipart/form-data field "file"');
+    }
+    if (encrypted !== undefined && encrypted !== 'true' && encrypted !== 'false')
+      throw new BadRequestException('encrypted must be true or false');
+    if (encrypted === 'true') {
+      if (fields.waveform)
+        throw new BadRequestException('An encrypted file carries its waveform inside');
+      return this.uploads.storeEncrypted(user.id, file.buffer);
     }
     const waveform = parseWaveform(fields.waveform);
     return this.uploads.store(user.id, file.buffer, utf8Name(file.originalname), waveform);

@@ -25,7 +25,7 @@ const VOICE_TYPES = `'audio/webm', 'audio/ogg', 'audio/mp4', 'audio/mpeg'`;
 @Check(
   'uploads_mime_type_check',
   `(kind = 'image' AND mime_type IN (${IMAGE_TYPES})) OR
-          (kind = 'file' AND mime_type IN (${DOCUMENT_TYPES})) OR
+          (kind = 'file' AND mime_type IN (${DOCUMENT_TYPES}, 'application/octet-stream')) OR
           (kind = 'voice' AND mime_type IN (${VOICE_TYPES}))`,
 )
 @Check(

@@ -106,6 +106,31 @@ export class UploadsService {
     return this.storeImage(ownerId, bytes, image, originalName);
   }
 
+  /**
+   * A file the client encrypted for an end-to-end encrypted conversation: random bytes to us,
+   * stored as sent. Its type, name and key travel inside the encrypted message.
+   */
+  async storeEncrypted(ownerId: string, bytes: Buffer): Promise<UploadView> {
+    if (bytes.length === 0) throw new BadRequestException('The file is empty');
+    const mimeType = 'application/octet-stream';
+    const names = newUploadNames(mimeType);
+    const row: NewRow = {
+      ownerId,
+      kind: 'file',
+      name: 'encrypted',
+      originalKey: names.original,
+      thumbnailKey: null,
+      mimeType,
+      width: null,
+      height: null,
+      durationMs: null,
+      waveform: null,
+      size: bytes.length,
+    };
+    await this.persist(row, [[names.original, bytes, mimeType]]);
+    return attachmentOf(row);
+  }
+
   private async storeImage(
     ownerId: string,
     bytes: Buffer,

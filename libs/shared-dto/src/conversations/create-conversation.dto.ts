@@ -41,7 +41,7 @@ export class CreateConversationDto {
   memberIds?: string[];
 
   /** Direct only: end-to-end encrypted from the start (an existing one is switched on). */
-  @ValidateIf((o: CreateConversationDto) => o.type !== 'group' && o.encrypted !== undefined)
+  @IsOptional()
   @IsBoolean()
   encrypted?: boolean;
 }

@@ -14,6 +14,7 @@ import { VoiceUploads1765340000000 } from './1765340000000-VoiceUploads';
 import { SearchRecencyIndex1765350000000 } from './1765350000000-SearchRecencyIndex';
 import { SearchKeysPerConversation1765360000000 } from './1765360000000-SearchKeysPerConversation';
 import { MembersJoinedOrder1765370000000 } from './1765370000000-MembersJoinedOrder';
+import { EndToEndEncryption1765380000000 } from './1765380000000-EndToEndEncryption';
 
 /** Every migration, in order. Listed by hand because a bundled build cannot glob. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   SearchRecencyIndex1765350000000,
   SearchKeysPerConversation1765360000000,
   MembersJoinedOrder1765370000000,
+  EndToEndEncryption1765380000000,
 ];
