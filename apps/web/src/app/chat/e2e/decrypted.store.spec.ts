@@ -133,4 +133,26 @@ describe('DecryptedStore', () => {
     expect(store.preview(photo)).toEqual({ text: 'Photo', type: 'image' });
     expect(store.reveal([photo])[0]).toMatchObject({ type: 'image', e2e: 'ok' });
   });
+
+  it('never shows the server’s ciphertext file of a message it cannot read', async () => {
+    const sealedFile = message(1, 'x', {
+      type: 'file',
+      fileUrl: '/api/uploads/x.bin',
+      attachment: {
+        url: '/api/uploads/x.bin',
+        kind: 'file',
+        name: 'encrypted',
+        size: 114,
+        mimeType: 'application/octet-stream',
+      },
+    });
+    decryptMessage.mockResolvedValue({ state: 'no-key' });
+    store.ensure([sealedFile]);
+    await settle();
+    expect(store.reveal([sealedFile])[0]).toMatchObject({
+      e2e: 'no-key',
+      attachment: null,
+      fileUrl: null,
+    });
+  });
 });

@@ -178,6 +178,11 @@ export class DecryptedStore {
       result.attachment = attachment;
       result.fileUrl = fileUrl;
       result.thumbnailUrl = null;
+    } else {
+      // The server's attachment is the ciphertext ("encrypted", octet-stream): never shown.
+      result.attachment = null;
+      result.fileUrl = null;
+      result.thumbnailUrl = null;
     }
     this.revealed.set(message, { deps, out: result });
     return result;

@@ -126,12 +126,14 @@ function whoReacted(userIds: readonly string[], count: number, names: Map<string
 
 function replyView(
   reply: ReplyPreview,
-  held: ReadonlyMap<string, MessageView>,
+  held: ReadonlyMap<string, MessageView | RevealedMessage>,
   names: Map<string, string>,
 ): DisplayReply {
   const original = held.get(reply.id);
   const deleted = original ? Boolean(original.deletedAt) : !reply.excerpt && reply.type === 'text';
-  const text = original && !deleted ? original.content.slice(0, 140) : reply.excerpt;
+  // An encrypted original this device cannot read: the excerpt the reply was revealed with.
+  const readable = !original || !('e2e' in original) || original.e2e === 'ok';
+  const text = original && !deleted && readable ? original.content.slice(0, 140) : reply.excerpt;
   const type = original?.type ?? reply.type;
   return {
     id: reply.id,
