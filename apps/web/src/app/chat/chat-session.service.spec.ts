@@ -146,7 +146,10 @@ describe('ChatSession', () => {
         UploadsStore,
         { provide: RealtimeService, useValue: realtime },
         { provide: ProfileApi, useValue: { blocked: () => of([]) } },
-        { provide: E2eDeviceService, useValue: { start: jest.fn(), stop: jest.fn() } },
+        {
+          provide: E2eDeviceService,
+          useValue: { start: jest.fn(), stop: jest.fn(), recheck: async () => false },
+        },
         { provide: E2eCipherService, useValue: { encryptFor } },
         {
           provide: AuthStore,

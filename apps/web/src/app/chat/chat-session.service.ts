@@ -349,6 +349,8 @@ export class ChatSession {
     }
     // Offline at start: the blocked list loads once the server is reachable (else a no-op).
     void this.blocks.load();
+    // Away for a while: this device may have been removed, or used up its one-time prekeys.
+    if (!first) void this.e2eDevice.recheck();
     void this.outbox.flush();
   }
 
@@ -512,6 +514,9 @@ export class ChatSession {
       }
       const { code, message } = ack.error;
       if (code === 'CONFLICT') continue;
+      // "senderDeviceId is not one of your devices": this device was removed (from another
+      // one) during the session. Registered anew, it can send again.
+      if (code === 'BAD_REQUEST' && attempt === 0 && (await this.e2eDevice.recheck())) continue;
       if (PERMANENT_ERRORS.has(code))
         return { ok: false, retry: false, error: message || 'Not sent' };
       return { ok: false, retry: true, error: message || code };

@@ -102,4 +102,15 @@ describe('E2eDeviceService', () => {
     (await boot()).stop();
     expect(uploadPreKeys).toHaveBeenCalledTimes(1);
   }, 30_000);
+
+  it('registers anew on a recheck when this device was removed during the session', async () => {
+    const service = await boot();
+    expect(await service.recheck()).toBe(false);
+    expect(registerDevice).toHaveBeenCalledTimes(1);
+    listed = []; // removed from another device
+    expect(await service.recheck()).toBe(true);
+    expect(service.device()?.deviceId).toBe(2);
+    expect((await service.cipher()).self.deviceId).toBe(2);
+    service.stop();
+  }, 30_000);
 });

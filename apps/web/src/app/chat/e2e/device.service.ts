@@ -88,8 +88,31 @@ export class E2eDeviceService {
     return running.ready;
   }
 
+  /**
+   * Checks this device against the directory again (after a reconnect, or when the server
+   * says our device is not one of ours: removed from another device meanwhile), registering
+   * anew or topping up as on start. Resolves true when this browser is now a different device.
+   */
+  async recheck(): Promise<boolean> {
+    const running = this.running;
+    if (!running) return false;
+    const before = this.device()?.deviceId ?? null;
+    if (running.timer) clearTimeout(running.timer);
+    running.timer = null;
+    this.kick = () => undefined;
+    running.ready = this.prepare(running);
+    running.ready.catch(() => undefined);
+    try {
+      const cipher = await running.ready;
+      return cipher.self.deviceId !== before;
+    } catch {
+      return false;
+    }
+  }
+
   private async prepare(running: Running): Promise<E2eCipher> {
-    this.patch(running, { status: 'preparing', error: null });
+    // A recheck of a ready device keeps it usable (and shown as ready) meanwhile.
+    if (this.state().status !== 'ready') this.patch(running, { status: 'preparing', error: null });
     try {
       const lib = await loadLibsignal();
       const device = await withE2eLock(`chat-e2e-${running.userId}`, () =>
