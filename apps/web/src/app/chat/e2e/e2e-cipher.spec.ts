@@ -152,6 +152,21 @@ describe('E2eCipher', () => {
     });
   }, 30_000);
 
+  it('spends no message key when the plaintext could not be kept (decrypts again later)', async () => {
+    const payload = await alice.encrypt([ALICE, BOB], text('keep me'));
+    const store = (bob as unknown as { store: SignalStore }).store;
+    const commit = jest
+      .spyOn(store, 'commitDecryption')
+      .mockRejectedValueOnce(new Error('QuotaExceededError'));
+    expect((await bob.decrypt(ALICE, payload, ['m:1'], isMessageContent)).state).toBe('failed');
+    // Nothing of that attempt reached IndexedDB: the ratchet did not move on without its text.
+    expect(await bob.decrypt(ALICE, payload, ['m:1'], isMessageContent)).toEqual({
+      state: 'ok',
+      content: text('keep me'),
+    });
+    commit.mockRestore();
+  }, 30_000);
+
   it('fails a tampered envelope without throwing', async () => {
     const payload = await alice.encrypt([ALICE, BOB], text('do not touch'));
     const bytes = base64ToBytes(payload.envelopes[0].body);

@@ -16,7 +16,7 @@ import {
 } from './encoding';
 import { withE2eLock } from './e2e-lock';
 import type { SignalStore } from './signal-store';
-import { sameKey } from './signal-store';
+import { StagedSignalStore, sameKey } from './signal-store';
 
 /** What the cipher needs of the key directory (`KeysApi`, promisified; a fake in tests). */
 export interface KeyDirectory {
@@ -164,7 +164,10 @@ export class E2eCipher {
         const cached = await this.store.getPlaintext(key);
         if (cached) return this.accept(cached.context, cached.value, context, validate);
         const address = new this.lib.SignalProtocolAddress(senderId, payload.senderDeviceId);
-        const cipher = new this.lib.SessionCipher(this.store, address);
+        // libsignal's writes are staged and committed with the plaintext in one transaction:
+        // a message key is spent only if its text is kept (and a failure spends nothing).
+        const staged = new StagedSignalStore(this.store);
+        const cipher = new this.lib.SessionCipher(staged, address);
         const binary = base64ToBinary(mine.body);
         const plain =
           mine.type === 3
@@ -172,7 +175,12 @@ export class E2eCipher {
             : await cipher.decryptWhisperMessage(binary, 'binary');
         const value: unknown = JSON.parse(utf8Decode(plain));
         if (!validate(value)) return { state: 'failed', reason: 'Unreadable content' };
-        await this.store.putPlaintext(key, context[0], value);
+        await this.store.commitDecryption(staged.changes, {
+          key,
+          context: context[0],
+          value,
+          at: new Date().toISOString(),
+        });
         return { state: 'ok', content: value };
       });
     } catch (err) {

@@ -253,6 +253,27 @@ export class SignalStore implements StorageType {
     await (await this.open()).delete('sessions', encodedAddress);
   }
 
+  /**
+   * Writes what one decryption changed (sessions, a spent one-time prekey, a remote identity)
+   * together with its plaintext, in one transaction: either the ratchet moved on and the text
+   * is kept, or neither happened and the message can still be decrypted later.
+   */
+  async commitDecryption(changes: StagedChanges, plaintext: CachedPlaintext): Promise<void> {
+    const db = await this.open();
+    const tx = db.transaction(['sessions', 'preKeys', 'identities', 'plaintexts'], 'readwrite');
+    await Promise.all([
+      ...[...changes.sessions].map(([address, record]) =>
+        tx.objectStore('sessions').put(record, address),
+      ),
+      ...[...changes.removedPreKeys].map((keyId) => tx.objectStore('preKeys').delete(keyId)),
+      ...[...changes.identities.values()].map((identity) =>
+        tx.objectStore('identities').put(identity),
+      ),
+      tx.objectStore('plaintexts').put(plaintext),
+    ]);
+    await tx.done;
+  }
+
   // --- plaintext cache ----------------------------------------------------------------------
 
   async getPlaintext(key: string): Promise<CachedPlaintext | undefined> {
@@ -268,5 +289,87 @@ export class SignalStore implements StorageType {
       value,
       at: new Date().toISOString(),
     });
+  }
+}
+
+/** What a decryption would write, held back until its plaintext is known. */
+export interface StagedChanges {
+  sessions: Map<string, SessionRecordType>;
+  removedPreKeys: Set<number>;
+  identities: Map<string, KnownIdentity>;
+}
+
+/**
+ * The store as one decryption sees it: reads fall through to IndexedDB, writes are staged in
+ * memory (`changes`) for `SignalStore.commitDecryption`. A decryption that fails (bad MAC,
+ * tampering) thus changes nothing.
+ */
+export class StagedSignalStore implements StorageType {
+  readonly changes: StagedChanges = {
+    sessions: new Map(),
+    removedPreKeys: new Set(),
+    identities: new Map(),
+  };
+
+  constructor(private readonly store: SignalStore) {}
+
+  getIdentityKeyPair(): Promise<KeyPairType | undefined> {
+    return this.store.getIdentityKeyPair();
+  }
+
+  getLocalRegistrationId(): Promise<number | undefined> {
+    return this.store.getLocalRegistrationId();
+  }
+
+  isTrustedIdentity(identifier: string, identityKey: ArrayBuffer, direction: Direction) {
+    return this.store.isTrustedIdentity(identifier, identityKey, direction);
+  }
+
+  async saveIdentity(encodedAddress: string, publicKey: ArrayBuffer): Promise<boolean> {
+    const known =
+      this.changes.identities.get(encodedAddress) ??
+      (await this.store.loadIdentity(encodedAddress));
+    if (known && sameKey(known.publicKey, publicKey)) return false;
+    const now = new Date().toISOString();
+    this.changes.identities.set(encodedAddress, {
+      address: encodedAddress,
+      publicKey,
+      firstSeenAt: known?.firstSeenAt ?? now,
+      changedAt: known ? now : null,
+    });
+    return Boolean(known);
+  }
+
+  async loadPreKey(keyId: string | number): Promise<KeyPairType | undefined> {
+    if (this.changes.removedPreKeys.has(Number(keyId))) return undefined;
+    return this.store.loadPreKey(keyId);
+  }
+
+  async storePreKey(): Promise<void> {
+    throw new Error('A decryption does not create prekeys');
+  }
+
+  async removePreKey(keyId: string | number): Promise<void> {
+    this.changes.removedPreKeys.add(Number(keyId));
+  }
+
+  async loadSession(encodedAddress: string): Promise<SessionRecordType | undefined> {
+    return this.changes.sessions.get(encodedAddress) ?? this.store.loadSession(encodedAddress);
+  }
+
+  async storeSession(encodedAddress: string, record: SessionRecordType): Promise<void> {
+    this.changes.sessions.set(encodedAddress, record);
+  }
+
+  loadSignedPreKey(keyId: string | number): Promise<KeyPairType | undefined> {
+    return this.store.loadSignedPreKey(keyId);
+  }
+
+  async storeSignedPreKey(): Promise<void> {
+    throw new Error('A decryption does not create signed prekeys');
+  }
+
+  async removeSignedPreKey(): Promise<void> {
+    throw new Error('A decryption does not remove signed prekeys');
   }
 }
