@@ -17,6 +17,7 @@ import { parseHttpError } from '../core/http/http-error';
 import { ConversationsApi } from './conversations/conversations.api';
 import { ConversationsStore } from './conversations/conversations.store';
 import { E2eCipherService } from './e2e/cipher.service';
+import { NoRecipientDevice } from './e2e/e2e-cipher';
 import { DecryptedStore } from './e2e/decrypted.store';
 import { E2eDeviceService } from './e2e/device.service';
 import { E2eAttachmentsService } from './e2e/e2e-attachments.service';
@@ -503,6 +504,9 @@ export class ChatSession {
         if (entry.fileUrl) payload.fileUrl = entry.fileUrl;
         if (entry.replyTo) payload.replyToId = entry.replyTo.id;
       } catch (err) {
+        // Nobody to encrypt for: shown as not sent (a retry later may find their device).
+        if (err instanceof NoRecipientDevice)
+          return { ok: false, retry: false, error: err.message };
         // Keys still being generated, or the directory unreachable: the outbox tries again.
         const reason = err instanceof Error ? err.message : String(err);
         return { ok: false, retry: true, error: `Encrypting: ${reason}` };

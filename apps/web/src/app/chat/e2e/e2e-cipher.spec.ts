@@ -9,7 +9,7 @@ import type {
 import { isMessageContent } from './content';
 import { generateIdentity } from './device-keys';
 import type { KeyDirectory } from './e2e-cipher';
-import { E2eCipher } from './e2e-cipher';
+import { E2eCipher, NoRecipientDevice } from './e2e-cipher';
 import { base64ToBytes, bytesToBase64 } from './encoding';
 import { loadLibsignal } from './signal';
 import { SignalStore } from './signal-store';
@@ -198,6 +198,15 @@ describe('E2eCipher', () => {
       state: 'ok',
       content: { text: 'after' },
     });
+  }, 30_000);
+
+  it('refuses to encrypt for someone without any device, after looking again', async () => {
+    const carol = '00000000-0000-4000-8000-00000000000c';
+    const devicesOf = jest.spyOn(directory, 'devicesOf');
+    await expect(alice.encrypt([ALICE, carol], text('hello?'))).rejects.toBeInstanceOf(
+      NoRecipientDevice,
+    );
+    expect(devicesOf.mock.calls.filter(([id]) => id === carol)).toHaveLength(2);
   }, 30_000);
 
   it('covers the sender’s other devices too', async () => {

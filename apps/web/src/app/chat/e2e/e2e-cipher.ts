@@ -52,6 +52,14 @@ export class DeviceListChanged extends Error {
   }
 }
 
+/** Someone in the conversation has never signed in since encryption exists: no keys to use. */
+export class NoRecipientDevice extends Error {
+  constructor(readonly userId: string) {
+    super('The other person has no device with encryption keys yet: they must sign in once first');
+    this.name = 'NoRecipientDevice';
+  }
+}
+
 const DEVICE_LIST_TTL_MS = 30_000;
 
 /**
@@ -99,7 +107,17 @@ export class E2eCipher {
    * starting sessions (claiming prekey bundles) with devices it has none with yet.
    */
   async encrypt(memberIds: readonly string[], plaintext: object): Promise<EncryptedPayload> {
-    const targets = (await this.devicesOf(memberIds)).filter(
+    let devices = await this.devicesOf(memberIds);
+    const without = () =>
+      memberIds.filter((id) => id !== this.self.userId && !devices.some((d) => d.userId === id));
+    if (without().length) {
+      // Maybe they signed in since the list was fetched.
+      this.invalidateDevices(without());
+      devices = await this.devicesOf(memberIds);
+      const missing = without();
+      if (missing.length) throw new NoRecipientDevice(missing[0]);
+    }
+    const targets = devices.filter(
       (device) => !(device.userId === this.self.userId && device.deviceId === this.self.deviceId),
     );
     const bytes = utf8Encode(JSON.stringify(plaintext));
