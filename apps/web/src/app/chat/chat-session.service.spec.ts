@@ -3,7 +3,7 @@ import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { ConversationView, MessageView, ServerToClientEvents } from '@chat/shared-dto';
-import { of, throwError } from 'rxjs';
+import { Subject, of, throwError } from 'rxjs';
 import { AuthStore } from '../core/auth/auth.store';
 import { ChatSession } from './chat-session.service';
 import { ConversationsApi } from './conversations/conversations.api';
@@ -123,6 +123,8 @@ async function settle(): Promise<void> {
 
 describe('ChatSession', () => {
   let listFails = false;
+  /** Set: the list answers only when the test says so. */
+  let pendingList: Subject<ConversationView[]> | null = null;
   let realtime: FakeRealtime;
   let session: ChatSession;
   let outbox: OutboxService;
@@ -167,9 +169,11 @@ describe('ChatSession', () => {
           provide: ConversationsApi,
           useValue: {
             list: () =>
-              listFails
-                ? throwError(() => new HttpErrorResponse({ status: 0, statusText: 'offline' }))
-                : of([conversation, secret]),
+              pendingList
+                ? pendingList.asObservable()
+                : listFails
+                  ? throwError(() => new HttpErrorResponse({ status: 0, statusText: 'offline' }))
+                  : of([conversation, secret]),
             messages: () => of([]),
           },
         },
@@ -261,6 +265,29 @@ describe('ChatSession', () => {
     // The ack's ciphertext has no envelope for this device: the text comes from what it sent.
     const acked = TestBed.inject(ConversationsStore).get('c2')?.lastMessage;
     expect(acked && TestBed.inject(DecryptedStore).preview(acked).text).toBe('for your eyes');
+  });
+
+  it('never sends a message before it knows whether its conversation is encrypted', async () => {
+    session.stop(true);
+    pendingList = new Subject<ConversationView[]>();
+    session.start();
+    encryptFor.mockImplementation(async () => sealed(1));
+    realtime.answer = (event, payload) =>
+      event === 'message:send'
+        ? { ok: true, message: { ...serverMessage(payload, 1), encrypted: payload['encrypted'] } }
+        : { ok: true };
+    realtime.goOnline(true);
+    session.sendText('c2', 'not before the list');
+    await settle();
+    expect(realtime.emits.filter((e) => e.event === 'message:send')).toEqual([]);
+    pendingList.next([conversation, secret]);
+    pendingList.complete();
+    pendingList = null;
+    await settle();
+    const sends = realtime.emits.filter((e) => e.event === 'message:send');
+    expect(sends).toHaveLength(1);
+    expect(sends[0].payload).not.toHaveProperty('content');
+    expect(sends[0].payload['encrypted']).toEqual(sealed(1));
   });
 
   it('re-encrypts for fresh device lists on a CONFLICT ack, with the same clientId', async () => {

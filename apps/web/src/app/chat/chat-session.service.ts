@@ -135,6 +135,8 @@ export class ChatSession {
       this.conversations.setAll(list);
       this.decrypted.ensure(list.filter((c) => c.encrypted).map((c) => c.lastMessage));
       this.snapshot.confirmed();
+      // Sends written before the list arrived were waiting for it (see deliver).
+      if (this.outbox.entries().length) void this.outbox.flush();
       for (const conversation of list) this.acknowledgeDelivery(conversation);
     } catch (err) {
       if (request !== this.listRequest || !this.started) return;
@@ -458,8 +460,14 @@ export class ChatSession {
 
   /** One attempt of the outbox: `message:send` with its clientId, and the ack merged in. */
   private async deliver(entry: OutboxEntry): Promise<SendOutcome> {
-    if (this.conversations.get(entry.conversationId)?.encrypted)
-      return this.deliverEncrypted(entry);
+    const conversation = this.conversations.get(entry.conversationId);
+    // Whether to encrypt is a property of the conversation: never guess it (a plaintext send
+    // into an encrypted conversation would leak the text to the server, which then refuses
+    // it). The list loads soon after start; the outbox tries again meanwhile.
+    // A list restored from this device's snapshot may predate encryption being switched on.
+    if (!conversation || this.snapshot.restoredAt())
+      return { ok: false, retry: true, error: 'Loading the conversation…' };
+    if (conversation.encrypted) return this.deliverEncrypted(entry);
     const ack = await this.realtime.emit('message:send', toPayload(entry));
     if (ack.ok) return this.delivered(entry, ack.message);
     const { code, message } = ack.error;
