@@ -158,4 +158,17 @@ describe('MessageActions', () => {
     });
     expect(realtime.emit).not.toHaveBeenCalledWith('reaction:add', expect.anything());
   });
+
+  it('sends no edit or reaction while it cannot know whether the conversation is encrypted', async () => {
+    expect(await actions.edit({ conversationId: 'unknown', id: 'm1' }, 'x')).toBe(false);
+    expect(
+      await actions.toggleReaction(
+        { conversationId: 'unknown', id: 'm1', reactions: [] },
+        '👍',
+        'me',
+      ),
+    ).toBe(false);
+    expect(realtime.emit).not.toHaveBeenCalled();
+    expect(actions.error()).toMatch(/loading/);
+  });
 });

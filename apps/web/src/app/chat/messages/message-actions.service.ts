@@ -59,7 +59,8 @@ export class MessageActions {
 
   edit(message: Pick<MessageView, 'conversationId' | 'id'>, content: string): Promise<boolean> {
     const conversation = this.conversations.get(message.conversationId);
-    if (conversation?.encrypted) return this.editEncrypted(conversation, message.id, content);
+    if (!conversation) return this.unknownConversation();
+    if (conversation.encrypted) return this.editEncrypted(conversation, message.id, content);
     return this.run(
       this.realtime.emit('message:edit', {
         conversationId: message.conversationId,
@@ -87,7 +88,8 @@ export class MessageActions {
     selfId: string | null,
   ): Promise<boolean> {
     const conversation = this.conversations.get(message.conversationId);
-    if (conversation?.encrypted && selfId)
+    if (!conversation) return this.unknownConversation();
+    if (conversation.encrypted && selfId)
       return this.reactEncrypted(
         conversation,
         message.id,
@@ -102,6 +104,15 @@ export class MessageActions {
         emoji,
       }),
     );
+  }
+
+  /**
+   * Before the conversation list arrived it is not known whether the conversation is
+   * encrypted: nothing goes out rather than plaintext into an encrypted one.
+   */
+  private unknownConversation(): Promise<boolean> {
+    this.failure.set('This conversation is still loading: try again in a moment.');
+    return Promise.resolve(false);
   }
 
   /** `message:edit` with the new text encrypted for every device (no `content`). */
