@@ -169,7 +169,11 @@ export class ChatSession {
    */
   sendAttachment(conversationId: string, file: File, voice?: VoiceDetails): string | null {
     const clientId = newClientId();
-    const encrypted = !!this.conversations.get(conversationId)?.encrypted;
+    const conversation = this.conversations.get(conversationId);
+    // Unknown yet (the list is loading): a file must not be uploaded in the clear by mistake.
+    if (!conversation || this.snapshot.restoredAt())
+      return 'This conversation is still loading: try again in a moment.';
+    const encrypted = conversation.encrypted;
     return this.uploads.start(
       clientId,
       conversationId,
