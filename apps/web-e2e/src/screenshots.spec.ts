@@ -122,3 +122,35 @@ test('README screenshots: chat, list and login, desktop and phone, light and dar
   await shot(out, 'phone-login-light', 'light');
   await shot(out, 'phone-login-dark', 'dark');
 });
+
+test('README screenshots: an end-to-end encrypted chat and its safety number @screenshots', async ({
+  api,
+  openAs,
+}) => {
+  test.setTimeout(120_000);
+  const ines = await api.register('ines', { exact: true });
+  const theo = await api.register('theo', { exact: true });
+  await api.direct(ines, theo);
+  const i = await openAs(ines, { viewport: DESKTOP });
+  const t = await openAs(theo, { viewport: DESKTOP });
+  await i.goto('/');
+  await t.goto('/');
+  await openConversation(i, 'theo');
+  await openConversation(t, 'ines');
+  await tid(i, 'conversation-info-button').click();
+  await tid(i, 'encryption-enable').click();
+  await tid(i, 'encryption-confirm').click();
+  await expect(tid(t, 'system-message')).toBeVisible();
+  await i.keyboard.press('Escape');
+  await send(i, 'The door code changed: 4711, keep it between us 🤫');
+  await expect(messages(t, 'The door code changed')).toBeVisible();
+  await send(t, 'Got it. Only our phones can read this, right?');
+  await expect(messages(i, 'Only our phones')).toBeVisible();
+  await send(i, 'Right: end-to-end encrypted. Compare safety numbers next time we meet.');
+  await expect(messages(t, 'Compare safety numbers')).toBeVisible();
+  await tid(i, 'conversation-info-button').click();
+  await tid(i, 'verify-safety-number').click();
+  await expect(tid(i, 'safety-number')).toHaveText(/(\d{5}\s*){12}/, { timeout: 20_000 });
+  await shot(i, 'desktop-encrypted-light', 'light');
+  await shot(i, 'desktop-encrypted-dark', 'dark');
+});

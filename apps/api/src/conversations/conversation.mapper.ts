@@ -22,7 +22,7 @@ export function toConversationView(
   members: ConversationMemberView[],
   memberCount: number,
   lastMessage: MessageView | null,
-  unread: { deleted: number; mentions: number } = { deleted: 0, mentions: 0 },
+  unread: { notNews: number; mentions: number } = { notNews: 0, mentions: 0 },
 ): ConversationView {
   const lastSeq = Number(conversation.lastSeq);
   const lastReadSeq = Math.min(Number(own.last_read_seq), lastSeq);
@@ -34,8 +34,8 @@ export function toConversationView(
     memberCount,
     lastMessage,
     // The sender's own sends move their read watermark, so everything past it is from others.
-    // Tombstones are not news.
-    unreadCount: Math.max(0, lastSeq - lastReadSeq - unread.deleted),
+    // Tombstones and system lines are not news.
+    unreadCount: Math.max(0, lastSeq - lastReadSeq - unread.notNews),
     unreadMentions: unread.mentions,
     lastReadSeq,
     lastRev: Number(conversation.lastRev),

@@ -12,7 +12,7 @@ import type {
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
-import { SignalDevice } from '../../test/e2e/signal-device';
+import { SignalDevice } from '@chat/test-kit';
 import {
   bearer,
   ClientSocket,
@@ -194,6 +194,10 @@ describe('end-to-end encrypted direct conversations (integration)', () => {
         .expect(200);
       expect(on.body).toMatchObject({ encrypted: true });
       expect((await line).type).toBe('system');
+      // A system line is not news: nobody gets an unread badge for it.
+      const list = await t.http().get('/api/conversations').set(bearer(a)).expect(200);
+      const seen = (list.body as ConversationView[]).find((c) => c.id === plain.body.id);
+      expect(seen).toMatchObject({ encrypted: true, unreadCount: 0 });
       await t
         .http()
         .put(`/api/conversations/${plain.body.id}/encryption`)

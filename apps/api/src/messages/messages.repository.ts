@@ -317,15 +317,18 @@ export class MessagesRepository {
     return row ?? null;
   }
 
-  /** Per conversation, the deleted messages and the caller's mentions among the unread ones. */
+  /**
+   * Per conversation, the unread messages that are not news (tombstones, system lines) and
+   * those that mention the caller.
+   */
   async unreadDetails(
     userId: string,
     unread: { conversationId: string; afterSeq: number }[],
-  ): Promise<{ conversation_id: string; deleted: string; mentions: string }[]> {
+  ): Promise<{ conversation_id: string; not_news: string; mentions: string }[]> {
     if (unread.length === 0) return [];
     return this.messages.query(
       `SELECT m.conversation_id,
-              count(*) FILTER (WHERE m.deleted_at IS NOT NULL) AS deleted,
+              count(*) FILTER (WHERE m.deleted_at IS NOT NULL OR m.message_type = 'system') AS not_news,
               count(*) FILTER (WHERE m.deleted_at IS NULL AND $1 = ANY(m.mentions)
                                  AND m.sender_id <> $1) AS mentions
          FROM unnest($2::uuid[], $3::bigint[]) AS u(conversation_id, after_seq)
@@ -339,11 +342,11 @@ export class MessagesRepository {
   unreadDetailsOfMembers(
     conversationId: string,
     unread: { userId: string; afterSeq: number }[],
-  ): Promise<{ user_id: string; deleted: string; mentions: string }[]> {
+  ): Promise<{ user_id: string; not_news: string; mentions: string }[]> {
     if (unread.length === 0) return Promise.resolve([]);
     return this.messages.query(
       `SELECT u.user_id,
-              count(*) FILTER (WHERE m.deleted_at IS NOT NULL) AS deleted,
+              count(*) FILTER (WHERE m.deleted_at IS NOT NULL OR m.message_type = 'system') AS not_news,
               count(*) FILTER (WHERE m.deleted_at IS NULL AND u.user_id = ANY(m.mentions)
                                  AND m.sender_id <> u.user_id) AS mentions
          FROM unnest($2::uuid[], $3::bigint[]) AS u(user_id, after_seq)

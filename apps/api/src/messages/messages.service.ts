@@ -229,18 +229,18 @@ export class MessagesService {
   }
 
   /**
-   * Per conversation, the unread messages that are tombstones (not counted as unread) and the
-   * unread ones that mention the caller.
+   * Per conversation, the unread messages that are not news (tombstones and system lines, not
+   * counted as unread) and the unread ones that mention the caller.
    */
   async unreadDetails(
     userId: string,
     unread: { conversationId: string; afterSeq: number }[],
-  ): Promise<Map<string, { deleted: number; mentions: number }>> {
+  ): Promise<Map<string, { notNews: number; mentions: number }>> {
     const rows = await this.repository.unreadDetails(userId, unread);
     return new Map(
       rows.map((r) => [
         r.conversation_id,
-        { deleted: Number(r.deleted), mentions: Number(r.mentions) },
+        { notNews: Number(r.not_news), mentions: Number(r.mentions) },
       ]),
     );
   }
@@ -249,10 +249,10 @@ export class MessagesService {
   async unreadDetailsOfMembers(
     conversationId: string,
     unread: { userId: string; afterSeq: number }[],
-  ): Promise<Map<string, { deleted: number; mentions: number }>> {
+  ): Promise<Map<string, { notNews: number; mentions: number }>> {
     const rows = await this.repository.unreadDetailsOfMembers(conversationId, unread);
     return new Map(
-      rows.map((r) => [r.user_id, { deleted: Number(r.deleted), mentions: Number(r.mentions) }]),
+      rows.map((r) => [r.user_id, { notNews: Number(r.not_news), mentions: Number(r.mentions) }]),
     );
   }
 

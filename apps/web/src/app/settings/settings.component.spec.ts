@@ -9,6 +9,7 @@ import { AuthStore } from '../core/auth/auth.store';
 import { SettingsApi } from './settings.api';
 import { ProfileApi } from '../chat/profile/profile.api';
 import { SettingsComponent } from './settings.component';
+import { KeysApi } from '../chat/e2e/keys.api';
 
 const session = (id: string, current = false): SessionView => ({
   id,
@@ -84,6 +85,7 @@ describe('SettingsComponent', () => {
         provideServiceWorker('sw.js', { enabled: false }),
         { provide: SettingsApi, useValue: api },
         { provide: ProfileApi, useValue: profileApi },
+        { provide: KeysApi, useValue: { ownDevices: () => of([]) } },
         {
           provide: AuthStore,
           useValue: { logout, updateUser, user, refreshUser: jest.fn(async () => undefined) },

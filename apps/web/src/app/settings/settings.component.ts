@@ -29,6 +29,7 @@ import { ThemeService } from '../core/theme/theme.service';
 import { IconComponent } from '../shared/icon.component';
 import { fullTime } from '../chat/shared/format';
 import { BlockedUsersComponent } from './blocked-users.component';
+import { EncryptionDevicesComponent } from './encryption-devices.component';
 import { SettingsApi } from './settings.api';
 import type { PasswordForm } from './sessions';
 import { deviceLabel, displayIp, passwordProblems, sortSessions } from './sessions';
@@ -56,8 +57,8 @@ function profileValue(text: string): string | null {
 }
 
 /**
- * Settings: profile, privacy, theme, notifications, blocked people, sessions, password and
- * deleting the account.
+ * Settings: profile, privacy, theme, notifications, blocked people, devices with encryption keys,
+ * sessions, password and deleting the account.
  */
 @Component({
   selector: 'chat-settings',
@@ -67,6 +68,7 @@ function profileValue(text: string): string | null {
     AvatarComponent,
     NotificationSettingsComponent,
     BlockedUsersComponent,
+    EncryptionDevicesComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './settings.component.html',

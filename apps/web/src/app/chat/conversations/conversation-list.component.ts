@@ -34,6 +34,7 @@ import { NewGroupDialogComponent } from './new-group-dialog.component';
 import { isMuted } from '../../notifications/mute';
 import { SearchSnippetComponent } from '../search/search-snippet.component';
 import { SearchStore } from '../search/search.store';
+import { LockIconComponent } from '../verification/lock-icon.component';
 
 export interface ConversationRow {
   id: string;
@@ -52,6 +53,8 @@ export interface ConversationRow {
   avatarUrl: string | null;
   active: boolean;
   muted: boolean;
+  /** End-to-end encrypted: a lock beside the name. */
+  encrypted: boolean;
 }
 
 @Component({
@@ -62,6 +65,7 @@ export interface ConversationRow {
     AvatarComponent,
     NewGroupDialogComponent,
     SearchSnippetComponent,
+    LockIconComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation-list.component.html',
@@ -152,6 +156,7 @@ export class ConversationListComponent {
         avatarUrl: other?.avatarUrl ?? null,
         muted: isMuted(conversation, now),
         active: conversation.id === active,
+        encrypted: conversation.encrypted === true,
       };
     });
   });
@@ -247,11 +252,11 @@ export class ConversationListComponent {
     this.focusItem(root, index + (event.key === 'ArrowDown' ? 1 : -1));
   }
 
-  protected async openDirect(user: UserView): Promise<void> {
+  protected async openDirect(user: UserView, encrypted = false): Promise<void> {
     if (this.opening()) return;
     this.opening.set(user.id);
     try {
-      const conversation = await firstValueFrom(this.api.openDirect(user.id));
+      const conversation = await firstValueFrom(this.api.openDirect(user.id, { encrypted }));
       this.store.upsert(conversation);
       this.clearSearch();
       await this.router.navigate(['/c', conversation.id]);

@@ -27,8 +27,20 @@ export class ConversationsApi {
     return this.http.get<ConversationView[]>('/api/conversations');
   }
 
-  openDirect(userId: string): Observable<ConversationView> {
-    return this.http.post<ConversationView>('/api/conversations', { userId });
+  /** Finds or creates the direct conversation; `encrypted` creates it encrypted (or switches it on). */
+  openDirect(userId: string, options: { encrypted?: boolean } = {}): Observable<ConversationView> {
+    return this.http.post<ConversationView>(
+      '/api/conversations',
+      options.encrypted ? { userId, encrypted: true } : { userId },
+    );
+  }
+
+  /** Switches end-to-end encryption on for a direct conversation (idempotent, never off). */
+  enableEncryption(conversationId: string): Observable<ConversationView> {
+    return this.http.put<ConversationView>(
+      `/api/conversations/${encodeURIComponent(conversationId)}/encryption`,
+      {},
+    );
   }
 
   createGroup(name: string, memberIds: string[]): Observable<ConversationView> {

@@ -1,4 +1,5 @@
 import { signal } from '@angular/core';
+import type { ComponentFixture } from '@angular/core/testing';
 import { TestBed } from '@angular/core/testing';
 import type {
   ConversationMemberView,
@@ -11,7 +12,23 @@ import { AuthStore } from '../../core/auth/auth.store';
 import { ChatSession } from '../chat-session.service';
 import { ConversationsApi } from '../conversations/conversations.api';
 import { ConversationsStore } from '../conversations/conversations.store';
+import { KeysApi } from '../e2e/keys.api';
 import { ConversationInfoComponent } from './conversation-info.component';
+
+// The real computation is covered by verification/safety-number.spec (in Node, with WebCrypto).
+jest.mock('../verification/safety-number', () => ({
+  ...jest.requireActual('../verification/safety-number'),
+  computeSafetyNumber: jest.fn(async () => '12345'.repeat(12)),
+}));
+
+const keyDevice = (userId: string) => ({
+  userId,
+  deviceId: 1,
+  registrationId: 1,
+  identityKey: btoa(userId.padEnd(33, '.')),
+  createdAt: '2024-01-01T00:00:00Z',
+});
+const keysApi = { devicesOf: jest.fn((userId: string) => of([keyDevice(userId)])) };
 
 const member = (
   id: string,
@@ -71,6 +88,7 @@ describe('ConversationInfoComponent', () => {
         { provide: ConversationsApi, useValue: api },
         { provide: ChatSession, useValue: { connection: signal('connected'), forget } },
         { provide: AuthStore, useValue: { userId: signal('me') } },
+        { provide: KeysApi, useValue: keysApi },
       ],
     });
     store = TestBed.inject(ConversationsStore);
@@ -162,6 +180,119 @@ describe('ConversationInfoComponent', () => {
 });
 
 describe('ConversationInfoComponent, direct', () => {
+  const direct: ConversationView = {
+    encrypted: false,
+    id: 'd1',
+    type: 'direct',
+    members: [member('me', 'member'), { ...member('ana', 'member', 'online'), displayName: 'Ana' }],
+    unreadCount: 0,
+    unreadMentions: 0,
+    memberCount: 2,
+    lastRev: 0,
+    lastReadSeq: 0,
+    createdAt: '2024-01-01T00:00:00Z',
+    lastActivityAt: '2024-01-01T00:00:00Z',
+  };
+
+  /** Lets the safety number's fetches and computation settle. */
+  async function settle(fixture: { whenStable(): Promise<unknown> }) {
+    await new Promise((resolve) => setTimeout(resolve));
+    await fixture.whenStable();
+  }
+
+  async function reopen(fixture: ComponentFixture<ConversationInfoComponent>) {
+    fixture.componentInstance.close();
+    fixture.componentInstance.open();
+    await settle(fixture);
+  }
+
+  async function render(conversation: ConversationView) {
+    localStorage.clear();
+    const encrypted = { ...direct, encrypted: true, encryptedAt: '2024-01-02T00:00:00Z' };
+    const api = {
+      get: jest.fn(() => of(conversation)),
+      enableEncryption: jest.fn(() => of(encrypted)),
+    };
+    TestBed.configureTestingModule({
+      providers: [
+        ConversationsStore,
+        { provide: ConversationsApi, useValue: api },
+        { provide: ChatSession, useValue: { connection: signal('connected'), forget: jest.fn() } },
+        { provide: AuthStore, useValue: { userId: signal('me') } },
+        { provide: KeysApi, useValue: keysApi },
+      ],
+    });
+    const store = TestBed.inject(ConversationsStore);
+    store.setAll([conversation]);
+    const fixture = TestBed.createComponent(ConversationInfoComponent);
+    fixture.componentRef.setInput('conversation', conversation);
+    fixture.componentInstance.open();
+    await settle(fixture);
+    const element = fixture.nativeElement as HTMLElement;
+    const byTestid = (id: string) => element.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+    return { fixture, element, api, store, byTestid };
+  }
+
+  it('turns end-to-end encryption on after a confirmation that explains it', async () => {
+    const { fixture, api, store, byTestid } = await render(direct);
+    expect(byTestid('encryption-on')).toBeNull();
+    byTestid('encryption-enable')?.click();
+    await fixture.whenStable();
+    expect(api.enableEncryption).not.toHaveBeenCalled();
+    const text = byTestid('encryption')?.textContent ?? '';
+    expect(text).toContain("can't be turned off");
+    expect(text).toContain('Earlier messages stay as they were');
+    expect(text).toContain("Ana's devices");
+
+    byTestid('encryption-confirm')?.click();
+    await fixture.whenStable();
+    expect(api.enableEncryption).toHaveBeenCalledWith('d1');
+    expect(store.get('d1')?.encrypted).toBe(true);
+
+    // The parent passes the store's copy back in.
+    fixture.componentRef.setInput('conversation', store.get('d1'));
+    await fixture.whenStable();
+    expect(byTestid('encryption-on')).not.toBeNull();
+    expect(byTestid('verify-safety-number')).not.toBeNull();
+  });
+
+  it('shows "Verified" only while the marked safety number is the current one', async () => {
+    const { fixture, byTestid } = await render({ ...direct, encrypted: true });
+    expect(byTestid('safety-number-verified-badge')).toBeNull();
+
+    localStorage.setItem('chat.e2e.verified:me:ana', '12345'.repeat(12));
+    await reopen(fixture);
+    expect(byTestid('safety-number-verified-badge')?.textContent).toContain('Verified');
+
+    localStorage.setItem('chat.e2e.verified:me:ana', '54321'.repeat(12));
+    await reopen(fixture);
+    expect(byTestid('safety-number-verified-badge')).toBeNull();
+  });
+
+  it('opens the safety number in 12 groups of 5 and marks it verified', async () => {
+    const { fixture, byTestid } = await render({ ...direct, encrypted: true });
+    byTestid('verify-safety-number')?.click();
+    await settle(fixture);
+    const number = byTestid('safety-number');
+    expect(number?.querySelectorAll('span')).toHaveLength(12);
+    expect(number?.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      Array(12).fill('12345').join(' '),
+    );
+    expect(byTestid('safety-number-dialog')?.textContent).toContain(
+      'Compare these numbers with Ana in person or over a call',
+    );
+    byTestid('safety-number-mark-verified')?.click();
+    await fixture.whenStable();
+    expect(localStorage.getItem('chat.e2e.verified:me:ana')).toBe('12345'.repeat(12));
+    expect(byTestid('safety-number-verified')).not.toBeNull();
+    expect(byTestid('safety-number-verified-badge')).not.toBeNull();
+  });
+
+  it('offers no encryption in a note to self', async () => {
+    const { byTestid } = await render({ ...direct, members: [member('me', 'member')] });
+    expect(byTestid('encryption')).toBeNull();
+  });
+
   it("shows the other person's @username and presence", async () => {
     const direct: ConversationView = {
       encrypted: false,
@@ -185,6 +316,7 @@ describe('ConversationInfoComponent, direct', () => {
         { provide: ConversationsApi, useValue: { get: () => of(direct) } },
         { provide: ChatSession, useValue: { connection: signal('connected'), forget: jest.fn() } },
         { provide: AuthStore, useValue: { userId: signal('me') } },
+        { provide: KeysApi, useValue: keysApi },
       ],
     });
     const fixture = TestBed.createComponent(ConversationInfoComponent);

@@ -29,6 +29,9 @@ import {
   otherMember,
 } from '../shared/format';
 import { PageVisibility } from '../shared/page-visibility.service';
+import { LockIconComponent } from '../verification/lock-icon.component';
+import { SafetyNumberDialogComponent } from '../verification/safety-number-dialog.component';
+import { VerificationStore } from '../verification/verification.store';
 
 const ROLE_LABEL = { owner: 'Owner', admin: 'Admin', member: 'Member' } as const;
 const MEMBERS_PAGE = 100;
@@ -52,7 +55,7 @@ interface MemberRow {
  */
 @Component({
   selector: 'chat-conversation-info',
-  imports: [IconComponent, AvatarComponent],
+  imports: [IconComponent, AvatarComponent, LockIconComponent, SafetyNumberDialogComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation-info.component.html',
   styleUrl: './conversation-info.component.css',
@@ -68,6 +71,8 @@ export class ConversationInfoComponent {
   private readonly page = inject(PageVisibility);
   private readonly selfId = inject(AuthStore).userId;
   private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
+  private readonly verification = inject(VerificationStore);
+  private readonly safetyDialog = viewChild.required(SafetyNumberDialogComponent);
 
   protected readonly isOpen = signal(false);
   protected readonly busy = signal<string | null>(null);
@@ -75,6 +80,7 @@ export class ConversationInfoComponent {
   protected readonly renaming = signal(false);
   protected readonly nameDraft = signal('');
   protected readonly confirmLeave = signal(false);
+  protected readonly confirmEncrypt = signal(false);
   protected readonly query = signal('');
   protected readonly results = signal<readonly UserView[]>([]);
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
@@ -113,6 +119,17 @@ export class ConversationInfoComponent {
     if (live === 'connecting') return 'connecting…';
     return other.status === 'online' ? 'online' : lastSeenText(other.lastSeen);
   });
+  /** The other person of a direct conversation that can be encrypted (not a note to self). */
+  protected readonly peer = computed(() => {
+    const other = this.other();
+    return other && other.id !== this.selfId() ? { id: other.id, name: displayName(other) } : null;
+  });
+  protected readonly encrypted = computed(() => this.conversation().encrypted === true);
+  protected readonly verified = computed(() => {
+    const peer = this.peer();
+    return !!peer && this.encrypted() && this.verification.isVerified(peer.id);
+  });
+
   /** The embedded members (kept current by live events) and those paged in, each once. */
   private readonly members = computed(() => {
     const embedded = this.conversation().members;
@@ -153,6 +170,7 @@ export class ConversationInfoComponent {
     this.error.set(null);
     this.renaming.set(false);
     this.confirmLeave.set(false);
+    this.confirmEncrypt.set(false);
     this.query.set('');
     this.results.set([]);
     this.paged.set([]);
@@ -163,6 +181,9 @@ export class ConversationInfoComponent {
     else dialog.setAttribute('open', '');
     this.isOpen.set(true);
     void this.refresh();
+    // Whether "Verified" still holds: the number of the devices both have now.
+    const peer = this.peer();
+    if (peer && this.encrypted()) void this.verification.loadSafetyNumber(peer.id);
   }
 
   close(): void {
@@ -230,6 +251,24 @@ export class ConversationInfoComponent {
     this.paged.update((list) => [...list, ...page.members]);
     this.cursor.set(page.next ?? null);
     this.exhausted.set(!page.next);
+  }
+
+  /** `PUT /api/conversations/:id/encryption`: from now on, for good. */
+  protected async enableEncryption(): Promise<void> {
+    const updated = await this.run('encrypt', () =>
+      firstValueFrom(this.api.enableEncryption(this.conversation().id)),
+    );
+    if (updated) {
+      this.store.upsert(updated);
+      this.confirmEncrypt.set(false);
+      const peer = this.peer();
+      if (peer) void this.verification.loadSafetyNumber(peer.id);
+    }
+  }
+
+  protected verifySafetyNumber(): void {
+    const peer = this.peer();
+    if (peer) this.safetyDialog().open(peer);
   }
 
   protected async leave(): Promise<void> {

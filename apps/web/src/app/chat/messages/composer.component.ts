@@ -75,6 +75,8 @@ export class ComposerComponent {
   /** Who can be mentioned with `@`. */
   readonly members = input<readonly ConversationMemberView[]>([]);
   readonly selfId = input<string | null>(null);
+  /** An end-to-end encrypted conversation: the placeholder says so. */
+  readonly encrypted = input(false);
   /** Up arrow in an empty composer: edit the user's last message. */
   readonly editLast = output<void>();
   private readonly actions = inject(MessageActions);

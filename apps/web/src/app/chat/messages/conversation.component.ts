@@ -48,6 +48,9 @@ import { buildTimeline } from './timeline';
 import { TypingStore } from './typing.store';
 import { UploadsStore } from './uploads.store';
 import { MuteMenuComponent } from '../../notifications/mute-menu.component';
+import { KeyChangeWarningComponent } from '../verification/key-change-warning.component';
+import { LockIconComponent } from '../verification/lock-icon.component';
+import { SystemMessageComponent } from './system-message.component';
 
 const BOTTOM_SLACK_PX = 80;
 
@@ -70,6 +73,9 @@ const LOAD_OLDER_AT_PX = 240;
     MessageInfoDialogComponent,
     MuteMenuComponent,
     ProfileCardComponent,
+    LockIconComponent,
+    KeyChangeWarningComponent,
+    SystemMessageComponent,
   ],
   providers: [MessageActions],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -137,6 +143,16 @@ export class ConversationComponent {
   );
   protected readonly selfId = this.auth.userId;
   protected readonly isGroup = computed(() => this.conversation()?.type === 'group');
+  protected readonly encrypted = computed(() => this.conversation()?.encrypted ?? false);
+  /** What the server's `system` messages record, by id (the timeline keeps only their text). */
+  protected readonly systemEvents = computed(
+    () =>
+      new Map(
+        this.thread()
+          .messages.filter((message) => message.type === 'system')
+          .map((message) => [message.id, message.system ?? null]),
+      ),
+  );
   protected readonly title = computed(() => {
     const conversation = this.conversation();
     return conversation ? conversationTitle(conversation, this.selfId()) : '';

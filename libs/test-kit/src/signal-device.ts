@@ -14,7 +14,7 @@ import {
   type KeyPairType,
   type StorageType,
 } from '@privacyresearch/libsignal-protocol-typescript';
-import request from 'supertest';
+import { expectStatus, RestClient } from './rest';
 
 const PREKEYS = 20;
 
@@ -81,14 +81,16 @@ class MemoryStore implements StorageType {
  */
 export class SignalDevice {
   private constructor(
-    private readonly url: string,
-    private readonly token: string,
+    private readonly rest: RestClient,
     readonly userId: string,
     readonly deviceId: number,
     private readonly store: MemoryStore,
   ) {}
 
-  static async register(url: string, user: { token: string; user: { id: string } }) {
+  static async register(
+    url: string,
+    user: { token: string; user: { id: string } },
+  ): Promise<SignalDevice> {
     const identity = await KeyHelper.generateIdentityKeyPair();
     const registrationId = KeyHelper.generateRegistrationId();
     const store = new MemoryStore(identity, registrationId);
@@ -100,22 +102,23 @@ export class SignalDevice {
       await store.storePreKey(keyId, preKey.keyPair);
       preKeys.push({ keyId, publicKey: toBase64(preKey.keyPair.pubKey) });
     }
-    const res = await request(url)
-      .post('/api/keys/devices')
-      .set('Authorization', `Bearer ${user.token}`)
-      .send({
-        registrationId,
-        identityKey: toBase64(identity.pubKey),
-        signedPreKey: {
-          keyId: 1,
-          publicKey: toBase64(signed.keyPair.pubKey),
-          signature: toBase64(signed.signature),
+    const rest = new RestClient(url, user.token);
+    const device = expectStatus(
+      await rest.request<OwnDeviceView>('POST', '/api/keys/devices', {
+        body: {
+          registrationId,
+          identityKey: toBase64(identity.pubKey),
+          signedPreKey: {
+            keyId: 1,
+            publicKey: toBase64(signed.keyPair.pubKey),
+            signature: toBase64(signed.signature),
+          },
+          preKeys,
         },
-        preKeys,
-      })
-      .expect(201);
-    const device = res.body as OwnDeviceView;
-    return new SignalDevice(url, user.token, user.user.id, device.deviceId, store);
+      }),
+      201,
+    );
+    return new SignalDevice(rest, user.user.id, device.deviceId, store);
   }
 
   /** Envelopes of `plaintext` (JSON) for every device of these users but this one. */
@@ -191,19 +194,10 @@ export class SignalDevice {
   }
 
   private async get(path: string): Promise<unknown> {
-    const res = await request(this.url)
-      .get(path)
-      .set('Authorization', `Bearer ${this.token}`)
-      .expect(200);
-    return res.body;
+    return expectStatus(await this.rest.request('GET', path), 200);
   }
 
   private async post(path: string, body: object): Promise<unknown> {
-    const res = await request(this.url)
-      .post(path)
-      .set('Authorization', `Bearer ${this.token}`)
-      .send(body)
-      .expect(200);
-    return res.body;
+    return expectStatus(await this.rest.request('POST', path, { body }), 200);
   }
 }
