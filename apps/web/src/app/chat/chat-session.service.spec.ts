@@ -3,11 +3,14 @@ import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { ConversationView, MessageView, ServerToClientEvents } from '@chat/shared-dto';
-import { of, throwError } from 'rxjs';
+import { Subject, of, throwError } from 'rxjs';
 import { AuthStore } from '../core/auth/auth.store';
 import { ChatSession } from './chat-session.service';
 import { ConversationsApi } from './conversations/conversations.api';
 import { ConversationsStore } from './conversations/conversations.store';
+import { E2eCipherService } from './e2e/cipher.service';
+import { DecryptedStore } from './e2e/decrypted.store';
+import { E2eDeviceService } from './e2e/device.service';
 import { MessagesStore } from './messages/messages.store';
 import { OutboxService } from './messages/outbox.service';
 import { OfflineSnapshotService } from './offline/offline-snapshot.service';
@@ -86,6 +89,14 @@ const conversation: ConversationView = {
   lastActivityAt: '2024-01-01T00:00:00.000Z',
 };
 
+/** The same pair, end-to-end encrypted. */
+const secret: ConversationView = { ...conversation, id: 'c2', encrypted: true };
+
+const sealed = (n: number) => ({
+  senderDeviceId: 7,
+  envelopes: [{ userId: 'ana', deviceId: 1, type: 3 as const, body: `Y2lwaGVy${n}` }],
+});
+
 function serverMessage(
   payload: Record<string, unknown>,
   seq: number,
@@ -112,14 +123,18 @@ async function settle(): Promise<void> {
 
 describe('ChatSession', () => {
   let listFails = false;
+  /** Set: the list answers only when the test says so. */
+  let pendingList: Subject<ConversationView[]> | null = null;
   let realtime: FakeRealtime;
   let session: ChatSession;
   let outbox: OutboxService;
   const self = { id: 'me', username: 'me', status: 'online' as const, email: 'me@example.com' };
   const updateUser = jest.fn();
+  const encryptFor = jest.fn();
 
   beforeEach(() => {
     localStorage.clear();
+    encryptFor.mockReset();
     realtime = new FakeRealtime();
     TestBed.configureTestingModule({
       providers: [
@@ -133,6 +148,11 @@ describe('ChatSession', () => {
         UploadsStore,
         { provide: RealtimeService, useValue: realtime },
         { provide: ProfileApi, useValue: { blocked: () => of([]) } },
+        {
+          provide: E2eDeviceService,
+          useValue: { start: jest.fn(), stop: jest.fn(), recheck: async () => false },
+        },
+        { provide: E2eCipherService, useValue: { encryptFor } },
         {
           provide: AuthStore,
           useValue: {
@@ -149,9 +169,11 @@ describe('ChatSession', () => {
           provide: ConversationsApi,
           useValue: {
             list: () =>
-              listFails
-                ? throwError(() => new HttpErrorResponse({ status: 0, statusText: 'offline' }))
-                : of([conversation]),
+              pendingList
+                ? pendingList.asObservable()
+                : listFails
+                  ? throwError(() => new HttpErrorResponse({ status: 0, statusText: 'offline' }))
+                  : of([conversation, secret]),
             messages: () => of([]),
           },
         },
@@ -212,6 +234,80 @@ describe('ChatSession', () => {
       'message:new',
       serverMessage({ conversationId: 'c1', clientId, content: 'hi' }, 1),
     );
+    expect(outbox.entries()).toEqual([]);
+  });
+
+  it('sends envelopes instead of content in an encrypted conversation, and shows its own text', async () => {
+    let n = 0;
+    encryptFor.mockImplementation(async () => sealed(++n));
+    realtime.answer = (event, payload) =>
+      event === 'message:send'
+        ? { ok: true, message: { ...serverMessage(payload, 1), encrypted: payload['encrypted'] } }
+        : { ok: true };
+    realtime.goOnline(true);
+    await settle();
+    session.sendText('c2', 'for your eyes');
+    await settle();
+    const clientId = realtime.emits.find((e) => e.event === 'message:send')?.payload['clientId'];
+    expect(realtime.emits.filter((e) => e.event === 'message:send')).toEqual([
+      {
+        event: 'message:send',
+        payload: { conversationId: 'c2', clientId, type: 'text', encrypted: sealed(1) },
+      },
+    ]);
+    expect(encryptFor).toHaveBeenCalledWith(
+      secret,
+      { v: 1, text: 'for your eyes' },
+      [`c:${clientId}`],
+      false,
+    );
+    expect(outbox.entries()).toEqual([]);
+    // The ack's ciphertext has no envelope for this device: the text comes from what it sent.
+    const acked = TestBed.inject(ConversationsStore).get('c2')?.lastMessage;
+    expect(acked && TestBed.inject(DecryptedStore).preview(acked).text).toBe('for your eyes');
+  });
+
+  it('never sends a message before it knows whether its conversation is encrypted', async () => {
+    session.stop(true);
+    pendingList = new Subject<ConversationView[]>();
+    session.start();
+    encryptFor.mockImplementation(async () => sealed(1));
+    realtime.answer = (event, payload) =>
+      event === 'message:send'
+        ? { ok: true, message: { ...serverMessage(payload, 1), encrypted: payload['encrypted'] } }
+        : { ok: true };
+    realtime.goOnline(true);
+    session.sendText('c2', 'not before the list');
+    await settle();
+    expect(realtime.emits.filter((e) => e.event === 'message:send')).toEqual([]);
+    pendingList.next([conversation, secret]);
+    pendingList.complete();
+    pendingList = null;
+    await settle();
+    const sends = realtime.emits.filter((e) => e.event === 'message:send');
+    expect(sends).toHaveLength(1);
+    expect(sends[0].payload).not.toHaveProperty('content');
+    expect(sends[0].payload['encrypted']).toEqual(sealed(1));
+  });
+
+  it('re-encrypts for fresh device lists on a CONFLICT ack, with the same clientId', async () => {
+    let n = 0;
+    encryptFor.mockImplementation(async () => sealed(++n));
+    let answers = 0;
+    realtime.answer = (event, payload) => {
+      if (event !== 'message:send') return { ok: true };
+      return ++answers === 1
+        ? { ok: false, error: { code: 'CONFLICT', message: 'devices changed' } }
+        : { ok: true, message: { ...serverMessage(payload, 1), encrypted: payload['encrypted'] } };
+    };
+    realtime.goOnline(true);
+    await settle();
+    session.sendText('c2', 'again');
+    await settle();
+    const sends = realtime.emits.filter((e) => e.event === 'message:send');
+    expect(sends.map((e) => e.payload['encrypted'])).toEqual([sealed(1), sealed(2)]);
+    expect(new Set(sends.map((e) => e.payload['clientId'])).size).toBe(1);
+    expect(encryptFor.mock.calls.map((call) => call[3])).toEqual([false, true]);
     expect(outbox.entries()).toEqual([]);
   });
 

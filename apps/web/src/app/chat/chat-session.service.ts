@@ -2,7 +2,10 @@ import { Injectable, inject } from '@angular/core';
 import { Router } from '@angular/router';
 import type {
   ConversationView,
+  EncryptedAttachmentContent,
+  EncryptedMessageContent,
   MessageView,
+  SendMessagePayload,
   ReceiptEvent,
   ReplyPreview,
   UploadView,
@@ -13,13 +16,19 @@ import { AuthStore } from '../core/auth/auth.store';
 import { parseHttpError } from '../core/http/http-error';
 import { ConversationsApi } from './conversations/conversations.api';
 import { ConversationsStore } from './conversations/conversations.store';
+import { E2eCipherService } from './e2e/cipher.service';
+import { NoRecipientDevice } from './e2e/e2e-cipher';
+import { DecryptedStore } from './e2e/decrypted.store';
+import { E2eDeviceService } from './e2e/device.service';
+import { E2eAttachmentsService } from './e2e/e2e-attachments.service';
 import { newClientId } from './messages/client-id';
 import { MessagesStore } from './messages/messages.store';
 import type { OutboxEntry, SendOutcome } from './messages/outbox';
 import { toPayload } from './messages/outbox';
 import { OutboxService } from './messages/outbox.service';
 import { TypingStore } from './messages/typing.store';
-import type { VoiceDetails } from './messages/uploads.store';
+import type { FileSecret, VoiceDetails } from './messages/uploads.store';
+import { likelyKind } from './messages/upload.api';
 import { UploadsStore } from './messages/uploads.store';
 import { OfflineSnapshotService } from './offline/offline-snapshot.service';
 import { BlocksStore } from './profile/blocks.store';
@@ -47,6 +56,10 @@ export class ChatSession {
   private readonly uploads = inject(UploadsStore);
   private readonly snapshot = inject(OfflineSnapshotService);
   private readonly blocks = inject(BlocksStore);
+  private readonly e2eDevice = inject(E2eDeviceService);
+  private readonly e2eCipher = inject(E2eCipherService);
+  private readonly decrypted = inject(DecryptedStore);
+  private readonly e2eAttachments = inject(E2eAttachmentsService);
 
   private offs: (() => void)[] = [];
   private selfId: string | null = null;
@@ -77,6 +90,8 @@ export class ChatSession {
       () => this.realtime.connected,
     );
     this.snapshot.start(selfId);
+    // This browser's keys: prepared in the background, after the list has had its turn.
+    this.e2eDevice.start(selfId);
     void this.loadConversations();
     void this.blocks.load();
     this.realtime.connect(token, {
@@ -107,6 +122,8 @@ export class ChatSession {
     this.messages.reset();
     this.conversations.reset();
     this.blocks.reset();
+    this.decrypted.reset();
+    this.e2eDevice.stop();
   }
 
   /** `GET /api/conversations`; newer requests win over older ones. */
@@ -116,7 +133,10 @@ export class ChatSession {
       const list = await firstValueFrom(this.api.list());
       if (request !== this.listRequest || !this.started) return;
       this.conversations.setAll(list);
+      this.decrypted.ensure(list.filter((c) => c.encrypted).map((c) => c.lastMessage));
       this.snapshot.confirmed();
+      // Sends written before the list arrived were waiting for it (see deliver).
+      if (this.outbox.entries().length) void this.outbox.flush();
       for (const conversation of list) this.acknowledgeDelivery(conversation);
     } catch (err) {
       if (request !== this.listRequest || !this.started) return;
@@ -149,21 +169,88 @@ export class ChatSession {
    */
   sendAttachment(conversationId: string, file: File, voice?: VoiceDetails): string | null {
     const clientId = newClientId();
+    const conversation = this.conversations.get(conversationId);
+    // Unknown yet (the list is loading): a file must not be uploaded in the clear by mistake.
+    if (!conversation || this.snapshot.restoredAt())
+      return 'This conversation is still loading: try again in a moment.';
+    const encrypted = conversation.encrypted;
     return this.uploads.start(
       clientId,
       conversationId,
       file,
-      (upload) => this.enqueueAttachment(clientId, conversationId, upload),
+      (upload, secret) =>
+        encrypted && secret
+          ? this.enqueueSealedAttachment(clientId, conversationId, upload, file, secret, voice)
+          : this.enqueueAttachment(clientId, conversationId, upload),
       voice,
+      encrypted,
     );
   }
 
   retryUpload(clientId: string): void {
     const upload = this.uploads.uploads().find((item) => item.clientId === clientId);
-    if (!upload) return;
-    this.uploads.retry(clientId, (stored) =>
-      this.enqueueAttachment(clientId, upload.conversationId, stored),
+    const held = this.uploads.file(clientId);
+    if (!upload || !held) return;
+    this.uploads.retry(clientId, (stored, secret) =>
+      secret
+        ? this.enqueueSealedAttachment(
+            clientId,
+            upload.conversationId,
+            stored,
+            held.file,
+            secret,
+            held.voice,
+          )
+        : this.enqueueAttachment(clientId, upload.conversationId, stored),
     );
+  }
+
+  /**
+   * An attachment of an encrypted conversation: the server holds its ciphertext (`fileUrl`);
+   * what it really is, and the key that opens it, go inside the encrypted content. The sender
+   * shows its own copy from the bytes it has.
+   */
+  private enqueueSealedAttachment(
+    clientId: string,
+    conversationId: string,
+    upload: UploadView,
+    file: File,
+    secret: FileSecret,
+    voice?: VoiceDetails,
+  ): void {
+    const kind = voice ? 'voice' : likelyKind(file);
+    const mimeType = file.type || 'application/octet-stream';
+    const e2eAttachment: EncryptedAttachmentContent = {
+      url: upload.url,
+      kind,
+      name: file.name || (kind === 'voice' ? 'voice' : 'file'),
+      mimeType,
+      size: file.size,
+      key: secret.key,
+      iv: secret.iv,
+    };
+    if (voice) {
+      e2eAttachment.durationMs = voice.durationMs;
+      e2eAttachment.waveform = [...voice.waveform];
+    }
+    this.e2eAttachments.adopt(upload.url, file);
+    this.outbox.enqueue({
+      clientId,
+      conversationId,
+      type: kind,
+      content: '',
+      fileUrl: upload.url,
+      attachment: {
+        url: '',
+        kind,
+        name: e2eAttachment.name,
+        size: file.size,
+        mimeType: 'application/octet-stream',
+        durationMs: voice?.durationMs,
+        waveform: voice ? [...voice.waveform] : undefined,
+      },
+      e2eAttachment,
+    });
   }
 
   private enqueueAttachment(clientId: string, conversationId: string, upload: UploadView): void {
@@ -269,6 +356,8 @@ export class ChatSession {
     }
     // Offline at start: the blocked list loads once the server is reachable (else a no-op).
     void this.blocks.load();
+    // Away for a while: this device may have been removed, or used up its one-time prekeys.
+    if (!first) void this.e2eDevice.recheck();
     void this.outbox.flush();
   }
 
@@ -286,6 +375,8 @@ export class ChatSession {
     const own = message.senderId === this.selfId;
     if (own) this.outbox.settle(message.clientId);
     if (own) this.uploads.releasePreview(message.clientId);
+    // Decrypted as it arrives, in order, whether or not its conversation is open.
+    if (message.encrypted) this.decrypted.ensure([message]);
     this.messages.receive(message);
     const known = this.conversations.applyMessage(message, this.selfId, true);
     if (!known) void this.loadConversations();
@@ -298,6 +389,7 @@ export class ChatSession {
     const held = this.messages.find(message.conversationId, message.id);
     // The ack and the broadcast of one's own change both arrive: count each change once.
     if (held && held.rev >= message.rev) return;
+    if (message.encrypted) this.decrypted.ensure([message]);
     this.messages.applyUpdate(message);
     this.conversations.applyUpdate(message, held, this.selfId);
   }
@@ -316,6 +408,7 @@ export class ChatSession {
 
   private onConversationUpdated(conversation: ConversationView): void {
     this.conversations.upsert(conversation);
+    if (conversation.encrypted) this.decrypted.ensure([conversation.lastMessage]);
     this.acknowledgeDelivery(conversation);
   }
 
@@ -371,17 +464,79 @@ export class ChatSession {
 
   /** One attempt of the outbox: `message:send` with its clientId, and the ack merged in. */
   private async deliver(entry: OutboxEntry): Promise<SendOutcome> {
+    const conversation = this.conversations.get(entry.conversationId);
+    // Whether to encrypt is a property of the conversation: never guess it (a plaintext send
+    // into an encrypted conversation would leak the text to the server, which then refuses
+    // it). The list loads soon after start; the outbox tries again meanwhile.
+    // A list restored from this device's snapshot may predate encryption being switched on.
+    if (!conversation || this.snapshot.restoredAt())
+      return { ok: false, retry: true, error: 'Loading the conversation…' };
+    if (conversation.encrypted) return this.deliverEncrypted(entry);
     const ack = await this.realtime.emit('message:send', toPayload(entry));
-    if (ack.ok) {
-      const message = ack.message;
-      this.uploads.releasePreview(entry.clientId);
-      this.messages.receive(message);
-      this.conversations.applyMessage(message, this.selfId, false);
-      return { ok: true, message };
-    }
+    if (ack.ok) return this.delivered(entry, ack.message);
     const { code, message } = ack.error;
     if (PERMANENT_ERRORS.has(code))
       return { ok: false, retry: false, error: message || 'Not sent' };
     return { ok: false, retry: true, error: message || code };
+  }
+
+  private delivered(entry: OutboxEntry, message: MessageView): SendOutcome {
+    this.uploads.releasePreview(entry.clientId);
+    this.messages.receive(message);
+    this.conversations.applyMessage(message, this.selfId, false);
+    return { ok: true, message };
+  }
+
+  /**
+   * An attempt in an end-to-end encrypted conversation: the text (and file key) encrypted for
+   * every device of both members, `encrypted` instead of `content`. Encrypted afresh on every
+   * attempt (the same clientId keeps the server's dedupe); a CONFLICT ack means the device lists
+   * moved on: refetched, encrypted again, sent once more at once, then left to the outbox.
+   */
+  private async deliverEncrypted(entry: OutboxEntry): Promise<SendOutcome> {
+    const conversation = this.conversations.get(entry.conversationId);
+    if (!conversation) return { ok: false, retry: false, error: 'Not sent' };
+    const content: EncryptedMessageContent = { v: 1, text: entry.content };
+    if (entry.e2eAttachment) content.attachment = entry.e2eAttachment;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let payload: SendMessagePayload;
+      try {
+        const encrypted = await this.e2eCipher.encryptFor(
+          conversation,
+          content,
+          [`c:${entry.clientId}`],
+          attempt > 0,
+        );
+        payload = {
+          conversationId: entry.conversationId,
+          clientId: entry.clientId,
+          type: entry.e2eAttachment ? 'file' : 'text',
+          encrypted,
+        };
+        if (entry.fileUrl) payload.fileUrl = entry.fileUrl;
+        if (entry.replyTo) payload.replyToId = entry.replyTo.id;
+      } catch (err) {
+        // Nobody to encrypt for: shown as not sent (a retry later may find their device).
+        if (err instanceof NoRecipientDevice)
+          return { ok: false, retry: false, error: err.message };
+        // Keys still being generated, or the directory unreachable: the outbox tries again.
+        const reason = err instanceof Error ? err.message : String(err);
+        return { ok: false, retry: true, error: `Encrypting: ${reason}` };
+      }
+      const ack = await this.realtime.emit('message:send', payload);
+      if (ack.ok) {
+        this.decrypted.prime(ack.message, content);
+        return this.delivered(entry, ack.message);
+      }
+      const { code, message } = ack.error;
+      if (code === 'CONFLICT') continue;
+      // "senderDeviceId is not one of your devices": this device was removed (from another
+      // one) during the session. Registered anew, it can send again.
+      if (code === 'BAD_REQUEST' && attempt === 0 && (await this.e2eDevice.recheck())) continue;
+      if (PERMANENT_ERRORS.has(code))
+        return { ok: false, retry: false, error: message || 'Not sent' };
+      return { ok: false, retry: true, error: message || code };
+    }
+    return { ok: false, retry: true, error: 'The devices of this conversation keep changing' };
   }
 }

@@ -65,4 +65,26 @@ describe('notification text', () => {
       body: 'Ana: Photo',
     });
   });
+
+  it('says only that a message came for an encrypted one (not the ciphertext file)', () => {
+    const sealed = message({
+      type: 'file',
+      content: '',
+      attachment: {
+        url: '/u',
+        kind: 'file',
+        name: 'encrypted',
+        size: 9,
+        mimeType: 'application/octet-stream',
+      },
+      encrypted: {
+        senderDeviceId: 1,
+        envelopes: [{ userId: 'me', deviceId: 1, type: 1, body: 'QQ==' }],
+      },
+    });
+    expect(describeMessage(sealed, conversation('direct'), 'me')).toEqual({
+      title: 'Ana',
+      body: 'New message',
+    });
+  });
 });

@@ -28,8 +28,12 @@ export function describe(
 ): { title: string; body: string } {
   const sender = conversation.members.find((m) => m.id === message.senderId);
   const who = sender ? displayName(sender) : 'Someone';
-  const text =
-    message.content.replace(/\s+/g, ' ').trim() || attachmentWord(message.type, message.attachment);
+  // An encrypted message is not decrypted yet when it arrives (and its attachment is the
+  // ciphertext's): say only that one came, like the push does.
+  const text = message.encrypted
+    ? 'New message'
+    : message.content.replace(/\s+/g, ' ').trim() ||
+      attachmentWord(message.type, message.attachment);
   const excerpt = text.length > 140 ? `${text.slice(0, 139)}…` : text;
   return conversation.type === 'group'
     ? { title: conversationTitle(conversation, selfId), body: `${who}: ${excerpt}` }

@@ -17,6 +17,7 @@ import { parseHttpError } from '../../core/http/http-error';
 import { ThemeService } from '../../core/theme/theme.service';
 import { IconComponent } from '../../shared/icon.component';
 import { ChatSession } from '../chat-session.service';
+import { DecryptedStore } from '../e2e/decrypted.store';
 import { TypingStore } from '../messages/typing.store';
 import { AvatarComponent } from '../shared/avatar.component';
 import {
@@ -82,6 +83,7 @@ export class ConversationListComponent {
   private readonly session = inject(ChatSession);
   private readonly router = inject(Router);
   private readonly page = inject(PageVisibility);
+  private readonly decrypted = inject(DecryptedStore);
   protected readonly auth = inject(AuthStore);
   protected readonly theme = inject(ThemeService);
 
@@ -108,13 +110,17 @@ export class ConversationListComponent {
       const other = conversation.type === 'direct' ? otherMember(conversation, selfId) : null;
       const typers = (typing[conversation.id] ?? []).filter((id) => id !== selfId);
       const last = conversation.lastMessage;
+      // An encrypted last message: its decrypted text, or a lock until it is decrypted.
+      const sealed = last?.encrypted && !last.deletedAt ? this.decrypted.preview(last) : null;
       let preview = 'No messages yet';
       if (last) {
         const body = last.deletedAt
           ? 'This message was deleted'
-          : last.call
-            ? callLabel(last.call)
-            : last.content || attachmentWord(last.type, last.attachment);
+          : sealed
+            ? sealed.text
+            : last.call
+              ? callLabel(last.call)
+              : last.content || attachmentWord(last.type, last.attachment);
         const sender = conversation.members.find((member) => member.id === last.senderId);
         const prefix =
           last.senderId === selfId
@@ -135,7 +141,8 @@ export class ConversationListComponent {
         title: conversationTitle(conversation, selfId),
         preview,
         previewIsTyping: typers.length > 0,
-        previewIsImage: !typers.length && last?.type === 'image' && !last.deletedAt,
+        previewIsImage:
+          !typers.length && (sealed?.type ?? last?.type) === 'image' && !last?.deletedAt,
         previewIsDeleted: !typers.length && Boolean(last?.deletedAt),
         time: shortTime(
           last?.createdAt ?? conversation.lastActivityAt ?? conversation.createdAt,

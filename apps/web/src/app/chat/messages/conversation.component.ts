@@ -19,6 +19,7 @@ import type { CallMedia } from '@chat/shared-dto';
 import { CallService } from '../calls/call.service';
 import { ChatSession } from '../chat-session.service';
 import { ConversationsStore } from '../conversations/conversations.store';
+import { DecryptedStore } from '../e2e/decrypted.store';
 import { AvatarComponent } from '../shared/avatar.component';
 import { ConversationInfoComponent } from '../info/conversation-info.component';
 import {
@@ -112,6 +113,7 @@ export class ConversationComponent {
   private readonly messageInfo = viewChild(MessageInfoDialogComponent);
   private readonly profileCard = viewChild.required(ProfileCardComponent);
   private readonly blocks = inject(BlocksStore);
+  private readonly decrypted = inject(DecryptedStore);
 
   protected readonly dragging = signal(false);
   protected readonly atBottom = signal(true);
@@ -128,6 +130,17 @@ export class ConversationComponent {
   });
   protected readonly notFound = computed(() => this.conversations.loaded() && !this.conversation());
   protected readonly thread = computed(() => this.messages.thread(this.conversationId())());
+  /** The thread with the plaintext of an encrypted conversation in place of its ciphertext. */
+  protected readonly plain = computed(() => {
+    const messages = this.thread().messages;
+    return this.conversation()?.encrypted ? this.decrypted.reveal(messages) : messages;
+  });
+  /** Some messages were sent before this device had keys: they can never be read here. */
+  protected readonly unreadableHere = computed(
+    () =>
+      !!this.conversation()?.encrypted &&
+      this.plain().some((m) => 'e2e' in m && m.e2e === 'no-key'),
+  );
   protected readonly selfId = this.auth.userId;
   protected readonly isGroup = computed(() => this.conversation()?.type === 'group');
   protected readonly encrypted = computed(() => this.conversation()?.encrypted ?? false);
@@ -224,7 +237,7 @@ export class ConversationComponent {
     const id = this.conversationId();
     const conversation = this.conversation();
     return buildTimeline({
-      messages: this.thread().messages,
+      messages: this.plain(),
       outbox: this.outbox.entries().filter((entry) => entry.conversationId === id),
       uploads: this.uploads.uploads().filter((upload) => upload.conversationId === id),
       members: conversation?.members ?? [],
@@ -293,11 +306,19 @@ export class ConversationComponent {
 
     // Announce messages that arrive while the conversation is open; what was there on opening
     // (and older pages loaded later) is history, not news.
+    // Every message of an encrypted conversation that is held gets decrypted (history pages,
+    // catch-ups and replays too, not only live ones).
+    effect(() => {
+      const messages = this.thread().messages;
+      if (this.conversation()?.encrypted) untracked(() => this.decrypted.ensure(messages));
+    });
+
     effect(() => {
       const id = this.conversationId();
       const thread = this.thread();
       if (thread.status !== 'ready') return;
-      const newest = thread.messages[thread.messages.length - 1];
+      const plain = this.plain();
+      const newest = plain[plain.length - 1];
       const seq = newest?.seq ?? 0;
       untracked(() => {
         if (this.announced?.id !== id) {
@@ -316,7 +337,7 @@ export class ConversationComponent {
           this.conversation()?.members.find((member) => member.id === newest.senderId),
         );
         this.announcement.set(
-          `${sender}: ${newest.type === 'image' ? 'sent an image' : newest.content}`,
+          `${sender}: ${newest.type === 'image' ? 'sent an image' : newest.content || 'sent a message'}`,
         );
       });
     });

@@ -1,8 +1,10 @@
 import { TestBed } from '@angular/core/testing';
 import type { MessageView, ReactionSummary } from '@chat/shared-dto';
 import { ChatSession } from '../chat-session.service';
+import { ConversationsStore } from '../conversations/conversations.store';
+import { E2eCipherService } from '../e2e/cipher.service';
 import { RealtimeService } from '../realtime/realtime.service';
-import { MessageActions, reactionToggle } from './message-actions.service';
+import { MessageActions, reactionToggle, toggledEmojis } from './message-actions.service';
 
 const thumbs = (userIds: string[]): ReactionSummary => ({
   emoji: '👍',
@@ -16,6 +18,15 @@ describe('reactionToggle', () => {
     expect(reactionToggle([thumbs(['ana'])], '👍', 'me')).toBe('reaction:add');
     expect(reactionToggle([thumbs(['ana', 'me'])], '👍', 'me')).toBe('reaction:remove');
     expect(reactionToggle([thumbs(['me'])], '🎉', 'me')).toBe('reaction:add');
+  });
+});
+
+describe('toggledEmojis', () => {
+  it('gives all of my emojis on the message after a click, without the one taken back', () => {
+    const party: ReactionSummary = { emoji: '🎉', count: 1, userIds: ['me'] };
+    expect(toggledEmojis([thumbs(['ana'])], '👍', 'me')).toEqual(['👍']);
+    expect(toggledEmojis([thumbs(['me']), party], '👍', 'me')).toEqual(['🎉']);
+    expect(toggledEmojis([party], '👍', 'me')).toEqual(['🎉', '👍']);
   });
 });
 
@@ -35,6 +46,12 @@ describe('MessageActions', () => {
   };
   const realtime = { emit: jest.fn() };
   const session = { applyUpdate: jest.fn() };
+  const sealedPayload = { senderDeviceId: 1, envelopes: [] };
+  const cipher = { encryptFor: jest.fn() };
+  const conversations: Record<string, { id: string; encrypted: boolean; members: [] }> = {
+    c1: { id: 'c1', encrypted: false, members: [] },
+    secret: { id: 'secret', encrypted: true, members: [] },
+  };
   let actions: MessageActions;
 
   beforeEach(() => {
@@ -44,6 +61,8 @@ describe('MessageActions', () => {
         MessageActions,
         { provide: RealtimeService, useValue: realtime },
         { provide: ChatSession, useValue: session },
+        { provide: ConversationsStore, useValue: { get: (id: string) => conversations[id] } },
+        { provide: E2eCipherService, useValue: cipher },
       ],
     });
     actions = TestBed.inject(MessageActions);
@@ -99,5 +118,57 @@ describe('MessageActions', () => {
     expect(actions.error()).toMatch(/offline/);
     actions.dismissError();
     expect(actions.error()).toBeNull();
+  });
+
+  it('edits an encrypted message with envelopes and no content', async () => {
+    cipher.encryptFor.mockResolvedValue(sealedPayload);
+    realtime.emit.mockResolvedValue({
+      ok: true,
+      message: { ...updated, conversationId: 'secret' },
+    });
+    expect(await actions.edit({ conversationId: 'secret', id: 'm1' }, 'fixed')).toBe(true);
+    expect(cipher.encryptFor).toHaveBeenCalledWith(
+      conversations['secret'],
+      { v: 1, text: 'fixed' },
+      ['m:m1'],
+      false,
+    );
+    expect(realtime.emit).toHaveBeenCalledWith('message:edit', {
+      conversationId: 'secret',
+      messageId: 'm1',
+      encrypted: sealedPayload,
+    });
+  });
+
+  it('sets encrypted reactions as the whole set of mine, and retries a CONFLICT fresh', async () => {
+    cipher.encryptFor.mockResolvedValue(sealedPayload);
+    realtime.emit
+      .mockResolvedValueOnce({ ok: false, error: { code: 'CONFLICT', message: 'devices' } })
+      .mockResolvedValueOnce({ ok: true, message: { ...updated, conversationId: 'secret' } });
+    const message = { conversationId: 'secret', id: 'm1', reactions: [thumbs(['me'])] };
+    expect(await actions.toggleReaction(message, '🎉', 'me')).toBe(true);
+    expect(cipher.encryptFor.mock.calls.map((call) => [call[1], call[3]])).toEqual([
+      [{ v: 1, emojis: ['👍', '🎉'] }, false],
+      [{ v: 1, emojis: ['👍', '🎉'] }, true],
+    ]);
+    expect(realtime.emit).toHaveBeenLastCalledWith('reaction:set-encrypted', {
+      conversationId: 'secret',
+      messageId: 'm1',
+      encrypted: sealedPayload,
+    });
+    expect(realtime.emit).not.toHaveBeenCalledWith('reaction:add', expect.anything());
+  });
+
+  it('sends no edit or reaction while it cannot know whether the conversation is encrypted', async () => {
+    expect(await actions.edit({ conversationId: 'unknown', id: 'm1' }, 'x')).toBe(false);
+    expect(
+      await actions.toggleReaction(
+        { conversationId: 'unknown', id: 'm1', reactions: [] },
+        '👍',
+        'me',
+      ),
+    ).toBe(false);
+    expect(realtime.emit).not.toHaveBeenCalled();
+    expect(actions.error()).toMatch(/loading/);
   });
 });

@@ -1,6 +1,16 @@
 import { Injectable, inject, signal } from '@angular/core';
-import type { MessageView, ReactionSummary } from '@chat/shared-dto';
+import type {
+  ConversationView,
+  EncryptedMessageContent,
+  EncryptedPayload,
+  EncryptedReactionContent,
+  MessageView,
+  ReactionSummary,
+} from '@chat/shared-dto';
 import { ChatSession } from '../chat-session.service';
+import { ConversationsStore } from '../conversations/conversations.store';
+import { E2eCipherService, reactionContext } from '../e2e/cipher.service';
+import { DecryptedStore } from '../e2e/decrypted.store';
 import type { EmitResult } from '../realtime/realtime.service';
 import { RealtimeService } from '../realtime/realtime.service';
 
@@ -15,6 +25,18 @@ export function reactionToggle(
   return mine ? 'reaction:remove' : 'reaction:add';
 }
 
+/** All of the user's emojis on a message after a click on one (an encrypted reaction set). */
+export function toggledEmojis(
+  reactions: readonly ReactionSummary[],
+  emoji: string,
+  selfId: string | null,
+): string[] {
+  const mine = reactions
+    .filter((r) => selfId !== null && r.userIds.includes(selfId))
+    .map((r) => r.emoji);
+  return mine.includes(emoji) ? mine.filter((e) => e !== emoji) : [...mine, emoji];
+}
+
 /**
  * Edits, deletes and reactions over the socket. The ack carries the message as it is now and is
  * merged at once (the `message:updated` broadcast that follows is then a no-op by rev).
@@ -23,6 +45,9 @@ export function reactionToggle(
 export class MessageActions {
   private readonly realtime = inject(RealtimeService);
   private readonly session = inject(ChatSession);
+  private readonly conversations = inject(ConversationsStore);
+  private readonly cipher = inject(E2eCipherService);
+  private readonly decrypted = inject(DecryptedStore);
   private readonly failure = signal<string | null>(null);
 
   /** The last refusal, for the conversation to show. */
@@ -33,6 +58,9 @@ export class MessageActions {
   }
 
   edit(message: Pick<MessageView, 'conversationId' | 'id'>, content: string): Promise<boolean> {
+    const conversation = this.conversations.get(message.conversationId);
+    if (!conversation) return this.unknownConversation();
+    if (conversation.encrypted) return this.editEncrypted(conversation, message.id, content);
     return this.run(
       this.realtime.emit('message:edit', {
         conversationId: message.conversationId,
@@ -59,6 +87,15 @@ export class MessageActions {
     emoji: string,
     selfId: string | null,
   ): Promise<boolean> {
+    const conversation = this.conversations.get(message.conversationId);
+    if (!conversation) return this.unknownConversation();
+    if (conversation.encrypted && selfId)
+      return this.reactEncrypted(
+        conversation,
+        message.id,
+        toggledEmojis(message.reactions, emoji, selfId),
+        selfId,
+      );
     const event = reactionToggle(message.reactions, emoji, selfId);
     return this.run(
       this.realtime.emit(event, {
@@ -67,6 +104,90 @@ export class MessageActions {
         emoji,
       }),
     );
+  }
+
+  /**
+   * Before the conversation list arrived it is not known whether the conversation is
+   * encrypted: nothing goes out rather than plaintext into an encrypted one.
+   */
+  private unknownConversation(): Promise<boolean> {
+    this.failure.set('This conversation is still loading: try again in a moment.');
+    return Promise.resolve(false);
+  }
+
+  /** `message:edit` with the new text encrypted for every device (no `content`). */
+  private editEncrypted(
+    conversation: ConversationView,
+    messageId: string,
+    text: string,
+  ): Promise<boolean> {
+    const content: EncryptedMessageContent = { v: 1, text };
+    return this.sealed(
+      conversation,
+      content,
+      [`m:${messageId}`],
+      (encrypted) =>
+        this.realtime.emit('message:edit', {
+          conversationId: conversation.id,
+          messageId,
+          encrypted,
+        }),
+      (message) => this.decrypted.prime(message, content),
+    );
+  }
+
+  /** `reaction:set-encrypted` with every emoji of mine on the message (none: an empty set). */
+  private reactEncrypted(
+    conversation: ConversationView,
+    messageId: string,
+    emojis: string[],
+    selfId: string,
+  ): Promise<boolean> {
+    const content: EncryptedReactionContent = { v: 1, emojis };
+    return this.sealed(
+      conversation,
+      content,
+      reactionContext(messageId, selfId),
+      (encrypted) =>
+        this.realtime.emit('reaction:set-encrypted', {
+          conversationId: conversation.id,
+          messageId,
+          encrypted,
+        }),
+      (message) => {
+        const mine = message.encryptedReactions?.find((r) => r.userId === selfId);
+        if (mine) this.decrypted.primeReactions(message.id, mine, emojis);
+      },
+    );
+  }
+
+  /**
+   * Encrypts, emits and merges the ack; a CONFLICT (the device lists moved on) is retried once
+   * with fresh lists. Encryption failures are reported like any refusal.
+   */
+  private async sealed(
+    conversation: ConversationView,
+    content: EncryptedMessageContent | EncryptedReactionContent,
+    context: readonly [string, ...string[]],
+    emit: (encrypted: EncryptedPayload) => Promise<EmitResult<{ message: MessageView }>>,
+    primed: (message: MessageView) => void,
+  ): Promise<boolean> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let encrypted: EncryptedPayload;
+      try {
+        encrypted = await this.cipher.encryptFor(conversation, content, context, attempt > 0);
+      } catch (err) {
+        this.failure.set(
+          `Could not encrypt: ${err instanceof Error ? err.message : 'try again later'}`,
+        );
+        return false;
+      }
+      const ack = await emit(encrypted);
+      if (!ack.ok && ack.error.code === 'CONFLICT' && attempt === 0) continue;
+      if (ack.ok) primed(ack.message);
+      return this.run(Promise.resolve(ack));
+    }
+    return false;
   }
 
   private async run(pending: Promise<EmitResult<{ message: MessageView }>>): Promise<boolean> {

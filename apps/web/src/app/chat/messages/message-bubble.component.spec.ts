@@ -102,4 +102,20 @@ describe('MessageBubbleComponent', () => {
     ).click();
     expect(retried).toHaveLength(1);
   });
+
+  it('shows encrypted messages it cannot read visibly, never as an empty bubble', async () => {
+    const noKey = await render(display({ text: '', segments: [], own: false, e2e: 'no-key' }));
+    expect(noKey.querySelector('[data-testid="e2e-no-key"]')?.textContent).toContain(
+      'Sent before this device was set up',
+    );
+    const failed = await render(display({ text: '', segments: [], own: false, e2e: 'failed' }));
+    expect(failed.querySelector('[data-testid="e2e-failed"]')?.textContent).toContain(
+      'This message could not be decrypted',
+    );
+    const ok = await render(display({ text: 'plain at last', e2e: 'ok' }));
+    expect(ok.querySelector('[data-testid^="e2e-"]')).toBeNull();
+    expect(ok.querySelector('[data-testid="message-text"]')?.textContent).toContain(
+      'plain at last',
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import type {
   AttachmentView,
+  EncryptedAttachmentContent,
   MessageView,
   ReplyPreview,
   SendMessagePayload,
@@ -14,6 +15,11 @@ export interface OutboxEntry {
   thumbnailUrl?: string;
   /** What the stored upload is, so a file card or voice player shows while the send is pending. */
   attachment?: AttachmentView;
+  /**
+   * In an encrypted conversation: the uploaded ciphertext's URL with its key, sent inside the
+   * encrypted content (kept here, on this device only, until the message is acknowledged).
+   */
+  e2eAttachment?: EncryptedAttachmentContent;
   /** The message this one answers (shown as a quote while pending; sent as `replyToId`). */
   replyTo?: ReplyPreview;
   createdAt: string;

@@ -8,6 +8,7 @@ import type {
   UploadMimeType,
 } from '@chat/shared-dto';
 import { callLabel } from '../calls/call-format';
+import type { E2eStatus, RevealedMessage } from '../e2e/decrypted.store';
 import { attachmentWord } from '../shared/attachment-word';
 import { clockTime, dayKey, dayLabel, displayName } from '../shared/format';
 import type { TextSegment } from './link-segments';
@@ -65,6 +66,11 @@ export interface DisplayMessage {
   readCount: number;
   others: number;
   lifecycle: LifecycleView;
+  /**
+   * In an encrypted conversation: whether its plaintext could be read on this device
+   * (`no-key`: sent before the device existed; `failed`: tampered, replayed, corrupt).
+   */
+  e2e?: E2eStatus | null;
 }
 
 /** A reaction as the bubble shows it. */
@@ -120,12 +126,14 @@ function whoReacted(userIds: readonly string[], count: number, names: Map<string
 
 function replyView(
   reply: ReplyPreview,
-  held: ReadonlyMap<string, MessageView>,
+  held: ReadonlyMap<string, MessageView | RevealedMessage>,
   names: Map<string, string>,
 ): DisplayReply {
   const original = held.get(reply.id);
   const deleted = original ? Boolean(original.deletedAt) : !reply.excerpt && reply.type === 'text';
-  const text = original && !deleted ? original.content.slice(0, 140) : reply.excerpt;
+  // An encrypted original this device cannot read: the excerpt the reply was revealed with.
+  const readable = !original || !('e2e' in original) || original.e2e === 'ok';
+  const text = original && !deleted && readable ? original.content.slice(0, 140) : reply.excerpt;
   const type = original?.type ?? reply.type;
   return {
     id: reply.id,
@@ -149,7 +157,8 @@ export type TimelineItem =
     };
 
 export interface TimelineInput {
-  messages: readonly MessageView[];
+  /** In an encrypted conversation, with their plaintext revealed (`DecryptedStore.reveal`). */
+  messages: readonly (MessageView | RevealedMessage)[];
   outbox: readonly OutboxEntry[];
   uploads: readonly PendingUpload[];
   members: readonly ConversationMemberView[];
@@ -217,6 +226,9 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
     const deleted = Boolean(message.deletedAt);
     const mentionsMe = !deleted && selfId !== null && message.mentions.includes(selfId);
     const segments = segmentsOf(message);
+    const e2e = 'e2e' in message ? (message.e2e ?? null) : null;
+    // An encrypted message nobody can read here offers nothing to act on but deleting it.
+    const readable = e2e === null || e2e === 'ok';
     display.push({
       key: `${message.senderId}:${message.clientId}`,
       id: message.id,
@@ -241,6 +253,7 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
       readers,
       readCount,
       others,
+      e2e: deleted ? null : e2e,
       lifecycle: {
         edited: Boolean(message.editedAt) && !deleted,
         deleted,
@@ -253,10 +266,10 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
               who: whoReacted(reaction.userIds, reaction.count, names),
             })),
         mentionsMe,
-        canEdit: own && !deleted && message.type === 'text',
+        canEdit: own && !deleted && message.type === 'text' && readable,
         canDelete: !deleted && (own || moderator),
-        canReply: !deleted,
-        canReact: !deleted,
+        canReply: !deleted && readable,
+        canReact: !deleted && readable,
       },
     });
   }

@@ -70,15 +70,26 @@ export class UploadApi {
     this.http = new HttpClient(handler);
   }
 
-  /** `POST /api/upload` with upload progress events; a voice note also sends its waveform. */
-  upload(file: File, waveform?: readonly number[]): Observable<HttpEvent<UploadView>> {
+  /**
+   * `POST /api/upload` with upload progress events; a voice note also sends its waveform. An
+   * `encrypted` upload is a ciphertext the server stores as it is (`?encrypted=true`).
+   */
+  upload(
+    file: File,
+    waveform?: readonly number[],
+    encrypted = false,
+  ): Observable<HttpEvent<UploadView>> {
     const body = new FormData();
     // Text fields first: the server reads them with the file, whatever their order.
     if (waveform) body.append('waveform', JSON.stringify(waveform));
     body.append('file', file, file.name || 'file');
-    return this.http.post<UploadView>('/api/upload', body, {
-      reportProgress: true,
-      observe: 'events',
-    });
+    return this.http.post<UploadView>(
+      encrypted ? '/api/upload?encrypted=true' : '/api/upload',
+      body,
+      {
+        reportProgress: true,
+        observe: 'events',
+      },
+    );
   }
 }

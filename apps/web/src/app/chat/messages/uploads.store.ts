@@ -1,7 +1,11 @@
+import type { HttpEvent } from '@angular/common/http';
 import { HttpEventType } from '@angular/common/http';
 import { Injectable, inject, signal } from '@angular/core';
 import type { AttachmentKind, UploadView } from '@chat/shared-dto';
-import type { Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
+import { defer, from, switchMap } from 'rxjs';
+import type { SealedFile } from '../e2e/encrypted-file';
+import { sealFile } from '../e2e/encrypted-file';
 import { parseHttpError } from '../../core/http/http-error';
 import { UploadApi, checkAttachment, likelyKind } from './upload.api';
 import { formatBytes, limitFromMessage, rememberUploadLimit } from './upload-limit';
@@ -11,6 +15,12 @@ export interface VoiceDetails {
   durationMs: number;
   waveform: readonly number[];
 }
+
+/** What opens an encrypted upload's ciphertext (it travels inside the encrypted message). */
+export type FileSecret = Pick<SealedFile, 'key' | 'iv'>;
+
+/** Called with the stored file (and, for an encrypted conversation, its key and IV). */
+export type UploadDone = (upload: UploadView, secret?: FileSecret) => void;
 
 export interface PendingUpload {
   clientId: string;
@@ -37,25 +47,33 @@ export interface PendingUpload {
 export class UploadsStore {
   private readonly api = inject(UploadApi);
   private readonly items = signal<readonly PendingUpload[]>([]);
-  private readonly files = new Map<string, { file: File; voice?: VoiceDetails }>();
+  private readonly files = new Map<
+    string,
+    { file: File; voice?: VoiceDetails; encrypt: boolean }
+  >();
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly previews = new Map<string, string>();
 
   readonly uploads = this.items.asReadonly();
 
-  /** Starts an upload; `done` gets the stored file. Returns an error for a file it refuses. */
+  /**
+   * Starts an upload; `done` gets the stored file. With `encrypt` (an end-to-end encrypted
+   * conversation) the bytes are sealed with AES-256-GCM first and only the ciphertext leaves.
+   * Returns an error for a file it refuses.
+   */
   start(
     clientId: string,
     conversationId: string,
     file: File,
-    done: (upload: UploadView) => void,
+    done: UploadDone,
     voice?: VoiceDetails,
+    encrypt = false,
   ): string | null {
     const problem = checkAttachment(file);
     if (problem) return problem;
     const kind: AttachmentKind = voice ? 'voice' : likelyKind(file);
     const previewUrl = kind === 'file' ? null : URL.createObjectURL(file);
-    this.files.set(clientId, { file, voice });
+    this.files.set(clientId, { file, voice, encrypt });
     if (previewUrl) this.previews.set(clientId, previewUrl);
     this.items.update((items) => [
       ...items,
@@ -76,7 +94,12 @@ export class UploadsStore {
     return null;
   }
 
-  retry(clientId: string, done: (upload: UploadView) => void): void {
+  /** The file of an upload still held (an encrypted conversation's sender keeps showing it). */
+  file(clientId: string): { file: File; voice?: VoiceDetails } | null {
+    return this.files.get(clientId) ?? null;
+  }
+
+  retry(clientId: string, done: UploadDone): void {
     if (!this.files.has(clientId)) return;
     this.patch(clientId, { status: 'uploading', progress: 0, error: undefined });
     this.run(clientId, done);
@@ -111,19 +134,32 @@ export class UploadsStore {
     this.items.set([]);
   }
 
-  private run(clientId: string, done: (upload: UploadView) => void): void {
+  private run(clientId: string, done: UploadDone): void {
     const pending = this.files.get(clientId);
     if (!pending) return;
     this.subscriptions.get(clientId)?.unsubscribe();
     const image = likelyKind(pending.file) === 'image' && !pending.voice;
-    const subscription = this.api.upload(pending.file, pending.voice?.waveform).subscribe({
+    let secret: FileSecret | undefined;
+    const upload$: Observable<HttpEvent<UploadView>> = pending.encrypt
+      ? defer(() => from(pending.file.arrayBuffer().then(sealFile))).pipe(
+          switchMap((sealed) => {
+            secret = { key: sealed.key, iv: sealed.iv };
+            // The name and type stay inside the encrypted message, not in the upload.
+            const blob = new File([sealed.ciphertext], 'encrypted', {
+              type: 'application/octet-stream',
+            });
+            return this.api.upload(blob, undefined, true);
+          }),
+        )
+      : this.api.upload(pending.file, pending.voice?.waveform);
+    const subscription = upload$.subscribe({
       next: (event) => {
         if (event.type === HttpEventType.UploadProgress) {
           this.patch(clientId, { progress: event.total ? event.loaded / event.total : 0.5 });
         } else if (event.type === HttpEventType.Response && event.body) {
           this.patch(clientId, { progress: 1 });
           this.forget(clientId, false);
-          done(event.body);
+          done(event.body, secret);
         }
       },
       error: (err: unknown) => {
