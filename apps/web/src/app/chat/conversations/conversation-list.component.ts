@@ -18,6 +18,7 @@ import { ThemeService } from '../../core/theme/theme.service';
 import { IconComponent } from '../../shared/icon.component';
 import { ChatSession } from '../chat-session.service';
 import { DecryptedStore } from '../e2e/decrypted.store';
+import { systemText } from '../messages/system-message.component';
 import { TypingStore } from '../messages/typing.store';
 import { AvatarComponent } from '../shared/avatar.component';
 import {
@@ -116,18 +117,26 @@ export class ConversationListComponent {
       if (last) {
         const body = last.deletedAt
           ? 'This message was deleted'
-          : sealed
-            ? sealed.text
-            : last.call
-              ? callLabel(last.call)
-              : last.content || attachmentWord(last.type, last.attachment);
+          : last.type === 'system'
+            ? systemText(
+                { senderId: last.senderId, own: last.senderId === selfId, text: last.content },
+                last.system,
+                conversation.members,
+              )
+            : sealed
+              ? sealed.text
+              : last.call
+                ? callLabel(last.call)
+                : last.content || attachmentWord(last.type, last.attachment);
         const sender = conversation.members.find((member) => member.id === last.senderId);
         const prefix =
-          last.senderId === selfId
-            ? 'You: '
-            : conversation.type === 'group' && sender
-              ? `${displayName(sender)}: `
-              : '';
+          last.type === 'system'
+            ? ''
+            : last.senderId === selfId
+              ? 'You: '
+              : conversation.type === 'group' && sender
+                ? `${displayName(sender)}: `
+                : '';
         preview = prefix + body;
       }
       if (typers.length) {

@@ -50,7 +50,7 @@ import { UploadsStore } from './uploads.store';
 import { MuteMenuComponent } from '../../notifications/mute-menu.component';
 import { KeyChangeWarningComponent } from '../verification/key-change-warning.component';
 import { LockIconComponent } from '../verification/lock-icon.component';
-import { SystemMessageComponent } from './system-message.component';
+import { SystemMessageComponent, systemText } from './system-message.component';
 
 const BOTTOM_SLACK_PX = 80;
 
@@ -333,9 +333,13 @@ export class ConversationComponent {
           this.announcement.set('Message from a blocked user');
           return;
         }
-        const sender = displayName(
-          this.conversation()?.members.find((member) => member.id === newest.senderId),
-        );
+        const members = this.conversation()?.members ?? [];
+        if (newest.type === 'system') {
+          const line = { senderId: newest.senderId, own: false, text: newest.content };
+          this.announcement.set(systemText(line, newest.system, members));
+          return;
+        }
+        const sender = displayName(members.find((member) => member.id === newest.senderId));
         this.announcement.set(
           `${sender}: ${newest.type === 'image' ? 'sent an image' : newest.content || 'sent a message'}`,
         );

@@ -227,6 +227,22 @@ describe('buildTimeline: unread divider and stalled sends', () => {
     expect(third).toMatchObject({ groupStart: true });
   });
 
+  it('puts no divider above a system line, and groups no bubble with it', () => {
+    const items = buildTimeline({
+      ...input,
+      messages: [
+        msg(1, 'ana', 0, { type: 'system', content: 'Ana turned on end-to-end encryption' }),
+        msg(2, 'ana', 1),
+      ],
+      unread: { afterSeq: 0, count: 1 },
+    });
+    const kinds = items.map((item) => (item.kind === 'message' ? item.message.seq : item.kind));
+    expect(kinds).toEqual(['day', 1, 'unread', 2]);
+    expect(items.find((item) => item.kind === 'unread')).toMatchObject({ label: '1 new message' });
+    const bubble = items.find((item) => item.kind === 'message' && item.message.seq === 2);
+    expect(bubble).toMatchObject({ groupStart: true, groupEnd: true });
+  });
+
   it('counts what the server said was unread when older unread messages are not loaded', () => {
     const items = buildTimeline({
       ...input,

@@ -380,7 +380,8 @@ function unreadStart(
   let counted = 0;
   for (let i = 0; i < display.length; i++) {
     const message = display[i];
-    if (message.own || message.seq === null || message.seq <= unread.afterSeq) continue;
+    if (message.own || message.type === 'system') continue;
+    if (message.seq === null || message.seq <= unread.afterSeq) continue;
     if (index < 0) index = i;
     counted++;
   }
@@ -391,8 +392,11 @@ function unreadLabel(count: number): string {
   return count === 1 ? '1 new message' : `${count} new messages`;
 }
 
+/** Bubbles of one sender in a row share a group; a system line stands alone. */
 function sameGroup(a: DisplayMessage, b: DisplayMessage): boolean {
   return (
+    a.type !== 'system' &&
+    b.type !== 'system' &&
     a.senderId === b.senderId &&
     dayKey(a.createdAt) === dayKey(b.createdAt) &&
     Math.abs(Date.parse(b.createdAt) - Date.parse(a.createdAt)) < GROUP_GAP_MS
