@@ -514,7 +514,10 @@ describe('end-to-end encrypted direct conversations (integration)', () => {
           encrypted: await ana.encrypt(members, { v: 1, text: 'before' }),
         }),
       );
+      // Ana hears of Ben's new device at once: her client re-checks his safety number.
+      const told = nextEvent(aSocket, 'keys:changed');
       const benLaptop = await SignalDevice.register(t.url, b);
+      expect(await told).toEqual({ userId: b.user.id });
       // Ana's device list is stale until she fetches it again: the server says so.
       const staleEnvelopes: EncryptedPayload = {
         ...(await ana.encrypt([b.user.id], { v: 1, text: 'x' })),

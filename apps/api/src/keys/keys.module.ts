@@ -4,6 +4,7 @@ import { MembershipModule } from '../conversations/membership.module';
 import { UsersModule } from '../users/users.module';
 import { DeviceEntity } from './device.entity';
 import { KeysController } from './keys.controller';
+import { KeysFanout } from './keys.fanout';
 import { KeysRepository } from './keys.repository';
 import { KeysService } from './keys.service';
 import { PreKeyEntity } from './prekey.entity';
@@ -12,7 +13,7 @@ import { PreKeyEntity } from './prekey.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([DeviceEntity, PreKeyEntity]), MembershipModule, UsersModule],
   controllers: [KeysController],
-  providers: [KeysRepository, KeysService],
+  providers: [KeysRepository, KeysService, KeysFanout],
   exports: [KeysService],
 })
 export class KeysModule {}

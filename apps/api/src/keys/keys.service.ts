@@ -16,8 +16,10 @@ import type {
 import { E2E_LIMITS } from '@chat/shared-dto';
 import { MembershipService } from '../conversations/membership.service';
 import { databaseCode, PG_ERROR } from '../core/database/pg-errors';
+import { DomainEvents } from '../core/events/domain-events';
 import { BlocksService } from '../users/blocks.service';
 import { UsersService } from '../users/users.service';
+import { DEVICES_CHANGED } from './keys.events';
 import { DeviceRow, KeysRepository } from './keys.repository';
 
 const REGISTER_ATTEMPTS = 3;
@@ -34,6 +36,7 @@ export class KeysService {
     private readonly membership: MembershipService,
     private readonly users: UsersService,
     private readonly blocks: BlocksService,
+    private readonly events: DomainEvents,
   ) {}
 
   async register(userId: string, device: RegisterDeviceDto): Promise<OwnDeviceView> {
@@ -41,6 +44,7 @@ export class KeysService {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const deviceId = await this.repository.register(userId, device);
+        this.events.emit(DEVICES_CHANGED, { userId });
         return this.ownDevice(userId, deviceId);
       } catch (err) {
         // Another registration of this user took the same device id first.
@@ -68,6 +72,7 @@ export class KeysService {
   async remove(userId: string, deviceId: number): Promise<void> {
     if (!(await this.repository.remove(userId, deviceId)))
       throw new NotFoundException('Device not found');
+    this.events.emit(DEVICES_CHANGED, { userId });
   }
 
   /** Public identities are public: anyone signed in may read them to compare safety numbers. */

@@ -109,6 +109,11 @@ export type UserUpdatedEvent = Pick<
   'id' | 'username' | 'displayName' | 'avatarUrl' | 'statusMessage'
 >;
 
+/** A user registered or removed a device with encryption keys (`GET /api/keys/users/:id/devices`). */
+export interface KeysChangedEvent {
+  userId: string;
+}
+
 /** Sent to a member removed from (or leaving) a conversation. */
 export interface ConversationRemovedEvent {
   conversationId: string;
@@ -129,6 +134,8 @@ export interface ServerToClientEvents {
   /** A conversation the user now belongs to, or whose name or members changed. */
   'conversation:updated': (conversation: ConversationView) => void;
   'conversation:removed': (event: ConversationRemovedEvent) => void;
+  /** To users who share a conversation with them, and their own devices. */
+  'keys:changed': (event: KeysChangedEvent) => void;
   'call:incoming': (event: CallIncomingEvent) => void;
   'call:answered': (event: CallAnsweredEvent) => void;
   'call:ice': (event: CallIceEvent) => void;

@@ -8,6 +8,7 @@ import { AuthStore } from '../core/auth/auth.store';
 import { ChatSession } from './chat-session.service';
 import { ConversationsApi } from './conversations/conversations.api';
 import { ConversationsStore } from './conversations/conversations.store';
+import { VerificationStore } from './verification/verification.store';
 import { E2eCipherService } from './e2e/cipher.service';
 import { DecryptedStore } from './e2e/decrypted.store';
 import { E2eDeviceService } from './e2e/device.service';
@@ -131,10 +132,14 @@ describe('ChatSession', () => {
   const self = { id: 'me', username: 'me', status: 'online' as const, email: 'me@example.com' };
   const updateUser = jest.fn();
   const encryptFor = jest.fn();
+  const forgetDevices = jest.fn(async () => undefined);
+  const checkPeer = jest.fn(async () => undefined);
 
   beforeEach(() => {
     localStorage.clear();
     encryptFor.mockReset();
+    forgetDevices.mockClear();
+    checkPeer.mockClear();
     realtime = new FakeRealtime();
     TestBed.configureTestingModule({
       providers: [
@@ -152,7 +157,8 @@ describe('ChatSession', () => {
           provide: E2eDeviceService,
           useValue: { start: jest.fn(), stop: jest.fn(), recheck: async () => false },
         },
-        { provide: E2eCipherService, useValue: { encryptFor } },
+        { provide: E2eCipherService, useValue: { encryptFor, forgetDevices } },
+        { provide: VerificationStore, useValue: { checkPeer } },
         {
           provide: AuthStore,
           useValue: {
@@ -406,5 +412,18 @@ describe('ChatSession', () => {
       statusMessage: null,
     });
     expect(store.get('c1')?.members.find((m) => m.id === 'me')?.displayName).toBe('Me Myself');
+  });
+
+  it('on keys:changed, forgets the device list and re-checks the peer of an encrypted chat', async () => {
+    await settle();
+    expect(TestBed.inject(ConversationsStore).has('c2')).toBe(true);
+    realtime.fire('keys:changed', { userId: 'ana' });
+    expect(forgetDevices).toHaveBeenCalledWith(['ana']);
+    expect(checkPeer).toHaveBeenCalledWith('ana');
+    checkPeer.mockClear();
+    realtime.fire('keys:changed', { userId: 'me' });
+    realtime.fire('keys:changed', { userId: 'stranger' });
+    expect(forgetDevices).toHaveBeenCalledWith(['me']);
+    expect(checkPeer).not.toHaveBeenCalled();
   });
 });

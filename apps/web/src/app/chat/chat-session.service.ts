@@ -16,6 +16,7 @@ import { AuthStore } from '../core/auth/auth.store';
 import { parseHttpError } from '../core/http/http-error';
 import { ConversationsApi } from './conversations/conversations.api';
 import { ConversationsStore } from './conversations/conversations.store';
+import { VerificationStore } from './verification/verification.store';
 import { E2eCipherService } from './e2e/cipher.service';
 import { NoRecipientDevice } from './e2e/e2e-cipher';
 import { DecryptedStore } from './e2e/decrypted.store';
@@ -58,6 +59,7 @@ export class ChatSession {
   private readonly blocks = inject(BlocksStore);
   private readonly e2eDevice = inject(E2eDeviceService);
   private readonly e2eCipher = inject(E2eCipherService);
+  private readonly verification = inject(VerificationStore);
   private readonly decrypted = inject(DecryptedStore);
   private readonly e2eAttachments = inject(E2eAttachmentsService);
 
@@ -339,6 +341,7 @@ export class ChatSession {
       on('conversation:removed', ({ conversationId }) =>
         this.onConversationRemoved(conversationId),
       ),
+      on('keys:changed', ({ userId }) => this.onKeysChanged(userId)),
     );
   }
 
@@ -404,6 +407,20 @@ export class ChatSession {
     this.blocks.applyProfile(user);
     const me = this.auth.user();
     if (user.id === this.selfId && me) this.auth.updateUser({ ...me, ...user });
+  }
+
+  /**
+   * Someone (or this user) added or removed a device: the next encryption fetches the device
+   * lists again, and the safety number of a peer of an encrypted chat is re-checked now, so a
+   * key change shows its warning without waiting for the conversation to be reopened.
+   */
+  private onKeysChanged(userId: string): void {
+    this.e2eCipher.forgetDevices([userId]).catch(() => undefined);
+    if (userId === this.selfId) return;
+    const encryptedWith = this.conversations
+      .conversations()
+      .some((c) => c.type === 'direct' && c.encrypted && c.members.some((m) => m.id === userId));
+    if (encryptedWith) void this.verification.checkPeer(userId);
   }
 
   private onConversationUpdated(conversation: ConversationView): void {

@@ -56,6 +56,11 @@ export class E2eCipherService {
     return payload;
   }
 
+  /** Forgets these users' cached device lists: one of them added or removed a device. */
+  async forgetDevices(userIds: readonly string[]): Promise<void> {
+    (await this.device.cipher()).invalidateDevices(userIds);
+  }
+
   async decryptMessage(
     message: Pick<MessageView, 'id' | 'clientId' | 'senderId' | 'encrypted'>,
   ): Promise<DecryptResult<EncryptedMessageContent>> {
