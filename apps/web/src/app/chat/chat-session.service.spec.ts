@@ -9,6 +9,7 @@ import { ChatSession } from './chat-session.service';
 import { ConversationsApi } from './conversations/conversations.api';
 import { ConversationsStore } from './conversations/conversations.store';
 import { VerificationStore } from './verification/verification.store';
+import { NO_RECIPIENT_DEVICE, NoRecipientDevice } from './e2e/e2e-cipher';
 import { E2eCipherService } from './e2e/cipher.service';
 import { DecryptedStore } from './e2e/decrypted.store';
 import { E2eDeviceService } from './e2e/device.service';
@@ -271,6 +272,28 @@ describe('ChatSession', () => {
     // The ack's ciphertext has no envelope for this device: the text comes from what it sent.
     const acked = TestBed.inject(ConversationsStore).get('c2')?.lastMessage;
     expect(acked && TestBed.inject(DecryptedStore).preview(acked).text).toBe('for your eyes');
+  });
+
+  it("sends a message that waited for the other person's first device once keys:changed says it exists", async () => {
+    encryptFor.mockImplementation(async () => {
+      throw new NoRecipientDevice('ana');
+    });
+    realtime.answer = (event, payload) =>
+      event === 'message:send'
+        ? { ok: true, message: { ...serverMessage(payload, 1), encrypted: payload['encrypted'] } }
+        : { ok: true };
+    realtime.goOnline(true);
+    await settle();
+    session.sendText('c2', 'waiting for you');
+    await settle();
+    expect(outbox.entries()).toMatchObject([{ status: 'failed', error: NO_RECIPIENT_DEVICE }]);
+    expect(realtime.emits.filter((e) => e.event === 'message:send')).toEqual([]);
+
+    encryptFor.mockImplementation(async () => sealed(1));
+    realtime.fire('keys:changed', { userId: 'ana' });
+    await settle();
+    expect(realtime.emits.filter((e) => e.event === 'message:send')).toHaveLength(1);
+    expect(outbox.entries()).toEqual([]);
   });
 
   it('never sends a message before it knows whether its conversation is encrypted', async () => {

@@ -18,7 +18,7 @@ import { ConversationsApi } from './conversations/conversations.api';
 import { ConversationsStore } from './conversations/conversations.store';
 import { VerificationStore } from './verification/verification.store';
 import { E2eCipherService } from './e2e/cipher.service';
-import { NoRecipientDevice } from './e2e/e2e-cipher';
+import { NO_RECIPIENT_DEVICE, NoRecipientDevice } from './e2e/e2e-cipher';
 import { DecryptedStore } from './e2e/decrypted.store';
 import { E2eDeviceService } from './e2e/device.service';
 import { E2eAttachmentsService } from './e2e/e2e-attachments.service';
@@ -420,7 +420,18 @@ export class ChatSession {
     const encryptedWith = this.conversations
       .conversations()
       .some((c) => c.type === 'direct' && c.encrypted && c.members.some((m) => m.id === userId));
-    if (encryptedWith) void this.verification.checkPeer(userId);
+    if (!encryptedWith) return;
+    void this.verification.checkPeer(userId);
+    // Messages that waited for this person's first device go out now.
+    for (const entry of this.outbox.entries()) {
+      const conversation = this.conversations.get(entry.conversationId);
+      if (
+        entry.status === 'failed' &&
+        entry.error === NO_RECIPIENT_DEVICE &&
+        conversation?.members.some((m) => m.id === userId)
+      )
+        this.outbox.retry(entry.clientId);
+    }
   }
 
   private onConversationUpdated(conversation: ConversationView): void {
@@ -533,7 +544,8 @@ export class ChatSession {
         if (entry.fileUrl) payload.fileUrl = entry.fileUrl;
         if (entry.replyTo) payload.replyToId = entry.replyTo.id;
       } catch (err) {
-        // Nobody to encrypt for: shown as not sent (a retry later may find their device).
+        // Nobody to encrypt for: shown as waiting, and sent again when their first device
+        // registers (`keys:changed`), or by hand.
         if (err instanceof NoRecipientDevice)
           return { ok: false, retry: false, error: err.message };
         // Keys still being generated, or the directory unreachable: the outbox tries again.

@@ -52,10 +52,17 @@ export class DeviceListChanged extends Error {
   }
 }
 
-/** Someone in the conversation has never signed in since encryption exists: no keys to use. */
+/** What a message waiting for the other person's first device says (the outbox keys on it). */
+export const NO_RECIPIENT_DEVICE =
+  "The other person hasn't set up encryption on a device yet: this goes out once they sign in";
+
+/**
+ * Someone in the conversation has no device with keys yet (never signed in since encryption
+ * exists, or their browser is still making its keys): nothing to encrypt for.
+ */
 export class NoRecipientDevice extends Error {
   constructor(readonly userId: string) {
-    super('The other person has no device with encryption keys yet: they must sign in once first');
+    super(NO_RECIPIENT_DEVICE);
     this.name = 'NoRecipientDevice';
   }
 }
