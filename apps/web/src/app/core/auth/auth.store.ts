@@ -19,6 +19,8 @@ export class AuthStore {
   private readonly notice = signal<string | null>(null);
   private readonly logoutHooks = new Set<(explicit: boolean) => void>();
   private loggingOut = false;
+  /** Moves on every change of the user record, so that a slower re-read cannot undo one. */
+  private userVersion = 0;
 
   readonly token = computed(() => this.session().token);
   readonly user = computed(() => this.session().user);
@@ -49,12 +51,22 @@ export class AuthStore {
   }
 
   /** Refreshes the cached user (a 401 here ends the session through the interceptor). */
+  /**
+   * Re-reads the signed-in user. An answer that a local change (a saved profile) overtook is
+   * dropped: it was read before that change and would put the old name back.
+   */
   async refreshUser(): Promise<void> {
+    const version = ++this.userVersion;
     const user = await firstValueFrom(this.api.me());
-    this.updateUser(user);
+    if (version === this.userVersion) this.setUser(user);
   }
 
   updateUser(user: UserView): void {
+    this.userVersion++;
+    this.setUser(user);
+  }
+
+  private setUser(user: UserView): void {
     const { token } = this.session();
     if (!token) return;
     this.session.set({ token, user });
