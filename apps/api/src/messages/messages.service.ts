@@ -13,7 +13,7 @@ import type {
   MessageView,
   SendMessageBody,
 } from '@chat/shared-dto';
-import { DEFAULT_LIMITS } from '@chat/shared-dto';
+import { DEFAULT_LIMITS, ENCRYPTED_MIME_TYPE } from '@chat/shared-dto';
 import { MembershipService } from '../conversations/membership.service';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
@@ -43,9 +43,6 @@ export interface HistoryQuery {
   around?: number;
   changedSince?: number;
 }
-
-/** What a client-encrypted upload is to the server: bytes it cannot read. */
-const ENCRYPTED_UPLOAD_TYPE = 'application/octet-stream';
 
 /** Conversations whose kind is remembered; a kind never changes, so the map is never stale. */
 const MAX_KNOWN_KINDS = 100_000;
@@ -287,7 +284,7 @@ export class MessagesService {
     const attachment = this.uploads
       ? await this.uploads.findOwnedAttachment(senderId, body.fileUrl, type)
       : null;
-    if (!attachment || attachment.mimeType === ENCRYPTED_UPLOAD_TYPE) {
+    if (!attachment || attachment.mimeType === ENCRYPTED_MIME_TYPE) {
       const what = { image: 'an image', file: 'a file', voice: 'a voice recording' }[type];
       throw new BadRequestException(`fileUrl must be ${what} you uploaded to this server`);
     }
@@ -326,7 +323,7 @@ export class MessagesService {
       body.fileUrl && this.uploads
         ? await this.uploads.findOwnedAttachment(senderId, body.fileUrl, 'file')
         : null;
-    if (attachment?.mimeType !== ENCRYPTED_UPLOAD_TYPE)
+    if (attachment?.mimeType !== ENCRYPTED_MIME_TYPE)
       throw new BadRequestException('fileUrl must be a file you uploaded encrypted to this server');
     return { content: '', type, fileUrl: attachment.url, attachment };
   }

@@ -10,11 +10,13 @@ import {
 import type {
   AttachmentView,
   DocumentMimeType,
+  EncryptedMimeType,
   ImageMimeType,
   UploadMimeType,
   UploadView,
   VoiceMimeType,
 } from '@chat/shared-dto';
+import { ENCRYPTED_MIME_TYPE } from '@chat/shared-dto';
 import type { Readable } from 'node:stream';
 import { AppConfig } from '../core/config/app-config';
 import { APP_CONFIG } from '../core/config/config.module';
@@ -112,23 +114,7 @@ export class UploadsService {
    */
   async storeEncrypted(ownerId: string, bytes: Buffer): Promise<UploadView> {
     if (bytes.length === 0) throw new BadRequestException('The file is empty');
-    const mimeType = 'application/octet-stream';
-    const names = newUploadNames(mimeType);
-    const row: NewRow = {
-      ownerId,
-      kind: 'file',
-      name: 'encrypted',
-      originalKey: names.original,
-      thumbnailKey: null,
-      mimeType,
-      width: null,
-      height: null,
-      durationMs: null,
-      waveform: null,
-      size: bytes.length,
-    };
-    await this.persist(row, [[names.original, bytes, mimeType]]);
-    return attachmentOf(row);
+    return this.storeFileAsSent(ownerId, bytes, ENCRYPTED_MIME_TYPE, 'encrypted');
   }
 
   private async storeImage(
@@ -175,7 +161,16 @@ export class UploadsService {
           'OpenDocument files; voice recordings (opus, AAC, MP3)',
       );
     }
-    const mimeType: DocumentMimeType = verdict.mimeType;
+    return this.storeFileAsSent(ownerId, bytes, verdict.mimeType, originalName);
+  }
+
+  /** A `kind: 'file'` upload stored byte for byte: a document, or a client-encrypted file. */
+  private async storeFileAsSent(
+    ownerId: string,
+    bytes: Buffer,
+    mimeType: DocumentMimeType | EncryptedMimeType,
+    originalName: string | undefined,
+  ): Promise<UploadView> {
     const names = newUploadNames(mimeType);
     const row: NewRow = {
       ownerId,

@@ -18,6 +18,7 @@ export type VoiceMimeType = 'audio/webm' | 'audio/ogg' | 'audio/mp4' | 'audio/mp
 
 /** A file encrypted on the client (`POST /api/upload?encrypted=true`): opaque to the server. */
 export type EncryptedMimeType = 'application/octet-stream';
+export const ENCRYPTED_MIME_TYPE: EncryptedMimeType = 'application/octet-stream';
 
 export type UploadMimeType = ImageMimeType | DocumentMimeType | VoiceMimeType | EncryptedMimeType;
 
