@@ -6,8 +6,9 @@
 // SKIPPED, and the summary says so, so a laptop with only Node still gets a useful run.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { NX_ENV, ROOT, run } from './lib.mjs';
 
 const CI = process.env.CI === 'true';
@@ -106,6 +107,8 @@ const steps = [
   existsSync(join(ROOT, 'apps/web-e2e/run.mjs')) && {
     name: 'e2e:web',
     command: ['node', 'apps/web-e2e/run.mjs'],
+    env: { WEB_E2E_REPORT: join(RESULTS, 'e2e-web.json') },
+    count: () => readCount(join(RESULTS, 'e2e-web.json')),
     skip: chromium ? null : 'Chromium not installed (apt-get install chromium)',
   },
   existsSync(join(ROOT, 'tools/check-docker.mjs')) && {
@@ -149,6 +152,7 @@ for (const step of steps) {
     status: code === 0 ? 'PASS' : 'FAIL',
     detail,
     skipped: counts?.skipped ?? [],
+    failures: counts?.failures ?? [],
   });
 }
 
@@ -159,6 +163,11 @@ for (const { name, status, detail } of summary)
 for (const { name, skipped } of summary.filter((s) => s.skipped?.length)) {
   process.stdout.write(`\nskipped in ${name}:\n`);
   for (const test of skipped) process.stdout.write(`  ${test}\n`);
+}
+// Named with the first line of their error: CI keeps only the end of the output.
+for (const { name, failures } of summary.filter((s) => s.failures?.length)) {
+  process.stdout.write(`\nfailed in ${name}:\n`);
+  for (const failure of failures) process.stdout.write(`  ${failure}\n`);
 }
 if (!CI) {
   if (!postgres)
@@ -184,7 +193,22 @@ function countJest(file) {
         .filter((test) => test.status === 'pending' || test.status === 'todo')
         .map((test) => test.fullName),
     ),
+    failures: report.testResults.flatMap((file) => {
+      const tests = file.assertionResults
+        .filter((test) => test.status === 'failed')
+        .map((test) => failureLine(test.fullName, test.failureMessages?.[0]));
+      // A suite that failed outside its tests (a compile error, a hook) has no failed test.
+      return tests.length || file.status !== 'failed'
+        ? tests
+        : [failureLine(relative(ROOT, file.name), file.message)];
+    }),
   };
+}
+
+/** "name: first line of the error", short enough for a CI log's last lines. */
+function failureLine(name, message = '') {
+  const first = stripVTControlCharacters(message).trim().split('\n')[0] ?? '';
+  return `${name}: ${first}`.slice(0, 240);
 }
 
 /** Every file under `dir` (relative to the root) ending in `suffix`, in a stable order. */
@@ -195,8 +219,14 @@ function testFiles(dir, suffix) {
     .map((file) => join(dir, file));
 }
 
+/** A {passed, failed, failures: [{name, message}]} report written by the step's own reporter. */
 function readCount(file) {
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  if (!existsSync(file)) return null;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  return {
+    ...report,
+    failures: (report.failures ?? []).map(({ name, message }) => failureLine(name, message)),
+  };
 }
 
 /** Runs a step with its output passed through, keeping the end of it for counting. */
