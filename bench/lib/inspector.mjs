@@ -36,10 +36,20 @@ export function connectInspector(wsUrl) {
     req.on('error', reject);
     req.on('upgrade', (_res, socket) => {
       let buf = Buffer.alloc(0);
+      // A large answer (a CPU profile: tens of MB) arrives in many chunks: join them once it
+      // is complete, not on every chunk.
+      let pending = [];
+      let pendingBytes = 0;
+      let need = 0;
       let nextId = 1;
       const waiting = new Map();
       socket.on('data', (d) => {
-        buf = Buffer.concat([buf, d]);
+        pending.push(d);
+        pendingBytes += d.length;
+        if (buf.length + pendingBytes < need) return;
+        buf = Buffer.concat([buf, ...pending]);
+        pending = [];
+        pendingBytes = 0;
         // Parse every complete frame in the buffer (bounded by its length).
         while (buf.length >= 2) {
           let len = buf[1] & 0x7f;
@@ -53,10 +63,12 @@ export function connectInspector(wsUrl) {
             len = Number(buf.readBigUInt64BE(2));
             off = 10;
           }
-          if (buf.length < off + len) return;
+          need = off + len;
+          if (buf.length < need) return;
           const payload = buf.subarray(off, off + len).toString('utf8');
           const opcode = buf[0] & 0x0f;
           buf = buf.subarray(off + len);
+          need = 0;
           if (opcode !== 1) continue;
           const msg = JSON.parse(payload);
           const w = waiting.get(msg.id);

@@ -34,7 +34,7 @@ export const USAGE = `npm run bench -- [flags]      (or: node --import ./libs/te
   --source-addresses=N       scaleout: loopback source addresses the sockets come from, 127.0.0.2.. (default 64),
                              which nginx's sticky hash spreads over the instances
   --api-entry=main|cluster   the built entry to run for the throughput test (default main: one process)
-  --profile                  CPU-profile the API during the throughput test (node --cpu-prof) and summarise it
+  --profile                  CPU-profile the API over the measured throughput steps and summarise it
   --env=KEY=VALUE            extra environment for the API (repeatable)
   --log-level=warn           API LOG_LEVEL during the run
   --write-docs / --no-docs   write the figures into docs/performance.md and the chart (default: full yes, quick no)

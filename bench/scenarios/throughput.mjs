@@ -3,7 +3,7 @@
 // same load generator, users, conversations and steps.
 import { ClientCluster } from '../lib/cluster-of-clients.mjs';
 import { backgroundLoad, cpuMeter, processTree } from '../lib/proc.mjs';
-import { apiMain, ROOT } from '@chat/test-kit';
+import { apiMain, freePort, ROOT } from '@chat/test-kit';
 import {
   directConversation,
   groupConversation,
@@ -16,8 +16,9 @@ import { concat, round, summarize } from '../lib/stats.mjs';
 import { checkDatabase, checkDelivery } from '../lib/verify.mjs';
 import { dbClient } from '../lib/infra.mjs';
 import { summarizeProfile } from '../lib/profile-summary.mjs';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { connectInspector, inspectorUrl } from '../lib/inspector.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -242,6 +243,7 @@ export async function runTarget(name, target, world, opts, log) {
       pgStats,
     });
 
+    await opts.profiler?.start();
     const steps = [];
     let stepId = 1;
     for (const rate of opts.steps) {
@@ -281,6 +283,7 @@ export async function runTarget(name, target, world, opts, log) {
       halfMax.saturated = saturation(halfMax);
       log(formatStep(name, halfMax) + '  <- half of max');
     }
+    await opts.profiler?.stop();
     await sleep(1000);
     const final = await cluster.final();
     const delivery = {
@@ -323,10 +326,11 @@ export async function throughputScenario(ctx) {
   };
 
   log('throughput: starting the API (BCRYPT_COST=4 for bulk registration)');
-  // --profile: V8 CPU profile of the API for the whole throughput test, summarised below.
-  // Under tmp/ (git-ignored): profiles are tens of MB.
+  // --profile: V8 CPU profile of the API over the measured steps only (not the registration,
+  // the connects or the warm-up), taken through the inspector and summarised below. Under tmp/
+  // (git-ignored): profiles are tens of MB.
   const profileDir = join(ROOT, 'tmp/bench-profiles', ctx.tag);
-  const nodeArgs = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const inspectPort = opts.profile ? await freePort() : null;
   const api = await startBenchApi({
     database: ctx.database,
     redisPrefix: ctx.redisPrefix,
@@ -334,8 +338,11 @@ export async function throughputScenario(ctx) {
     logLevel: opts.logLevel,
     extraEnv: opts.env,
     main: apiMain(opts.apiEntry),
-    nodeArgs,
+    nodeArgs: inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [],
   });
+  const profiler = inspectPort
+    ? await cpuProfiler(inspectPort, join(profileDir, 'product.cpuprofile'))
+    : null;
   let world;
   try {
     if (opts.dropIndexes.length > 0) await dropIndexes(ctx.database, opts.dropIndexes, log);
@@ -351,7 +358,7 @@ export async function throughputScenario(ctx) {
         'product',
         api,
         world,
-        { ...opts, database: ctx.database, tag: 'p' },
+        { ...opts, database: ctx.database, tag: 'p', profiler },
         log,
       );
       const db = await dbClient(ctx.database);
@@ -370,24 +377,18 @@ export async function throughputScenario(ctx) {
       out.targets.product = r;
     }
   } finally {
+    profiler?.close();
     await api.stop();
   }
-  if (opts.profile && out.targets.product) {
-    const files = existsSync(profileDir)
-      ? readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))
-      : [];
-    out.targets.product.profile = files.map((f) => ({
-      file: join(profileDir, f),
-      ...summarizeProfile(join(profileDir, f), 20),
-    }));
-    for (const p of out.targets.product.profile) {
-      log(
-        `  API CPU profile ${p.file} (${p.totalSeconds} s sampled), self time by package: ${p.byPackage
-          .slice(0, 10)
-          .map((r) => `${r.what} ${r.pct}%`)
-          .join(', ')}`,
-      );
-    }
+  if (profiler?.file && out.targets.product) {
+    const p = { file: profiler.file, ...summarizeProfile(profiler.file, 20) };
+    out.targets.product.profile = [p];
+    log(
+      `  API CPU profile ${p.file} (${p.totalSeconds} s of the measured steps), self time by package: ${p.byPackage
+        .slice(0, 10)
+        .map((r) => `${r.what} ${r.pct}%`)
+        .join(', ')}`,
+    );
   }
 
   for (const [name, withDb] of [
@@ -450,4 +451,25 @@ export async function throughputScenario(ctx) {
     p99Target: 50,
   };
   return out;
+}
+
+/**
+ * Starts and stops V8's CPU profiler in the API through its inspector; `stop` writes the
+ * profile to `file` (then `profiler.file` names it).
+ */
+async function cpuProfiler(port, file) {
+  const inspector = await connectInspector(await inspectorUrl(port));
+  await inspector.send('Profiler.enable');
+  const profiler = {
+    file: null,
+    start: () => inspector.send('Profiler.start'),
+    async stop() {
+      const { profile } = await inspector.send('Profiler.stop');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      profiler.file = file;
+    },
+    close: () => inspector.close(),
+  };
+  return profiler;
 }
