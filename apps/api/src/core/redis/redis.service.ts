@@ -32,9 +32,9 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   /** A new connection for pub/sub or blocking commands, closed with the app. */
-  duplicate(): Redis {
+  duplicate(options: { enableAutoPipelining?: boolean } = {}): Redis {
     if (!this.client) throw new Error('Redis is not configured');
-    const copy = this.client.duplicate({ keyPrefix: '' });
+    const copy = this.client.duplicate({ ...options, keyPrefix: '' });
     copy.on('error', (err: Error) => this.logger.warn(`redis: ${err.message}`));
     this.connections.push(copy);
     return copy;
@@ -58,9 +58,13 @@ export class RedisService implements OnApplicationShutdown {
    * A connection for the Socket.IO adapter to publish on. The adapter publishes on every
    * broadcast and never handles a failed publish, which would crash the process while Redis is
    * down; here a failure is logged once per outage and local delivery carries on.
+   *
+   * Auto-pipelined: the publishes of one event-loop turn (a committed batch fans out many at
+   * once) go out in one socket write instead of one each, which was the largest single cost
+   * of a message after the WebSocket writes (`docs/performance.md`).
    */
   publisher(): Redis {
-    const pub = this.duplicate();
+    const pub = this.duplicate({ enableAutoPipelining: true });
     const publish = pub.publish.bind(pub) as (
       channel: string,
       message: string | Buffer,
