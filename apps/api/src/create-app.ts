@@ -19,13 +19,15 @@ export async function createApp(): Promise<NestExpressApplication> {
   });
   app.useLogger(app.get(Logger));
   const config = app.get<AppConfig>(APP_CONFIG);
-  app.useWebSocketAdapter(
-    new RealtimeAdapter(app, config, app.get(RedisService), [
-      socketAuthMiddleware(app.get(TokenService)),
-      // After auth: which conversation rooms the socket joins as it connects.
-      app.get(ConversationRooms).middleware,
-    ]),
-  );
+  const realtime = new RealtimeAdapter(app, config, app.get(RedisService), [
+    socketAuthMiddleware(app.get(TokenService)),
+    // After auth: which conversation rooms the socket joins as it connects.
+    app.get(ConversationRooms).middleware,
+  ]);
+  app.useWebSocketAdapter(realtime);
   configureApp(app, config);
+  await app.init();
+  // Before listening: other instances must publish what this one's first sockets need.
+  await realtime.ready();
   return app;
 }

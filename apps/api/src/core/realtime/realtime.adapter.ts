@@ -1,7 +1,7 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { RedisAdapter } from '@socket.io/redis-adapter';
 import type { MessageMappingProperties } from '@nestjs/websockets';
-import { createAdapter } from '@socket.io/redis-adapter';
 import type { IncomingMessage } from 'node:http';
 import { E2E_LIMITS } from '@chat/shared-dto';
 import type { Observable } from 'rxjs';
@@ -12,6 +12,8 @@ import { UntrustedProxyWarning } from '../http/trusted-proxy';
 import { RedisService } from '../redis/redis.service';
 import { ConnectionCap } from './connection-cap';
 import { meterInbound } from './inbound-budget';
+import { peerAwareRedisAdapter } from './peer-aware-redis-adapter';
+import { PeerPresence } from './peer-presence';
 
 /** Each connected socket's gateway handlers by event (`RealtimeAdapter.bindMessageHandlers`). */
 const SOCKET_HANDLERS = new WeakMap<Socket, Map<string, MessageMappingProperties['callback']>>();
@@ -104,16 +106,51 @@ export class RealtimeAdapter extends IoAdapter {
       );
     });
     if (this.redis.enabled) {
+      const publisher = this.redis.publisher();
+      this.peers = new PeerPresence({
+        commands: publisher,
+        instances: () => (server.of('/').adapter as unknown as RedisAdapter).serverCount(),
+        subscriber: this.redis.duplicate(),
+        channel: `${this.redis.keyPrefix}socket.io-peers`,
+        onChange: (alone) =>
+          this.logger.log(
+            alone
+              ? 'no other instance on this Redis: broadcasts stay in this process'
+              : 'other instances on this Redis: broadcasts go through it',
+          ),
+        onWelcomeTimeout: (missing) =>
+          this.logger.warn(`${missing} other instance(s) did not answer this one's hello in time`),
+      });
+      this.peersKnown = this.peers.start();
       server.adapter(
-        createAdapter(this.redis.publisher(), this.redis.duplicate(), {
-          key: `${this.redis.keyPrefix}socket.io`,
-        }),
+        peerAwareRedisAdapter(
+          publisher,
+          this.redis.duplicate(),
+          { key: `${this.redis.keyPrefix}socket.io` },
+          this.peers,
+        ),
       );
       this.logger.log('Socket.IO Redis adapter on');
     }
     this.server = server;
     return server;
   }
+
+  /**
+   * Resolves once every other instance on the same Redis knows of this one, so that it
+   * publishes the broadcasts this one's sockets need: call before accepting connections.
+   */
+  ready(): Promise<void> {
+    return this.peersKnown;
+  }
+
+  override async dispose(): Promise<void> {
+    this.peers?.stop();
+    await super.dispose();
+  }
+
+  private peers?: PeerPresence;
+  private peersKnown: Promise<void> = Promise.resolve();
 
   /**
    * Nest's version builds an RxJS pipeline per socket and per event (about 25 KB a socket,
