@@ -15,8 +15,13 @@ import { meterInbound } from './inbound-budget';
 import { peerAwareRedisAdapter } from './peer-aware-redis-adapter';
 import { PeerPresence } from './peer-presence';
 
-/** Each connected socket's gateway handlers by event (`RealtimeAdapter.bindMessageHandlers`). */
-const SOCKET_HANDLERS = new WeakMap<Socket, Map<string, MessageMappingProperties['callback']>>();
+type Handler = MessageMappingProperties['callback'];
+
+/**
+ * Each connected socket's gateway handlers, at their event's index in the adapter's list of
+ * events (`RealtimeAdapter.bindMessageHandlers`).
+ */
+const SOCKET_HANDLERS = new WeakMap<Socket, Handler[]>();
 
 /** Runs once per connection attempt, before any gateway sees the socket. */
 export type SocketMiddleware = (socket: Socket, next: (err?: Error) => void) => void;
@@ -153,15 +158,12 @@ export class RealtimeAdapter extends IoAdapter {
   private peersKnown: Promise<void> = Promise.resolve();
 
   /**
-   * Nest's version builds an RxJS pipeline per socket and per event (about 25 KB a socket,
-   * most of an idle connection's memory). Plain listeners do the same work per message only.
-   */
-  /**
-   * One listener per event shared by every socket, instead of a listener (and Nest's RxJS
-   * transform) per event per socket: a socket keeps only a map from event to its handler,
-   * which is most of what an idle connection costs. Registered with `socket.on`, so the
-   * socket's middlewares (the inbound budget) still run first. Handlers answer a value or a
-   * promise (none answers an Observable).
+   * Nest's version builds an RxJS pipeline per socket and per event (about 25 KB a socket),
+   * and even a plain `socket.on` per event costs each socket a listener array per event. Here
+   * a socket keeps only its handlers, in an array indexed by event, and one middleware that
+   * dispatches to them: registered after the inbound budget's (at connection), so a refused
+   * packet never reaches a handler, as before. Handlers answer a value or a promise (none
+   * answers an Observable).
    */
   override bindMessageHandlers(
     socket: Socket,
@@ -170,28 +172,58 @@ export class RealtimeAdapter extends IoAdapter {
   ): void {
     let own = SOCKET_HANDLERS.get(socket);
     if (!own) {
-      own = new Map();
+      own = [];
       SOCKET_HANDLERS.set(socket, own);
+      socket.use((packet, next) => this.dispatch(socket, packet, next));
     }
     for (const { message, callback, isAckHandledManually } of handlers) {
-      const event = message as string;
-      own.set(event, callback);
-      socket.on(event, this.listenerFor(event, isAckHandledManually));
+      own[this.eventIndex(message as string, isAckHandledManually)] = callback;
     }
   }
 
-  private readonly listeners = new Map<string, (this: Socket, ...args: unknown[]) => void>();
+  /** Every event a gateway handles, in the order first bound: the same for every socket. */
+  private readonly events = new Map<string, { index: number; answersItself: boolean }>();
 
-  private listenerFor(event: string, answersItself: boolean) {
-    let listener = this.listeners.get(event);
-    if (!listener) {
-      listener = eventListener(event, answersItself, {
-        mapPayload: (payload) => this.mapPayload(payload),
-        failed: (err) => this.logger.error(`socket handler failed: ${String(err)}`),
-      });
-      this.listeners.set(event, listener);
+  private eventIndex(event: string, answersItself: boolean): number {
+    let entry = this.events.get(event);
+    if (!entry) {
+      entry = { index: this.events.size, answersItself };
+      this.events.set(event, entry);
     }
-    return listener;
+    return entry.index;
+  }
+
+  /**
+   * Runs the socket's handler of this event as Socket.IO would run a listener: on the next
+   * tick, only while connected, with the event's arguments and, last, the ack. An event no
+   * gateway handles goes on to Socket.IO.
+   */
+  private dispatch(socket: Socket, packet: unknown[], next: (err?: Error) => void): void {
+    const [event, ...args] = packet;
+    const entry = typeof event === 'string' ? this.events.get(event) : undefined;
+    const handler = entry && SOCKET_HANDLERS.get(socket)?.[entry.index];
+    if (!entry || !handler) return next();
+    process.nextTick(() => {
+      if (socket.connected) this.handle(socket, handler, entry.answersItself, args);
+    });
+  }
+
+  private handle(socket: Socket, handler: Handler, answersItself: boolean, args: unknown[]): void {
+    const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
+    const failed = (err: unknown) => this.logger.error(`socket handler failed: ${String(err)}`);
+    let result: unknown;
+    try {
+      result = handler(data, ack);
+    } catch (err) {
+      failed(err);
+      return;
+    }
+    void Promise.resolve(result).then((response: unknown) => {
+      if (response === null || response === undefined) return;
+      const reply = response as { event?: string; data?: unknown };
+      if (reply.event) socket.emit(reply.event, reply.data);
+      else if (!answersItself && typeof ack === 'function') ack(response);
+    }, failed);
   }
 
   /**
@@ -216,36 +248,4 @@ function releaseHandshake(socket: Socket): void {
   (socket.conn as unknown as { request: IncomingMessage | null }).request = null;
   socket.handshake.headers = {};
   socket.handshake.auth = {};
-}
-
-/**
- * The listener of one event that every socket shares: Socket.IO's emitter calls it with the
- * socket as `this`, the event's arguments and, last, the ack.
- */
-function eventListener(
-  event: string,
-  answersItself: boolean,
-  deps: {
-    mapPayload: (payload: unknown) => { data?: unknown; ack?: unknown };
-    failed: (err: unknown) => void;
-  },
-) {
-  return function listener(this: Socket, ...args: unknown[]): void {
-    const handler = SOCKET_HANDLERS.get(this)?.get(event);
-    if (!handler) return;
-    const { data, ack } = deps.mapPayload(args.length === 1 ? args[0] : args);
-    let result: unknown;
-    try {
-      result = handler(data, ack);
-    } catch (err) {
-      deps.failed(err);
-      return;
-    }
-    void Promise.resolve(result).then((response: unknown) => {
-      if (response === null || response === undefined) return;
-      const reply = response as { event?: string; data?: unknown };
-      if (reply.event) this.emit(reply.event, reply.data);
-      else if (!answersItself && typeof ack === 'function') ack(response);
-    }, deps.failed);
-  };
 }
