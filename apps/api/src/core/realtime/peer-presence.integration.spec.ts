@@ -4,7 +4,7 @@ import { createAdapter, type RedisAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
-import { redisPrefix } from '@chat/test-kit';
+import { redisPrefix, sleep, until } from '@chat/test-kit';
 import { hasRedis } from '../../../test/integration/test-app';
 import { readServices } from '../../../test/integration/services';
 import { peerAwareRedisAdapter } from './peer-aware-redis-adapter';
@@ -109,29 +109,28 @@ interface Instance {
         });
       });
 
-    const until = async (condition: () => boolean, ms = 3000) => {
-      const deadline = Date.now() + ms;
-      while (!condition()) {
-        if (Date.now() > deadline) throw new Error('condition not met in time');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
+    const alone = (instance: Instance, is: boolean, timeoutMs = 3000) =>
+      until(() => instance.peers?.alone === is, {
+        timeoutMs,
+        everyMs: 20,
+        what: is ? 'the instance to find itself alone' : 'the instance to see others',
+      });
 
     it('alone, a broadcast reaches its local sockets and publishes nothing', async () => {
       const a = await instance();
-      await until(() => a.peers?.alone === true);
+      await alone(a, true);
       const local = await client(a);
       published = [];
       const got = received(local, 'news');
       a.io.to('room').emit('news', 1);
       await expect(got).resolves.toBe(1);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       expect(published).toEqual([]);
     });
 
     it('a second instance is known before its start resolves: its first socket gets the next broadcast', async () => {
       const a = await instance();
-      await until(() => a.peers?.alone === true);
+      await alone(a, true);
       const b = await instance();
       // No wait: B's start waited for A's welcome, which A sends only once it publishes again.
       expect(a.peers?.alone).toBe(false);
@@ -147,14 +146,14 @@ interface Instance {
       const b = await instance();
       expect(a.peers?.alone).toBe(false);
       await b.close();
-      await until(() => a.peers?.alone === true);
+      await alone(a, true);
     });
 
     it('an instance of an older version (no hello) is counted within one check', async () => {
       const a = await instance();
-      await until(() => a.peers?.alone === true);
+      await alone(a, true);
       const legacy = await instance({ legacy: true });
-      await until(() => a.peers?.alone === false, CHECK_MS * 10);
+      await alone(a, false, CHECK_MS * 10);
       const there = await client(legacy);
       const got = received(there, 'news');
       a.io.to('room').emit('news', 3);

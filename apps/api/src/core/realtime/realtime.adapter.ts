@@ -210,12 +210,11 @@ export class RealtimeAdapter extends IoAdapter {
 
   private handle(socket: Socket, handler: Handler, answersItself: boolean, args: unknown[]): void {
     const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
-    const failed = (err: unknown) => this.logger.error(`socket handler failed: ${String(err)}`);
     let result: unknown;
     try {
       result = handler(data, ack);
     } catch (err) {
-      failed(err);
+      this.handlerFailed(err);
       return;
     }
     void Promise.resolve(result).then((response: unknown) => {
@@ -223,8 +222,11 @@ export class RealtimeAdapter extends IoAdapter {
       const reply = response as { event?: string; data?: unknown };
       if (reply.event) socket.emit(reply.event, reply.data);
       else if (!answersItself && typeof ack === 'function') ack(response);
-    }, failed);
+    }, this.handlerFailed);
   }
+
+  private readonly handlerFailed = (err: unknown): void =>
+    this.logger.error(`socket handler failed: ${String(err)}`);
 
   /**
    * Browsers always send Origin on a WebSocket handshake: refuse foreign sites (cross-site
