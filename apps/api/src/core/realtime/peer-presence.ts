@@ -95,7 +95,8 @@ export class PeerPresence {
   }
 
   private awaitWelcomes(expected: number): Promise<void> {
-    if (expected <= 0) return Promise.resolve();
+    // A welcome can arrive (on the subscriber) before the hello's publish answered.
+    if (this.welcomes.size >= expected) return Promise.resolve();
     return new Promise((resolve) => {
       const timeout = setTimeout(() => {
         this.options.onWelcomeTimeout?.(expected - this.welcomes.size);
